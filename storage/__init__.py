@@ -1,0 +1,1 @@
+"""Persistence for Coach: tables, queries and migrations. All SQL lives in this package."""

@@ -1,0 +1,28 @@
+"""Processed Slack event ids: the memory that makes Slack's retries change nothing twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session
+
+from storage.dialect import insert_for
+from storage.models import ProcessedEvent
+
+
+def claim_event(*, session: Session, team_id: str, event_id: str, now: datetime) -> bool:
+    """Record the event id; False when some process recorded it first (a retry)."""
+    statement = (
+        insert_for(session, ProcessedEvent)
+        .values(team_id=team_id, event_id=event_id, received_at=now)
+        .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
+        .returning(ProcessedEvent.event_id)
+    )
+    return session.execute(statement).scalar_one_or_none() is not None
+
+
+def forget_events_before(*, session: Session, cutoff: datetime) -> int:
+    """Drop ids older than Slack would ever retry (it gives up within the hour)."""
+    result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))  # type: ignore[arg-type]
+    return result.rowcount  # type: ignore[attr-defined]

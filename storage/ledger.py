@@ -1,0 +1,148 @@
+"""The sent-message ledger: claim a send before calling Slack, then mark how it went.
+
+A claim is a row with a unique (team, kind, subject, period) key, committed before the
+message goes out, so whichever process claims first is the only one that sends. A send
+that failed, or whose process died mid-send, is claimed again by a later sweep, up to
+``MAX_ATTEMPTS`` times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from storage.batches import batched
+from storage.dialect import insert_for
+from storage.models import SentMessage
+
+MAX_ATTEMPTS = 5
+# A claim this old whose send never reported back was lost with its process.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+# Claims inserted per statement: 7 parameters a row stays far below every engine's limit.
+CLAIM_BATCH = 1_000
+
+LedgerKey = tuple[str, str, str]  # (kind, subject, period)
+
+
+def claim_sends(
+    *, session: Session, team_id: str, keys: Sequence[LedgerKey], now: datetime
+) -> dict[LedgerKey, int]:
+    """The ledger ids of the keys this caller now owns; keys sent or owned elsewhere are left
+    out. New keys are claimed a thousand to a statement; only keys already in the ledger
+    (a failed or lost earlier send) cost a statement each, to retry them."""
+    owned: dict[LedgerKey, int] = {}
+    # One order for every process, so two sweeps claiming at once never deadlock.
+    for batch in batched(sorted(set(keys)), CLAIM_BATCH):
+        inserted = session.execute(
+            insert_for(session, SentMessage)
+            .values(
+                [
+                    dict(
+                        team_id=team_id,
+                        kind=kind,
+                        subject=subject,
+                        period=period,
+                        status="claimed",
+                        attempts=1,
+                        claimed_at=now,
+                    )
+                    for kind, subject, period in batch
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["team_id", "kind", "subject", "period"])
+            .returning(SentMessage.id, SentMessage.kind, SentMessage.subject, SentMessage.period)
+        ).all()
+        owned.update(((kind, subject, period), int(id_)) for id_, kind, subject, period in inserted)
+        for key in batch:
+            if key not in owned and (retried := _retry_claim(session, team_id, key, now)):
+                owned[key] = retried
+    return owned
+
+
+def _retry_claim(session: Session, team_id: str, key: LedgerKey, now: datetime) -> int | None:
+    """Take over a key whose last send failed or whose claimer died, while attempts remain."""
+    kind, subject, period = key
+    retried = session.execute(
+        update(SentMessage)
+        .where(
+            SentMessage.team_id == team_id,
+            SentMessage.kind == kind,
+            SentMessage.subject == subject,
+            SentMessage.period == period,
+            SentMessage.attempts < MAX_ATTEMPTS,
+        )
+        .where(or_(SentMessage.status == "failed", _claimed_before(now - STALE_CLAIM)))
+        .values(status="claimed", attempts=SentMessage.attempts + 1, claimed_at=now)
+        .returning(SentMessage.id)
+    ).scalar_one_or_none()
+    return None if retried is None else int(retried)
+
+
+def _claimed_before(cutoff: datetime) -> object:
+    return (SentMessage.status == "claimed") & (col(SentMessage.claimed_at) < cutoff)
+
+
+def mark_sent(
+    *,
+    session: Session,
+    ledger_ids: Sequence[int],
+    channel_id: str | None,
+    message_ts: str | None,
+    now: datetime,
+) -> None:
+    """Every row one Slack message delivered (a nudge lists several pairings)."""
+    for batch in batched(ledger_ids):
+        session.execute(
+            update(SentMessage)
+            .where(col(SentMessage.id).in_(batch))
+            .values(status="sent", channel_id=channel_id, message_ts=message_ts, sent_at=now)
+        )
+
+
+def mark_failed(
+    *, session: Session, ledger_ids: Sequence[int], error: str, give_up: bool = False
+) -> None:
+    """Record why a send failed; a later sweep retries unless ``give_up`` or out of attempts."""
+    for batch in batched(ledger_ids):
+        session.execute(
+            update(SentMessage)
+            .where(col(SentMessage.id).in_(batch))
+            .values(status="abandoned" if give_up else "failed", last_error=error[:255])
+        )
+
+
+def ledger_entry(*, session: Session, team_id: str, kind: str, subject: str, period: str):
+    statement = select(SentMessage).where(
+        SentMessage.team_id == team_id,
+        SentMessage.kind == kind,
+        SentMessage.subject == subject,
+        SentMessage.period == period,
+    )
+    return session.exec(statement).first()
+
+
+def settled_keys(
+    *, session: Session, team_id: str, kind: str, subjects: Iterable[str]
+) -> set[tuple[str, str]]:
+    """(subject, period) pairs already sent or given up on: a sweep need not claim them.
+
+    One query instead of one failed claim per pairing keeps a quiet sweep cheap.
+    """
+    wanted = sorted(set(subjects))
+    if not wanted:
+        return set()
+    settled: set[tuple[str, str]] = set()
+    for batch in batched(wanted):
+        statement = select(SentMessage.subject, SentMessage.period).where(
+            SentMessage.team_id == team_id,
+            SentMessage.kind == kind,
+            col(SentMessage.subject).in_(batch),
+            col(SentMessage.status).in_(("sent", "abandoned")),
+        )
+        settled.update((subject, period) for subject, period in session.exec(statement).all())
+    return settled

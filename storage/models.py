@@ -1,0 +1,212 @@
+"""Every table Coach keeps, as plain SQLModel classes.
+
+Each row carries ``team_id`` so that no query can forget which workspace it serves, and
+indexes follow the sweeps: "active pairings of a team", "1:1s of a pairing, newest first",
+"the active goal of a rep". Timestamps are stored in UTC and always read back aware.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace Coach has heard from."""
+
+    __tablename__ = "workspaces"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    name: str | None = Field(default=None, max_length=255)
+    timezone: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SlackUser(SQLModel, table=True):
+    """What users.info last said about a person: their time zone and whether they are out.
+
+    A short-lived cache, so that a sweep over many pairings does not ask Slack about the
+    same manager again and again.
+    """
+
+    __tablename__ = "slack_users"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    display_name: str | None = Field(default=None, max_length=255)
+    timezone: str | None = Field(default=None, max_length=64)
+    is_out: bool = False
+    is_deleted: bool = False
+    is_bot: bool = False
+    fetched_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Pairing(SQLModel, table=True):
+    """A manager coaching a rep, at a cadence in days. Ended pairings are kept as history."""
+
+    __tablename__ = "pairings"
+    __table_args__ = (
+        # One active manager per rep in a workspace.
+        Index(
+            "uq_pairings_active_rep",
+            "team_id",
+            "rep_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        Index("ix_pairings_team_manager", "team_id", "manager_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    manager_id: str = Field(max_length=32)
+    rep_id: str = Field(max_length=32)
+    cadence_days: int
+    started_on: date
+    paused_until: date | None = None
+    snoozed_until: date | None = None
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
+
+
+class OneOnOne(SQLModel, table=True):
+    """A 1:1 a manager held with a rep, on a date in the manager's time zone."""
+
+    __tablename__ = "one_on_ones"
+    __table_args__ = (Index("ix_one_on_ones_pairing_held", "team_id", "pairing_id", "held_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pairing_id: int = Field(foreign_key="pairings.id", ondelete="CASCADE")
+    held_on: date
+    logged_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Goal(SQLModel, table=True):
+    """A focus goal a rep chose: one competency, one behaviour. One active per rep."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        Index(
+            "uq_goals_active_rep",
+            "team_id",
+            "rep_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+        Index("ix_goals_team_rep_created", "team_id", "rep_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    rep_id: str = Field(max_length=32)
+    competency: str = Field(max_length=40)
+    behaviour: str = Field(max_length=280)
+    measure: str | None = Field(default=None, max_length=280)
+    target_date: date | None = None
+    status: str = Field(default="active", max_length=16)  # active|achieved|dropped|replaced
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class CheckIn(SQLModel, table=True):
+    """A rep's word on how their focus goal is going: a button press or a thread reply."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (Index("ix_check_ins_goal_created", "team_id", "goal_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    goal_id: int = Field(foreign_key="goals.id", ondelete="CASCADE")
+    rep_id: str = Field(max_length=32)
+    status: str = Field(max_length=16)  # on_track|stuck|achieved|note
+    note: str | None = None
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SentMessage(SQLModel, table=True):
+    """The ledger behind "sent once": a send is claimed here before Slack is called.
+
+    The unique key (team, kind, subject, period) makes a second claim fail, whichever
+    process tries it, so repeated or concurrent sweeps cannot send twice.
+    """
+
+    __tablename__ = "sent_messages"
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "subject", "period", name="uq_sent_messages_key"),
+        Index("ix_sent_messages_status", "status", "kind"),
+        # Finds the check-in a threaded reply answers.
+        Index("ix_sent_messages_message", "team_id", "channel_id", "message_ts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    kind: str = Field(max_length=32)  # nudge|checkin|digest|…
+    subject: str = Field(max_length=128)  # what it is about: a pairing, goal or channel
+    period: str = Field(max_length=64)  # which period: an overdue period, an ISO week
+    status: str = Field(default="claimed", max_length=16)  # claimed|sent|failed|abandoned
+    attempts: int = 0
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    last_error: str | None = Field(default=None, max_length=255)
+    claimed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack event ids already handled, so a retried delivery changes nothing twice."""
+
+    __tablename__ = "processed_events"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class ManagerSettings(SQLModel, table=True):
+    """A manager's own choices: where their team's digest goes, and their own leave."""
+
+    __tablename__ = "manager_settings"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    manager_id: str = Field(primary_key=True, max_length=32)
+    digest_channel_id: str | None = Field(default=None, max_length=32)
+    paused_until: date | None = None
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class AgendaItem(SQLModel, table=True):
+    """A coaching prompt a manager saved for their next 1:1 with a rep.
+
+    Only the questions and the focus are kept: the manager's original feedback text is
+    never stored.
+    """
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (Index("ix_agenda_items_pairing_open", "team_id", "pairing_id", "covered_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pairing_id: int = Field(foreign_key="pairings.id", ondelete="CASCADE")
+    competency: str = Field(max_length=40)
+    focus: str = Field(max_length=280)
+    questions: str  # the questions, one per line
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    covered_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )

@@ -1,0 +1,186 @@
+"""Manager → rep pairings and the 1:1s held within them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from storage.batches import batched
+from storage.models import ManagerSettings, OneOnOne, Pairing
+
+
+@dataclass(frozen=True, slots=True)
+class ActivePairing:
+    """The columns of an active pairing that reading code needs, as a plain value: a sweep
+    loads every pairing of a workspace, and 100,000 ORM objects cost seconds where these
+    cost a fraction of one."""
+
+    id: int
+    team_id: str
+    manager_id: str
+    rep_id: str
+    cadence_days: int
+    started_on: date
+    paused_until: date | None
+    snoozed_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PairingRow:
+    """An active pairing with what cadence math needs, fetched in one query."""
+
+    pairing: ActivePairing
+    last_held_on: date | None
+    manager_paused_until: date | None
+
+
+def active_pairing_for_rep(*, session: Session, team_id: str, rep_id: str) -> Pairing | None:
+    statement = select(Pairing).where(
+        Pairing.team_id == team_id, Pairing.rep_id == rep_id, col(Pairing.ended_at).is_(None)
+    )
+    return session.exec(statement).first()
+
+
+def active_pairing_by_id(*, session: Session, team_id: str, pairing_id: int) -> Pairing | None:
+    statement = select(Pairing).where(
+        Pairing.team_id == team_id, Pairing.id == pairing_id, col(Pairing.ended_at).is_(None)
+    )
+    return session.exec(statement).first()
+
+
+def add_pairing(
+    *,
+    session: Session,
+    team_id: str,
+    manager_id: str,
+    rep_id: str,
+    cadence_days: int,
+    started_on: date,
+    now: datetime,
+) -> Pairing:
+    """Insert and flush, so a concurrent add of the same rep fails here, inside the transaction."""
+    pairing = Pairing(
+        team_id=team_id,
+        manager_id=manager_id,
+        rep_id=rep_id,
+        cadence_days=cadence_days,
+        started_on=started_on,
+        created_at=now,
+    )
+    session.add(pairing)
+    session.flush()
+    return pairing
+
+
+def end_pairing(*, session: Session, pairing: Pairing, now: datetime) -> None:
+    pairing.ended_at = now
+    session.add(pairing)
+
+
+def update_pairing(*, session: Session, pairing: Pairing, **changes: object) -> None:
+    for name, value in changes.items():
+        setattr(pairing, name, value)
+    session.add(pairing)
+
+
+def record_one_on_one(
+    *, session: Session, pairing: Pairing, held_on: date, logged_by: str, now: datetime
+) -> OneOnOne:
+    held = OneOnOne(
+        team_id=pairing.team_id,
+        pairing_id=pairing.id or 0,
+        held_on=held_on,
+        logged_by=logged_by,
+        created_at=now,
+    )
+    session.add(held)
+    # A logged 1:1 answers any snooze: the next nudge follows the new cadence.
+    pairing.snoozed_until = None
+    session.add(pairing)
+    return held
+
+
+def pairing_rows(
+    *, session: Session, team_id: str, manager_id: str | None = None
+) -> list[PairingRow]:
+    """Active pairings of a team (or of one manager) with their last 1:1, in one query."""
+    last_held = (
+        select(OneOnOne.pairing_id, func.max(OneOnOne.held_on).label("last_held_on"))
+        .where(OneOnOne.team_id == team_id)
+        .group_by(col(OneOnOne.pairing_id))
+        .subquery()
+    )
+    statement = (
+        sa_select(
+            Pairing.id,
+            Pairing.team_id,
+            Pairing.manager_id,
+            Pairing.rep_id,
+            Pairing.cadence_days,
+            Pairing.started_on,
+            Pairing.paused_until,
+            Pairing.snoozed_until,
+            last_held.c.last_held_on,
+            ManagerSettings.paused_until,
+        )
+        .outerjoin(last_held, last_held.c.pairing_id == Pairing.id)
+        .outerjoin(
+            ManagerSettings,
+            and_(
+                ManagerSettings.team_id == Pairing.team_id,
+                ManagerSettings.manager_id == Pairing.manager_id,
+            ),
+        )
+        .where(Pairing.team_id == team_id, col(Pairing.ended_at).is_(None))
+        .order_by(col(Pairing.manager_id), col(Pairing.id))
+    )
+    if manager_id is not None:
+        statement = statement.where(Pairing.manager_id == manager_id)
+    return [
+        PairingRow(ActivePairing(*row[:8]), row[8], row[9]) for row in session.execute(statement)
+    ]
+
+
+def last_held_on(*, session: Session, team_id: str, pairing_id: int) -> date | None:
+    statement = select(func.max(OneOnOne.held_on)).where(
+        OneOnOne.team_id == team_id, OneOnOne.pairing_id == pairing_id
+    )
+    return session.exec(statement).one()
+
+
+def held_dates_for(
+    *, session: Session, team_id: str, pairing_ids: list[int], since: date
+) -> dict[int, list[date]]:
+    """The dates of 1:1s held since a day, per pairing, oldest first (one query)."""
+    found: dict[int, list[date]] = {pairing_id: [] for pairing_id in pairing_ids}
+    if not pairing_ids:
+        return found
+    for batch in batched(pairing_ids):
+        statement = (
+            select(OneOnOne.pairing_id, OneOnOne.held_on)
+            .where(
+                OneOnOne.team_id == team_id,
+                col(OneOnOne.pairing_id).in_(batch),
+                OneOnOne.held_on >= since,
+            )
+            .order_by(col(OneOnOne.held_on))
+        )
+        for pairing_id, held_on in session.exec(statement).all():
+            found[pairing_id].append(held_on)
+    return found
+
+
+def recent_one_on_ones(
+    *, session: Session, team_id: str, pairing_id: int, limit: int = 4
+) -> list[date]:
+    statement = (
+        select(OneOnOne.held_on)
+        .where(OneOnOne.team_id == team_id, OneOnOne.pairing_id == pairing_id)
+        .order_by(col(OneOnOne.held_on).desc())
+        .limit(limit)
+    )
+    return list(session.exec(statement).all())
