@@ -1,0 +1,56 @@
+"""What makes a focus goal valid: one behaviour, in words a rep chose, with a sensible date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MAX_BEHAVIOUR = 280
+MAX_MEASURE = 280
+DEFAULT_TARGET = timedelta(days=30)
+LONGEST_TARGET = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class GoalDraft:
+    competency: str
+    behaviour: str
+    measure: str | None
+    target_date: date
+
+
+class GoalProblem(ValueError):
+    """``field`` is behaviour / measure / target_date / competency; ``reason`` keys a message."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def draft_goal(
+    *,
+    competency: str,
+    behaviour: str,
+    measure: str | None,
+    target_date: date | None,
+    today: date,
+    competencies: tuple[str, ...],
+) -> GoalDraft:
+    """A clean draft, or the first problem found (nothing is stored half-way)."""
+    behaviour = " ".join(behaviour.split())
+    measure = " ".join((measure or "").split()) or None
+    if competency not in competencies:
+        raise GoalProblem("competency", "unknown")
+    if not behaviour:
+        raise GoalProblem("behaviour", "empty")
+    if len(behaviour) > MAX_BEHAVIOUR:
+        raise GoalProblem("behaviour", "too_long")
+    if measure is not None and len(measure) > MAX_MEASURE:
+        raise GoalProblem("measure", "too_long")
+    target = target_date or today + DEFAULT_TARGET
+    if target < today:
+        raise GoalProblem("target_date", "past")
+    if target > today + LONGEST_TARGET:
+        raise GoalProblem("target_date", "too_far")
+    return GoalDraft(competency, behaviour, measure, target)

@@ -1,0 +1,156 @@
+"""The 1:1 plan: what a manager needs to coach each rep, assembled from plain facts.
+
+Pure: the flows load the facts (in a constant number of queries) and pass ``today``; the
+Block Kit builders render the result. Suggested questions come from the same question
+bank as the reframer and rotate week by week, so a plan never goes stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+import prompts
+from bot.domain.cadence import CadenceState, PairingFacts, Status, cadence_state, week_start
+
+SUGGESTED_QUESTIONS = 3
+STREAK_WEEKS_CHECKED = 52
+_STAGES = ("reality", "options", "will", "support")
+
+
+@dataclass(frozen=True)
+class GoalFacts:
+    competency: str
+    behaviour: str
+    measure: str | None
+    target_date: date | None
+
+
+@dataclass(frozen=True)
+class CheckInFacts:
+    on: date
+    status: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AgendaFacts:
+    competency: str
+    focus: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RepFacts:
+    pairing_id: int
+    rep_id: str
+    cadence_days: int
+    state: CadenceState
+    last_held_on: date | None
+    goal: GoalFacts | None
+    latest_check_in: CheckInFacts | None
+    agenda: tuple[AgendaFacts, ...]
+
+
+@dataclass(frozen=True)
+class RepPlan:
+    facts: RepFacts
+    questions: tuple[str, ...]
+    observe: bool  # suggest sitting in on a routine call to watch the focus behaviour
+
+
+def build_plan(reps: Iterable[RepFacts], today: date) -> list[RepPlan]:
+    """One plan per rep, most overdue first, then soonest due."""
+    week = week_start(today).isoformat()
+    ordered = sorted(reps, key=lambda r: (-r.state.days_overdue, r.state.next_due, r.rep_id))
+    return [
+        RepPlan(
+            facts=rep,
+            questions=suggested_questions(
+                rep.goal.competency if rep.goal else None, seed=f"{rep.rep_id}:{week}"
+            ),
+            observe=rep.goal is not None and rep.state.status is not Status.PAUSED,
+        )
+        for rep in ordered
+    ]
+
+
+def suggested_questions(
+    competency: str | None, *, seed: str, count: int = SUGGESTED_QUESTIONS
+) -> tuple[str, ...]:
+    """A few bank questions for the competency, a different selection each week."""
+    pool = _question_pool(competency or "general") or _question_pool("general")
+    digest = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big")
+    start = digest % len(pool)
+    step = 1 + (digest // len(pool)) % max(1, len(pool) - 1)
+    picked: list[str] = []
+    index = start
+    while len(picked) < min(count, len(pool)):
+        if pool[index] not in picked:
+            picked.append(pool[index])
+        index = (index + step) % len(pool)
+        if index == start:
+            index = (index + 1) % len(pool)
+    return tuple(picked)
+
+
+@cache
+def _question_pool(competency: str) -> tuple[str, ...]:
+    """Every situation-free question for a competency (its behaviours included)."""
+    bank = prompts.load("reframe/questions")
+    table = bank.get(competency)
+    if not isinstance(table, dict):
+        return ()
+    tables = [table, *(value for value in table.values() if isinstance(value, dict))]
+    questions: list[str] = []
+    for part in tables:
+        for stage in _STAGES:
+            for question in part.get(stage, []):
+                if "$" not in question and question not in questions:
+                    questions.append(question)
+    return tuple(questions)
+
+
+@dataclass(frozen=True)
+class PairingHistory:
+    """What the streak needs of one pairing: its terms and every 1:1 held in the window."""
+
+    cadence_days: int
+    started_on: date
+    held_on: tuple[date, ...]
+    paused_until: date | None = None
+
+
+def coaching_streak(histories: Iterable[PairingHistory], today: date) -> int:
+    """Consecutive weeks, ending with the last full week, in which no 1:1 was overdue.
+
+    A week counts when every pairing that existed by its Sunday was on cadence (or paused)
+    that Sunday. A manager with no reps has no streak.
+    """
+    pairings = list(histories)
+    if not pairings:
+        return 0
+    streak = 0
+    sunday = week_start(today) - timedelta(days=1)
+    for _ in range(STREAK_WEEKS_CHECKED):
+        existing = [p for p in pairings if p.started_on <= sunday]
+        if not existing or any(_overdue_on(p, sunday) for p in existing):
+            break
+        streak += 1
+        sunday -= timedelta(days=7)
+    return streak
+
+
+def _overdue_on(history: PairingHistory, day: date) -> bool:
+    held = [d for d in history.held_on if d <= day]
+    facts = PairingFacts(
+        cadence_days=history.cadence_days,
+        started_on=history.started_on,
+        last_held_on=held[-1] if held else None,
+        # Only the latest pause is stored: weeks it covered count as paused, not behind.
+        paused_until=history.paused_until,
+    )
+    return cadence_state(facts, day).status is Status.OVERDUE
