@@ -1,0 +1,221 @@
+"""The ``coach`` command line: serve, scheduler, tick, reframe, db, manifest, try, export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from types import FrameType
+
+from bot.settings import Settings, SettingsError, load_settings
+
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SettingsError as error:
+        print(f"coach: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _settings(*required: str) -> Settings:
+    settings = load_settings()
+    settings.require(*required)
+    from bot.logs import configure_logging
+
+    configure_logging(
+        settings.coach_log_level,
+        as_json=settings.coach_log_json,
+        secrets=(
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.openai_api_key,
+        ),
+    )
+    return settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = _settings("SLACK_BOT_TOKEN")
+    if not settings.socket_mode:
+        settings.require("SLACK_SIGNING_SECRET")
+    from bot.server import serve_http, serve_socket_mode
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    if settings.socket_mode:
+        _exit_on_sigterm()
+        serve_socket_mode(settings, run_scheduler=not args.no_scheduler)
+    else:
+        serve_http(settings, run_scheduler=not args.no_scheduler)
+    return 0
+
+
+def _scheduler(args: argparse.Namespace) -> int:
+    settings = _settings("SLACK_BOT_TOKEN")
+    from bot.scheduler import build_scheduler
+    from bot.wiring import build_coach
+
+    services, _ = build_coach(settings)
+    _exit_on_sigterm()
+    scheduler = build_scheduler(services, background=False)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=True)
+    return 0
+
+
+def _tick(args: argparse.Namespace) -> int:
+    settings = _settings("SLACK_BOT_TOKEN")
+    from bot.flows.sweeps import SWEEPS, run_sweep
+
+    if args.job and args.job not in SWEEPS:
+        return _not_yet(f"the {args.job} sweep is not available in this version")
+    names = [args.job] if args.job else list(SWEEPS)
+    from bot.wiring import build_coach
+
+    services, _ = build_coach(settings)
+    results = [(name, *run_sweep(services, name)) for name in names]
+    print("; ".join(f"{name}: {summary}" for name, _, summary in results))
+    return 0 if all(completed for _, completed, _ in results) else 1
+
+
+def _reframe(args: argparse.Namespace) -> int:
+    text = " ".join(args.text).strip()
+    if not text:
+        print("coach: give the feedback to reframe, e.g. coach reframe 'you talk too much'")
+        return EXIT_USAGE
+    from bot.domain.reframing import competency_label
+    from bot.reframer import build_reframer
+
+    reframe = build_reframer(_settings()).reframe(text)
+    if args.json:
+        print(json.dumps(reframe.to_json_dict(), indent=2, ensure_ascii=False))
+        return 0
+    for question in reframe.questions:
+        print(f"• {question}")
+    print(f"\nFocus ({competency_label(reframe.competency)}): {reframe.focus}")
+    return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    settings = _settings()
+    from storage.db import make_engine
+    from storage.migrate import current_revision, upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    print(f"database is at revision {current_revision(engine)}")
+    engine.dispose()
+    return 0
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from bot.manifest import PLACEHOLDER_URL, build_manifest
+
+    print(json.dumps(build_manifest(args.url or PLACEHOLDER_URL), indent=2))
+    return 0
+
+
+def _try(args: argparse.Namespace) -> int:
+    """The sandbox needs no .env and no SLACK_* or OPENAI_* variable: it builds its own
+    settings, so it is the one command that works on a fresh machine."""
+    import os
+
+    from bot.logs import configure_logging
+    from bot.sandbox import run_interactive, run_script
+
+    configure_logging("WARNING")
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # a terminal that can't draw ╭ or 🟢 gets a ?
+            stream.reconfigure(errors="replace")
+    if args.script:
+        return run_script(args.script, sys.stdout, sys.stderr, database_url=args.db)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return run_interactive(sys.stdout, database_url=args.db, color=color)
+
+
+def _export(args: argparse.Namespace) -> int:
+    settings = _settings()
+    from bot.flows.privacy import export
+    from bot.wiring import build_services
+    from storage.migrate import upgrade
+
+    services = build_services(settings)
+    upgrade(services.engine)
+    data = export(services, team_id=args.team, user_id=args.user)
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+    services.engine.dispose()
+    return 0
+
+
+def _not_yet(what: str) -> int:
+    print(f"coach: {what}.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit so ``finally`` blocks shut the scheduler down cleanly."""
+
+    def _raise(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coach", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="answer Slack over HTTP (or Socket Mode)")
+    serve.add_argument("--no-scheduler", action="store_true", help="leave sweeps to a clock")
+    serve.set_defaults(handler=_serve)
+
+    scheduler = commands.add_parser("scheduler", help="run the sweeps on schedule, alone")
+    scheduler.set_defaults(handler=_scheduler)
+
+    tick = commands.add_parser("tick", help="run the sweeps once, now")
+    tick.add_argument("--job", choices=("cadence", "checkins", "digest"))
+    tick.set_defaults(handler=_tick)
+
+    reframe = commands.add_parser("reframe", help="print coaching questions for feedback")
+    reframe.add_argument("--json", action="store_true", help="print JSON")
+    reframe.add_argument("text", nargs="*", help="the feedback text")
+    reframe.set_defaults(handler=_reframe)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db)
+
+    manifest = commands.add_parser("manifest", help="print the Slack app manifest (JSON)")
+    manifest.add_argument("--url", help="public base URL of this deployment")
+    manifest.set_defaults(handler=_manifest)
+
+    sandbox = commands.add_parser("try", help="the whole bot in a terminal, no Slack needed")
+    sandbox.add_argument("--script", help="run a scripted session and print the transcript")
+    sandbox.add_argument("--db", help="database URL (default: a throwaway SQLite file)")
+    sandbox.set_defaults(handler=_try)
+
+    export = commands.add_parser("export", help="a workspace's or a person's data as JSON")
+    export.add_argument("--team", required=True)
+    export.add_argument("--user")
+    export.set_defaults(handler=_export)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""The App Home view: the team board for managers, the focus page for reps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+import prompts
+from bot import slack_ids as ids
+from bot.blocks.goals import build_goals_overview
+from bot.blocks.team import STATUS_EMOJI, describe_status
+from bot.domain.cadence import Status, week_start
+from bot.flows.home import HomeData
+from bot.flows.plans import TeamPlan
+from bot.flows.team import format_day
+
+LINES_PER_SECTION = 20  # keeps each section well under Slack's 3,000 characters
+
+
+def build_home(data: HomeData) -> View:
+    blocks: list[Block] = []
+    if data.team is not None:
+        blocks.extend(_team_board(data.team))
+    if data.focus is not None:
+        if blocks:
+            blocks.append(DividerBlock())
+        blocks.append(HeaderBlock(text=prompts.text("plans", "home.rep_heading")))
+        blocks.extend(build_goals_overview(data.focus).blocks)
+        label = "update_goal_button" if data.focus.active else "set_goal_button"
+        blocks.append(_set_goal_button(label))
+    if not blocks:
+        blocks = [
+            HeaderBlock(text=prompts.text("plans", "home.start_heading")),
+            SectionBlock(text=MarkdownTextObject(text=prompts.text("plans", "home.start"))),
+            _set_goal_button("set_goal_button"),
+        ]
+    return View(type="home", blocks=blocks[:100])
+
+
+def _team_board(plan: TeamPlan) -> list[Block]:
+    streak = (
+        prompts.text("plans", "streak", weeks=plan.streak)
+        if plan.streak
+        else prompts.text("plans", "no_streak")
+    )
+    lines = [
+        prompts.text(
+            "plans",
+            "home.board_line",
+            emoji=STATUS_EMOJI[rep.facts.state.status],
+            rep=rep.facts.rep_id,
+            status=describe_status(rep.facts.state),
+            due=format_day(rep.facts.state.next_due),
+        )
+        for rep in plan.reps
+    ]
+    sunday = week_start(plan.today) + timedelta(days=6)
+    due = [
+        f"<@{rep.facts.rep_id}>"
+        for rep in plan.reps
+        if rep.facts.state.status is not Status.PAUSED and rep.facts.state.next_due <= sunday
+    ]
+    due_line = (
+        prompts.text("plans", "home.due_this_week", reps=", ".join(due))
+        if due
+        else prompts.text("plans", "home.nothing_due")
+    )
+    blocks: list[Block] = [
+        HeaderBlock(text=prompts.text("plans", "home.manager_heading")),
+        ContextBlock(elements=[MarkdownTextObject(text=streak)]),
+        SectionBlock(text=MarkdownTextObject(text=due_line)),
+    ]
+    for start in range(0, len(lines), LINES_PER_SECTION):
+        chunk = "\n".join(lines[start : start + LINES_PER_SECTION])
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    return blocks
+
+
+def _set_goal_button(label_key: str) -> ActionsBlock:
+    return ActionsBlock(
+        block_id="home:goal",
+        elements=[
+            ButtonElement(
+                text=prompts.text("plans", f"home.{label_key}"),
+                action_id=ids.ACTION_HOME_SET_GOAL,
+                value="goal",
+            )
+        ],
+    )

@@ -1,0 +1,227 @@
+"""``/coach plan`` as Block Kit: a page of reps, each a section and a row of buttons.
+
+Twelve reps a page keeps a message well inside Block Kit's 50-block cap (two blocks a rep)
+so a manager with 40 reps pages through instead of losing the end of the list.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+import prompts
+from bot import slack_ids as ids
+from bot.blocks.escape import escape_mrkdwn
+from bot.blocks.replies import Notice
+from bot.blocks.team import describe_status
+from bot.domain.cadence import week_start
+from bot.domain.plans import CheckInFacts, RepPlan
+from bot.domain.reframing import competency_label
+from bot.flows.plans import RepAgenda, TeamPlan
+from bot.flows.team import format_day
+
+PAGE_SIZE = 12
+NOTE_LIMIT = 200
+
+
+def build_plan_page(plan: TeamPlan, page: int = 0) -> Notice:
+    if not plan.reps:
+        text = prompts.text("plans", "empty")
+        return Notice(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+    pages = (len(plan.reps) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(max(page, 0), pages - 1)
+    shown = plan.reps[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    week = format_day(week_start(plan.today))
+    heading = prompts.text("plans", "heading", week=week, count=len(plan.reps))
+    streak = (
+        prompts.text("plans", "streak", weeks=plan.streak)
+        if plan.streak
+        else prompts.text("plans", "no_streak")
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=heading)),
+        ContextBlock(elements=[MarkdownTextObject(text=streak)]),
+    ]
+    for rep in shown:
+        blocks.extend([DividerBlock(), *_rep_blocks(rep)])
+    if pages > 1:
+        blocks.extend(_pager(page, pages, len(plan.reps)))
+    return Notice(text=heading, blocks=blocks)
+
+
+def build_rep_agenda(agenda: RepAgenda) -> Notice:
+    plan = agenda.plan
+    rep = plan.facts.rep_id
+    dates = ", ".join(format_day(d) for d in agenda.recent_one_on_ones)
+    held = (
+        prompts.text("plans", "full.recent_one_on_ones", dates=dates)
+        if dates
+        else prompts.text("plans", "full.no_one_on_ones")
+    )
+    sections = [
+        prompts.text("plans", "full.heading", rep=rep),
+        _summary(plan, latest_check_in=False),
+        held,
+    ]
+    if agenda.recent_check_ins:
+        lines = "\n".join(f"• {_check_in_text(c)}" for c in agenda.recent_check_ins)
+        sections.append(prompts.text("plans", "full.recent_check_ins", lines=lines))
+    if plan.facts.agenda:
+        items = "\n".join(
+            f"• _{escape_mrkdwn(item.focus)}_\n"
+            + "\n".join(f"    ◦ {escape_mrkdwn(q)}" for q in item.questions)
+            for item in plan.facts.agenda
+        )
+        sections.append(prompts.text("plans", "full.agenda_items", items=items))
+    else:
+        sections.append(prompts.text("plans", "full.no_agenda_items"))
+    sections.extend(_coaching(plan))
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=text[:2900])) for text in sections
+    ]
+    blocks.append(
+        _buttons(plan, log_label=prompts.text("plans", "full.log_button"), with_agenda=False)
+    )
+    return Notice(text=prompts.text("plans", "full.heading", rep=rep), blocks=blocks)
+
+
+def _rep_blocks(plan: RepPlan) -> list[Block]:
+    text = "\n".join([_summary(plan), *_coaching(plan)])
+    return [SectionBlock(text=MarkdownTextObject(text=text[:2900])), _buttons(plan)]
+
+
+def _summary(plan: RepPlan, *, latest_check_in: bool = True) -> str:
+    facts = plan.facts
+    last = (
+        f"last 1:1 {format_day(facts.last_held_on)}"
+        if facts.last_held_on
+        else prompts.text("team", "never_met")
+    )
+    lines = [
+        prompts.text(
+            "plans", "rep_line", rep=facts.rep_id, status=describe_status(facts.state), last=last
+        )
+    ]
+    if facts.goal is not None:
+        measure = (
+            prompts.text("plans", "goal_measure", measure=escape_mrkdwn(facts.goal.measure))
+            if facts.goal.measure
+            else ""
+        )
+        lines.append(
+            prompts.text(
+                "plans",
+                "goal",
+                behaviour=escape_mrkdwn(facts.goal.behaviour),
+                competency=competency_label(facts.goal.competency),
+                measure=measure,
+            )
+        )
+    else:
+        lines.append(prompts.text("plans", "no_goal"))
+    # The full agenda lists recent check-ins on their own, so it skips the latest here.
+    if latest_check_in and facts.latest_check_in is not None:
+        check_in = facts.latest_check_in
+        lines.append(
+            prompts.text(
+                "plans",
+                "check_in",
+                date=format_day(check_in.on),
+                status=prompts.text("goals", f"status.{check_in.status}"),
+                note=_note(check_in),
+            )
+        )
+    elif latest_check_in and facts.goal is not None:
+        lines.append(prompts.text("plans", "no_check_in"))
+    if facts.agenda:
+        lines.append(
+            prompts.text(
+                "plans",
+                "agenda",
+                count=len(facts.agenda),
+                focus=escape_mrkdwn(facts.agenda[0].focus),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _coaching(plan: RepPlan) -> list[str]:
+    questions = "\n".join(f"• {q}" for q in plan.questions)
+    lines = [prompts.text("plans", "questions", questions=questions)]
+    if plan.observe and plan.facts.goal is not None:
+        behaviour = escape_mrkdwn(plan.facts.goal.behaviour)
+        lines.append(prompts.text("plans", "observe", rep=plan.facts.rep_id, behaviour=behaviour))
+    else:
+        lines.append(prompts.text("plans", "observe_no_goal", rep=plan.facts.rep_id))
+    return lines
+
+
+def _buttons(
+    plan: RepPlan, *, log_label: str | None = None, with_agenda: bool = True
+) -> ActionsBlock:
+    value = str(plan.facts.pairing_id)
+    elements = [
+        ButtonElement(
+            text=log_label or prompts.text("plans", "log_button"),
+            action_id=ids.ACTION_PLAN_LOG,
+            value=value,
+            style="primary",
+        ),
+        ButtonElement(
+            text=prompts.text("plans", "prep_button"), action_id=ids.ACTION_PLAN_PREP, value=value
+        ),
+    ]
+    if with_agenda:
+        elements.append(
+            ButtonElement(
+                text=prompts.text("plans", "agenda_button"),
+                action_id=ids.ACTION_PLAN_AGENDA,
+                value=value,
+            )
+        )
+    return ActionsBlock(block_id=f"plan:{plan.facts.pairing_id}", elements=elements)
+
+
+def _pager(page: int, pages: int, count: int) -> list[Block]:
+    first, last = page * PAGE_SIZE + 1, min((page + 1) * PAGE_SIZE, count)
+    buttons = []
+    if page > 0:
+        buttons.append(
+            ButtonElement(
+                text=prompts.text("plans", "previous_page"),
+                action_id=f"{ids.ACTION_PLAN_PAGE}:prev",
+                value=str(page - 1),
+            )
+        )
+    if page < pages - 1:
+        buttons.append(
+            ButtonElement(
+                text=prompts.text("plans", "next_page"),
+                action_id=f"{ids.ACTION_PLAN_PAGE}:next",
+                value=str(page + 1),
+            )
+        )
+    text = prompts.text("plans", "page", first=first, last=last, count=count)
+    return [
+        DividerBlock(),
+        ContextBlock(elements=[MarkdownTextObject(text=text)]),
+        ActionsBlock(block_id="plan:pages", elements=buttons),
+    ]
+
+
+def _note(check_in: CheckInFacts) -> str:
+    if not check_in.note:
+        return ""
+    return f": “{escape_mrkdwn(check_in.note[:NOTE_LIMIT])}”"
+
+
+def _check_in_text(check_in: CheckInFacts) -> str:
+    status = prompts.text("goals", f"status.{check_in.status}")
+    return f"{format_day(check_in.on)}: {status}{_note(check_in)}"

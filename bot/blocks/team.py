@@ -1,0 +1,59 @@
+"""``/coach team``: one compact row per rep, most overdue first."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+import prompts
+from bot.blocks.replies import Notice, build_notice
+from bot.domain.cadence import CadenceState, Status
+from bot.flows.team import TeamLine, format_day
+
+# Block Kit allows 50 blocks in a message; one is the heading and one the footer.
+MAX_ROWS = 45
+
+STATUS_EMOJI = {
+    Status.ON_CADENCE: ":large_green_circle:",
+    Status.DUE_TODAY: ":large_yellow_circle:",
+    Status.OVERDUE: ":red_circle:",
+    Status.PAUSED: ":double_vertical_bar:",
+}
+
+
+def describe_status(state: CadenceState) -> str:
+    if state.status is Status.OVERDUE:
+        return prompts.text("team", "status.overdue", days=state.days_overdue)
+    return prompts.text("team", f"status.{state.status.value}")
+
+
+def build_team_list(lines: list[TeamLine]) -> Notice:
+    if not lines:
+        return build_notice("team", "empty_team")
+    heading = prompts.text("team", "team_heading", count=len(lines))
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{heading}*"))]
+    for line in lines[:MAX_ROWS]:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_row(line))))
+    if len(lines) > MAX_ROWS:
+        more = len(lines) - MAX_ROWS
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {more} more")]))
+    summary = "\n".join(_plain_row(line) for line in lines)
+    return Notice(text=f"{heading}\n{summary}", blocks=blocks)
+
+
+def _last_held(line: TeamLine) -> str:
+    if line.last_held_on is None:
+        return prompts.text("team", "never_met")
+    return f"last 1:1 {format_day(line.last_held_on)}"
+
+
+def _row(line: TeamLine) -> str:
+    state = line.state
+    emoji = STATUS_EMOJI[state.status]
+    return (
+        f"{emoji} <@{line.rep_id}>: *{describe_status(state)}* · {line.cadence} · "
+        f"{_last_held(line)} · next due {format_day(state.next_due)}"
+    )
+
+
+def _plain_row(line: TeamLine) -> str:
+    return f"<@{line.rep_id}>: {describe_status(line.state)}"

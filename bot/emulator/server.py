@@ -1,0 +1,242 @@
+"""Slack's Web API over HTTP on 127.0.0.1, backed by a `Workspace`.
+
+Why: the app talks to Slack through a real slack_sdk WebClient, so pointing its base URL
+(SLACK_API_URL) here exercises the same HTTP, encodings, retries and error handling as
+production does. This module only turns requests into `Workspace.handle(...)` calls and
+`Reply`s back into responses; what Slack does lives in `workspace.py`.
+
+It also serves response_urls (`/response/<key>`), because Bolt's `respond()` posts to the
+response_url of a slash command or an action rather than to the Web API.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, cast
+from urllib.parse import parse_qsl, urlsplit
+
+from bot.emulator.workspace import ApiCall, Reply, Workspace
+
+logger = logging.getLogger(__name__)
+
+# Parameters whose value is JSON; form-encoded requests carry them as JSON strings.
+JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+
+
+def decode_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The params with JSON-string fields (blocks, view...) decoded to Python objects.
+
+    A value that is not valid JSON is left as it came, so the method answers the error
+    Slack would (`invalid_blocks`, `invalid_arguments`) instead of the server failing.
+    """
+    decoded = dict(params)
+    for name in JSON_FIELDS:
+        value = decoded.get(name)
+        if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+            with contextlib.suppress(json.JSONDecodeError):
+                decoded[name] = json.loads(value)
+    return decoded
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header, if there is one."""
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[len("bearer ") :].strip() or None
+    return None
+
+
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server that knows the workspace it serves."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], workspace: Workspace) -> None:
+        super().__init__(address, _Handler)
+        self.workspace = workspace
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One request: parse it, let the workspace answer, write the reply (or drop the line)."""
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        url = urlsplit(self.path)
+        params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
+        params.update(self._body_params())
+        self._write(self._route(url.path, params))
+
+    def _route(self, path: str, params: dict[str, Any]) -> Reply:
+        workspace = cast(_Server, self.server).workspace
+        if path.startswith("/api/"):
+            token = bearer_token(self.headers.get("Authorization"))
+            form_token = params.pop("token", None)
+            method = path.removeprefix("/api/")
+            return workspace.handle(method, decode_params(params), token or form_token)
+        if path.startswith("/response/"):
+            return workspace.respond(path.removeprefix("/response/"), decode_params(params))
+        return Reply(404, {"ok": False, "error": "not_found"})
+
+    def _body_params(self) -> dict[str, Any]:
+        """The body's fields, whichever of the encodings slack_sdk uses it came in."""
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if not raw:
+            return {}
+        kind = self.headers.get_content_type()
+        if kind == "application/json":
+            body = json.loads(raw.decode("utf-8"))
+            return body if isinstance(body, dict) else {}
+        if kind == "multipart/form-data":
+            return _multipart_fields(self.headers.get("Content-Type", ""), raw)
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+
+    def _write(self, reply: Reply) -> None:
+        if reply.body is None:
+            self.close_connection = True  # no status line at all: the client sees a reset
+            return
+        payload = json.dumps(reply.body).encode("utf-8")
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet by default: one stderr line per request drowns a test run."""
+        logger.debug("slack emulator: " + format, *args)
+
+
+def _multipart_fields(content_type: str, raw: bytes) -> dict[str, Any]:
+    """Fields of a multipart/form-data body (files come through as bytes)."""
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+    )
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():  # type: ignore[attr-defined]
+        name = part.get_param("name", header="content-disposition")
+        if name:
+            fields[str(name)] = part.get_content()
+    return fields
+
+
+class SlackEmulator:
+    """A fake Slack Web API on 127.0.0.1 (a free port), for `WebClient(base_url=emulator.url)`.
+
+    Use as a context manager or with `start()` / `stop()`. The workspace's setup, inspection
+    and fault-injection helpers are reachable from the emulator itself, so a test needs one
+    object: `emulator.add_user(...)`, `emulator.wait_for("chat.postMessage")`.
+    """
+
+    def __init__(
+        self, workspace: Workspace | None = None, *, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
+        self.workspace = workspace if workspace is not None else Workspace()
+        self._address = (host, port)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        ws = self.workspace
+        # Setup.
+        self.add_user = ws.add_user
+        self.set_status = ws.set_status
+        self.add_channel = ws.add_channel
+        self.add_members = ws.add_members
+        self.remove_bot_from = ws.remove_bot_from
+        self.dm_channel_id = ws.dm_channel_id
+        self.post_as_user = ws.post_as_user
+        self.new_trigger_id = ws.new_trigger_id
+        # Records and inspection.
+        self.calls_to = ws.calls_to
+        self.clear_calls = ws.clear_calls
+        self.wait_for = ws.wait_for
+        self.messages_in = ws.messages_in
+        self.dm_messages = ws.dm_messages
+        self.ephemerals_for = ws.ephemerals_for
+        self.home_view = ws.home_view
+        self.open_views = ws.open_views
+        self.close_view = ws.close_view
+        # Faults and pacing.
+        self.fail_next = ws.fail_next
+        self.rate_limit_next = ws.rate_limit_next
+        self.server_error_next = ws.server_error_next
+        self.reset_connection_next = ws.reset_connection_next
+        self.clear_faults = ws.clear_faults
+        self.enforce_rate_limits = ws.enforce_rate_limits
+        self.relax_rate_limits = ws.relax_rate_limits
+
+    @property
+    def calls(self) -> list[ApiCall]:
+        """Every call so far, in arrival order."""
+        return self.workspace.calls
+
+    @property
+    def token(self) -> str:
+        """The bot token the emulator accepts."""
+        return self.workspace.bot_token
+
+    @property
+    def root_url(self) -> str:
+        """http://127.0.0.1:PORT/ (the server must be running)."""
+        if self._server is None:
+            raise RuntimeError("the Slack emulator is not running; call start() first")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    @property
+    def url(self) -> str:
+        """The Web API base URL for `WebClient(base_url=...)` and SLACK_API_URL."""
+        return self.root_url + "api/"
+
+    def response_url(self, channel_id: str, user_id: str) -> str:
+        """A response_url for a slash command or action payload from this member in this
+        channel; what the app posts there shows up in `ephemerals_for` or `messages_in`."""
+        key = self.workspace.new_response_target(channel_id, user_id)
+        return f"{self.root_url}response/{key}"
+
+    def start(self) -> SlackEmulator:
+        """Listen on a free port and serve from a daemon thread."""
+        if self._server is not None:
+            return self
+        self._server = _Server(self._address, self.workspace)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            name="slack-emulator",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server, self._thread = None, None
+
+    def __enter__(self) -> SlackEmulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

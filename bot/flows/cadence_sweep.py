@@ -1,0 +1,140 @@
+"""The cadence sweep: one kind DM per manager listing the reps whose 1:1s newly slipped.
+
+A pairing is nudged once per overdue period: each one is claimed in the ledger under its
+period key before the DM goes out, so repeated or concurrent sweeps cannot send twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.blocks.nudge import NudgeItem, build_nudge
+from bot.domain.cadence import CadenceState, cadence_state, local_today, should_nudge
+from bot.flows.delivery import Key, claim_all, deliver
+from bot.flows.people import Person, look_up_people
+from bot.flows.team import facts_of
+from bot.services import Services
+from storage.db import session_scope
+from storage.pairings import PairingRow, pairing_rows
+from storage.workspaces import list_team_ids
+
+logger = logging.getLogger(__name__)
+
+# The furthest-ahead time zone is UTC+14: no manager's "today" is later than this.
+_LATEST_OFFSET = timedelta(hours=14)
+
+
+@dataclass
+class SweepCounts:
+    managers: int = 0
+    nudged: int = 0
+    failed: int = 0
+
+    def summary(self) -> str:
+        return f"{self.nudged} nudged to {self.managers} managers, {self.failed} failed"
+
+
+def run_cadence_sweep(services: Services) -> str:
+    counts = SweepCounts()
+    with session_scope(services.engine) as session:
+        team_ids = list_team_ids(session=session)
+    for team_id in team_ids:
+        _sweep_team(services, team_id, counts)
+    return counts.summary()
+
+
+def _sweep_team(services: Services, team_id: str, counts: SweepCounts) -> None:
+    now = services.clock.now()
+    with session_scope(services.engine) as session:
+        rows = pairing_rows(session=session, team_id=team_id)
+    candidates = _possibly_overdue(rows, now)
+    if not candidates:
+        return
+    by_manager: dict[str, list[PairingRow]] = defaultdict(list)
+    for row in candidates:
+        by_manager[row.pairing.manager_id].append(row)
+    people = look_up_people(
+        services, team_id, [*by_manager, *(row.pairing.rep_id for row in candidates)], in_sweep=True
+    )
+    for manager_id, manager_rows in by_manager.items():
+        _nudge_manager(services, team_id, manager_id, manager_rows, people, now, counts)
+
+
+def _possibly_overdue(rows: list[PairingRow], now: datetime) -> list[PairingRow]:
+    """A cheap first pass with no Slack calls: overdue somewhere on Earth today."""
+    latest_today = (now + _LATEST_OFFSET).date()
+    return [
+        row
+        for row in rows
+        if should_nudge(
+            cadence_state(
+                facts_of(row), latest_today, manager_paused_until=row.manager_paused_until
+            ),
+            latest_today,
+            row.pairing.snoozed_until,
+        )
+    ]
+
+
+def _nudge_manager(
+    services: Services,
+    team_id: str,
+    manager_id: str,
+    rows: list[PairingRow],
+    people: dict[str, Person],
+    now: datetime,
+    counts: SweepCounts,
+) -> None:
+    manager = people.get(manager_id)
+    if manager is None or not manager.reachable:
+        return  # unknown right now, or gone: the next sweep looks again
+    today = local_today(now, manager.timezone)
+    due = []
+    for row in rows:
+        rep = people.get(row.pairing.rep_id)
+        if rep is None or not rep.reachable:
+            continue  # a deactivated rep: nothing to catch up on
+        state = _state(row, today, rep, manager)
+        if should_nudge(state, today, row.pairing.snoozed_until):
+            due.append((row, state))
+    keys = {_key(row, state): (row, state) for row, state in due}
+    owned = claim_all(services, team_id, list(keys))
+    if not owned:
+        return
+    items = [_item(*keys[key]) for key in owned]
+    text, blocks = build_nudge(items)
+    delivery = deliver(
+        services,
+        list(owned.values()),
+        lambda: services.slack.chat_postMessage(channel=manager_id, text=text, blocks=blocks),
+    )
+    counts.managers += delivery.sent
+    counts.nudged += len(items) if delivery.sent else 0
+    counts.failed += 0 if delivery.sent else len(items)
+
+
+def _state(row: PairingRow, today: date, rep: Person, manager: Person) -> CadenceState:
+    return cadence_state(
+        facts_of(row),
+        today,
+        rep_is_out=rep.is_out,
+        manager_is_out=manager.is_out,
+        manager_paused_until=row.manager_paused_until,
+    )
+
+
+def _key(row: PairingRow, state: CadenceState) -> Key:
+    return Key(kind="nudge", subject=f"pairing:{row.pairing.id}", period=state.period_key)
+
+
+def _item(row: PairingRow, state: CadenceState) -> NudgeItem:
+    return NudgeItem(
+        pairing_id=row.pairing.id or 0,
+        rep_id=row.pairing.rep_id,
+        days_overdue=state.days_overdue,
+        last_held_on=row.last_held_on,
+        started_on=row.pairing.started_on,
+    )

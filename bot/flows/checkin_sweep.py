@@ -1,0 +1,68 @@
+"""The weekly check-in: one DM per active goal per ISO week, at the rep's own local time.
+
+Claimed in the ledger before sending (so once, even with concurrent sweeps); the DM's
+channel and ts are kept there too, which is how a threaded reply finds its goal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.blocks.goals import build_check_in
+from bot.domain.cadence import iso_week_key, zone_for
+from bot.domain.checkins import check_in_due
+from bot.flows.delivery import Key, claim_all, deliver
+from bot.flows.people import look_up_people
+from bot.flows.privacy import apply_retention
+from bot.services import Services
+from storage.db import session_scope
+from storage.goals import GoalRow, active_goal_rows
+from storage.workspaces import list_team_ids
+
+
+def run_checkin_sweep(services: Services) -> str:
+    sent = failed = 0
+    with session_scope(services.engine) as session:
+        team_ids = list_team_ids(session=session)
+    for team_id in team_ids:
+        done, missed = _sweep_team(services, team_id, services.clock.now())
+        sent, failed = sent + done, failed + missed
+    retention = apply_retention(services)
+    return f"{sent} check-ins sent, {failed} failed, {retention}"
+
+
+def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, int]:
+    with session_scope(services.engine) as session:
+        rows = active_goal_rows(session=session, team_id=team_id)
+    if not rows:
+        return 0, 0
+    people = look_up_people(services, team_id, [row.goal.rep_id for row in rows], in_sweep=True)
+    settings = services.settings
+    due: dict[Key, GoalRow] = {}
+    for row in rows:
+        rep = people.get(row.goal.rep_id)
+        if rep is None or not rep.reachable or rep.is_out:
+            continue
+        local_now = now.astimezone(zone_for(rep.timezone))
+        if row.rep_paused_until is not None and row.rep_paused_until > local_now.date():
+            continue
+        goal_set_at = row.goal.created_at.astimezone(local_now.tzinfo)
+        if check_in_due(
+            local_now, goal_set_at, settings.coach_checkin_weekday, settings.coach_checkin_hour
+        ):
+            key = Key("checkin", f"goal:{row.goal.id}", iso_week_key(local_now.date()))
+            due[key] = row
+    sent = failed = 0
+    for key, ledger_id in claim_all(services, team_id, list(due)).items():
+        goal = due[key].goal
+        text, blocks = build_check_in(goal, due[key].manager_id)
+        delivery = deliver(
+            services,
+            [ledger_id],
+            lambda rep=goal.rep_id, t=text, b=blocks: services.slack.chat_postMessage(
+                channel=rep, text=t, blocks=b
+            ),
+        )
+        sent += delivery.sent
+        failed += not delivery.sent
+    return sent, failed

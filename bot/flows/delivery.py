@@ -1,0 +1,120 @@
+"""Sending a claimed message and writing down how it went, for every sweep.
+
+The claim is committed before Slack is called (see storage/ledger.py); this module makes
+the call and records sent / failed (retried next sweep) / abandoned (never will work).
+Every sweep sends through ``deliver``, so its posts are paced here to Slack's limits
+(see bot/slack_client.py) rather than fired at once and refused with 429s.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+
+from bot.services import Services
+from bot.slack_client import paced_posts
+from storage.db import session_scope
+from storage.ledger import claim_sends, mark_failed, mark_sent, settled_keys
+
+logger = logging.getLogger(__name__)
+
+# The token itself is bad: nothing else in this sweep can succeed.
+FATAL_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
+# This message can never be delivered as addressed: retrying would only repeat the error.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "user_disabled",
+        "account_inactive",
+        "cannot_dm_bot",
+        "msg_too_long",
+        "invalid_blocks",
+    }
+)
+
+
+class SweepAborted(Exception):
+    """Slack refused the bot's token; the sweep stops and says so once."""
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str
+    subject: str
+    period: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    sent: bool
+    error: str | None = None
+
+
+def claim_all(services: Services, team_id: str, keys: Sequence[Key]) -> dict[Key, int]:
+    """Claim every key this process can own, in one committed transaction."""
+    now = services.clock.now()
+    with session_scope(services.engine) as session:
+        settled = {
+            kind: settled_keys(
+                session=session,
+                team_id=team_id,
+                kind=kind,
+                subjects=[key.subject for key in keys if key.kind == kind],
+            )
+            for kind in {key.kind for key in keys}
+        }
+        unsettled = [key for key in keys if (key.subject, key.period) not in settled[key.kind]]
+        claimed = claim_sends(
+            session=session,
+            team_id=team_id,
+            keys=[(key.kind, key.subject, key.period) for key in unsettled],
+            now=now,
+        )
+    return {
+        key: claimed[(key.kind, key.subject, key.period)]
+        for key in unsettled
+        if (key.kind, key.subject, key.period) in claimed
+    }
+
+
+def deliver(
+    services: Services, ledger_ids: Sequence[int], send: Callable[[], SlackResponse]
+) -> Delivery:
+    """Call Slack once for the claimed ledger rows and record the result on all of them."""
+    try:
+        with paced_posts():
+            response = send()
+    except SlackApiError as failure:
+        error = str(failure.response.get("error") or "unknown_error")
+        if error in FATAL_ERRORS:
+            _record_failure(services, ledger_ids, error, give_up=False)
+            raise SweepAborted(error) from None
+        _record_failure(services, ledger_ids, error, give_up=error in PERMANENT_ERRORS)
+        return Delivery(sent=False, error=error)
+    except OSError as failure:  # the connection failed after slack_sdk's own retries
+        _record_failure(services, ledger_ids, type(failure).__name__, give_up=False)
+        return Delivery(sent=False, error=type(failure).__name__)
+    with session_scope(services.engine) as session:
+        mark_sent(
+            session=session,
+            ledger_ids=ledger_ids,
+            channel_id=response.get("channel"),
+            message_ts=response.get("ts"),
+            now=services.clock.now(),
+        )
+    return Delivery(sent=True)
+
+
+def _record_failure(
+    services: Services, ledger_ids: Sequence[int], error: str, *, give_up: bool
+) -> None:
+    logger.warning("send failed (%s)%s", error, "; giving up" if give_up else "; will retry")
+    with session_scope(services.engine) as session:
+        mark_failed(session=session, ledger_ids=ledger_ids, error=error, give_up=give_up)

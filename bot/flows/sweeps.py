@@ -1,0 +1,40 @@
+"""The periodic sweeps, by name, as ``coach tick --job NAME`` and the scheduler know them.
+
+Each sweep decides what is due from the database and the sent-message ledger alone, so it
+can run at any moment, any number of times, from any number of processes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.flows.cadence_sweep import run_cadence_sweep
+from bot.flows.checkin_sweep import run_checkin_sweep
+from bot.flows.delivery import SweepAborted
+from bot.flows.digest_sweep import run_digest_sweep
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+Sweep = Callable[[Services], str]
+
+# Name → function returning a one-line summary, in the order `coach tick` runs them.
+SWEEPS: dict[str, Sweep] = {
+    "cadence": run_cadence_sweep,
+    "checkins": run_checkin_sweep,
+    "digest": run_digest_sweep,
+}
+
+# Every sweep named in the public contract.
+SWEEP_NAMES = ("cadence", "checkins", "digest")
+
+
+def run_sweep(services: Services, name: str) -> tuple[bool, str]:
+    """(completed, one-line summary); a refused bot token stops the sweep, said once."""
+    try:
+        return True, SWEEPS[name](services)
+    except SweepAborted as error:
+        message = f"stopped: Slack refused the bot token ({error}); check SLACK_BOT_TOKEN"
+        logger.error("%s sweep %s", name, message)
+        return False, message

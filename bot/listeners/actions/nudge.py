@@ -1,0 +1,37 @@
+"""The nudge DM's buttons: "Log 1:1 held" and "Snooze a week"."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, Respond
+
+from bot.blocks.replies import build_outcome
+from bot.flows.one_on_ones import log_held_today
+from bot.flows.pauses import snooze
+from bot.listeners.actions.replies import answer_privately, button_number
+from bot.services import Services
+
+
+def handle_nudge_log(
+    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+) -> None:
+    ack()
+    pairing_id = button_number(action)
+    outcome = log_held_today(
+        services, team_id=body["team"]["id"], manager_id=body["user"]["id"], pairing_id=pairing_id
+    )
+    notice = build_outcome(outcome)
+    answer_privately(respond, notice)
+
+
+def handle_nudge_snooze(
+    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+) -> None:
+    ack()
+    outcome = snooze(
+        services,
+        team_id=body["team"]["id"],
+        manager_id=body["user"]["id"],
+        pairing_id=button_number(action),
+    )
+    notice = build_outcome(outcome)
+    answer_privately(respond, notice)

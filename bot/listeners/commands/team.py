@@ -1,0 +1,78 @@
+"""``/coach team …``, ``log``, ``pause``, ``resume`` and ``digest``: a manager's cadence tools."""
+
+from __future__ import annotations
+
+from bot.blocks.replies import Notice, build_outcome
+from bot.blocks.team import build_team_list
+from bot.domain import command_grammar as grammar
+from bot.flows import digest_settings, one_on_ones, pauses
+from bot.flows import team as team_flow
+from bot.listeners.commands.context import CommandContext
+from bot.services import Services
+
+
+def handle_team_list(services: Services, ctx: CommandContext, _: grammar.Command) -> Notice:
+    return build_team_list(
+        team_flow.list_team(services, team_id=ctx.team_id, manager_id=ctx.user_id)
+    )
+
+
+def handle_team_add(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
+    assert isinstance(cmd, grammar.TeamAdd)
+    return build_outcome(
+        team_flow.add_rep(
+            services,
+            team_id=ctx.team_id,
+            manager_id=ctx.user_id,
+            rep_id=cmd.rep_id,
+            cadence_text=cmd.cadence,
+        )
+    )
+
+
+def handle_team_remove(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
+    assert isinstance(cmd, grammar.TeamRemove)
+    outcome = team_flow.remove_rep(
+        services, team_id=ctx.team_id, manager_id=ctx.user_id, rep_id=cmd.rep_id
+    )
+    return build_outcome(outcome)
+
+
+def handle_team_leave(services: Services, ctx: CommandContext, _: grammar.Command) -> Notice:
+    return build_outcome(team_flow.leave_team(services, team_id=ctx.team_id, rep_id=ctx.user_id))
+
+
+def handle_log(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
+    assert isinstance(cmd, grammar.Log)
+    outcome = one_on_ones.log_one_on_one(
+        services,
+        team_id=ctx.team_id,
+        manager_id=ctx.user_id,
+        rep_id=cmd.rep_id,
+        held_on=cmd.held_on,
+    )
+    return build_outcome(outcome)
+
+
+def handle_pause(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
+    assert isinstance(cmd, grammar.Pause)
+    outcome = pauses.pause(
+        services, team_id=ctx.team_id, manager_id=ctx.user_id, rep_id=cmd.rep_id, until=cmd.until
+    )
+    return build_outcome(outcome)
+
+
+def handle_resume(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
+    assert isinstance(cmd, grammar.Resume)
+    outcome = pauses.resume(
+        services, team_id=ctx.team_id, manager_id=ctx.user_id, rep_id=cmd.rep_id
+    )
+    return build_outcome(outcome)
+
+
+def handle_digest(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
+    assert isinstance(cmd, grammar.Digest)
+    outcome = digest_settings.set_digest_channel(
+        services, team_id=ctx.team_id, manager_id=ctx.user_id, channel_id=cmd.channel_id
+    )
+    return build_outcome(outcome)

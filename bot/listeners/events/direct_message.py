@@ -1,0 +1,52 @@
+"""Messages in the bot's DMs: a reply in a check-in's thread is recorded on that goal (and
+acknowledged with a reaction); anything else gets a one-line hint."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+import prompts
+from bot.flows.goals import record_reply
+from bot.services import Services
+
+
+def is_person_in_dm(event: dict) -> bool:
+    """Bolt matcher: a person's own new message in a DM with the bot."""
+    return (
+        event.get("channel_type") == "im"
+        and not event.get("bot_id")
+        and event.get("subtype") in (None, "file_share")
+        and bool(event.get("user"))
+    )
+
+
+def handle_direct_message(services: Services, body: dict, event: dict, client: WebClient) -> None:
+    thread_ts = event.get("thread_ts")
+    if thread_ts and thread_ts != event.get("ts"):
+        recorded = record_reply(
+            services,
+            team_id=str(body.get("team_id") or ""),
+            rep_id=event["user"],
+            channel_id=event["channel"],
+            thread_ts=str(thread_ts),
+            text=str(event.get("text") or ""),
+        )
+        if recorded:
+            _react(client, event)
+            return
+    client.chat_postMessage(
+        channel=event["channel"],
+        thread_ts=thread_ts,
+        text=prompts.text("goals", "checkin.dm_hint"),
+    )
+
+
+def _react(client: WebClient, event: dict) -> None:
+    try:
+        client.reactions_add(
+            channel=event["channel"], timestamp=event["ts"], name="white_check_mark"
+        )
+    except SlackApiError as error:
+        if error.response.get("error") != "already_reacted":
+            raise

@@ -1,0 +1,35 @@
+"""A message that starts with "feedback": its coaching version, seen only by its author.
+
+In a channel the reply is ephemeral; in a DM to the bot it is a reply in that DM. Nothing
+is ever posted publicly, and the feedback text itself is neither stored nor logged.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+
+from bot.blocks.reframe import build_reframe
+from bot.domain.feedback import feedback_body, is_feedback, mentioned_user
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+def is_feedback_message(event: dict) -> bool:
+    """Bolt matcher: a person's own new message whose text starts with "feedback"."""
+    if event.get("bot_id") or event.get("subtype") not in (None, "file_share"):
+        return False
+    return is_feedback(str(event.get("text") or ""))
+
+
+def handle_feedback_message(services: Services, event: dict, client: WebClient) -> None:
+    text, author, channel = str(event.get("text") or ""), event["user"], event["channel"]
+    reframe = services.reframer.reframe(feedback_body(text))
+    fallback, blocks = build_reframe(reframe, mentioned_user(text, excluding=author))
+    if event.get("channel_type") == "im":
+        client.chat_postMessage(channel=channel, text=fallback, blocks=blocks)
+    else:
+        client.chat_postEphemeral(channel=channel, user=author, text=fallback, blocks=blocks)
+    logger.info("reframed feedback privately (engine=%s)", reframe.engine)

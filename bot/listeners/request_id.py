@@ -1,0 +1,16 @@
+"""Give every request an id that its log lines carry (Slack's own, when it sends one)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from slack_bolt import BoltRequest, BoltResponse
+
+from bot.logs import request_id
+
+
+def tag_request(request: BoltRequest, body: dict, next: Callable[[], BoltResponse]) -> BoltResponse:
+    slack_id = body.get("event_id") or body.get("trigger_id") if isinstance(body, dict) else None
+    request_id.set(str(slack_id or uuid.uuid4().hex[:16]))
+    return next()

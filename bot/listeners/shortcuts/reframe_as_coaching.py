@@ -1,0 +1,19 @@
+"""The "Reframe as coaching" message shortcut: the same private reframe, for any message."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, Respond
+
+from bot.blocks.reframe import build_reframe
+from bot.domain.feedback import feedback_body, mentioned_user
+from bot.services import Services
+
+
+def handle_reframe_shortcut(services: Services, ack: Ack, shortcut: dict, respond: Respond) -> None:
+    ack()
+    message = shortcut.get("message") or {}
+    text = str(message.get("text") or "")
+    presser = shortcut["user"]["id"]
+    reframe = services.reframer.reframe(feedback_body(text))
+    fallback, blocks = build_reframe(reframe, mentioned_user(text, excluding=presser))
+    respond(response_type="ephemeral", text=fallback, blocks=blocks)

@@ -1,0 +1,74 @@
+"""The focus-goal modal: inline errors for bad fields, and nothing stored until all are good."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot import slack_ids as ids
+from bot.blocks.goals import build_goal_saved
+from bot.domain.goals import GoalProblem, draft_goal
+from bot.domain.reframing import COMPETENCIES
+from bot.flows.goals import rep_today, save_goal
+from bot.flows.home import refresh_home
+from bot.listeners.commands.goal import goal_problem_notice
+from bot.services import Services
+
+FIELD_BLOCKS = {
+    "competency": ids.BLOCK_GOAL_COMPETENCY,
+    "behaviour": ids.BLOCK_GOAL_BEHAVIOUR,
+    "measure": ids.BLOCK_GOAL_MEASURE,
+    "target_date": ids.BLOCK_GOAL_TARGET,
+}
+
+
+def handle_goal_submission(
+    services: Services, ack: Ack, body: dict, view: dict, client: WebClient
+) -> None:
+    team_id, rep_id = body["team"]["id"], body["user"]["id"]
+    fields = _fields(view["state"]["values"])
+    try:
+        draft = draft_goal(
+            competency=fields["competency"] or "",
+            behaviour=fields["behaviour"] or "",
+            measure=fields["measure"],
+            target_date=_date(fields["target_date"]),
+            today=rep_today(services, team_id, rep_id),
+            competencies=COMPETENCIES,
+        )
+    except GoalProblem as problem:
+        message = goal_problem_notice(problem).text
+        ack(response_action="errors", errors={FIELD_BLOCKS[problem.field]: message})
+        return
+    ack()
+    saved = save_goal(services, team_id=team_id, rep_id=rep_id, draft=draft, goal_id=_goal_id(view))
+    notice = build_goal_saved(saved)
+    client.chat_postMessage(channel=rep_id, text=notice.text, blocks=notice.blocks)
+    refresh_home(services, team_id=team_id, user_id=rep_id)
+
+
+def _fields(values: dict) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for field, block in FIELD_BLOCKS.items():
+        element = values.get(block, {}).get(ids.ACTION_GOAL_INPUT) or {}
+        option = element.get("selected_option") or {}
+        found[field] = element.get("value") or element.get("selected_date") or option.get("value")
+    return found
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _goal_id(view: dict) -> int | None:
+    try:
+        value = json.loads(view.get("private_metadata") or "{}").get("goal_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None

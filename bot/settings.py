@@ -1,0 +1,148 @@
+"""Configuration from the environment (and an optional ``.env``), checked once at start.
+
+Settings are built once by the CLI and passed down; nothing reads the environment at
+import time, so tests and the ``coach try`` sandbox can build as many apps as they like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting, worded as one line an operator can act on."""
+
+
+# What each variable is and where to find it, for the one-line startup errors.
+_HOW_TO_SET: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from OAuth & Permissions",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from Basic Information → App Credentials",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, or unset it",
+    "SLACK_API_URL": "an http(s) URL ending in /api/, or unset it for Slack's own",
+    "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///coach.db or postgresql://host/db",
+    "PORT": "a port number from 1 to 65535",
+}
+
+
+class Settings(BaseSettings):
+    """Every knob Coach has. Names match the environment variables in PRODUCT.md."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    database_url: str = "sqlite:///coach.db"
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    coach_openai_model: str = DEFAULT_OPENAI_MODEL
+    port: int = Field(default=3000, ge=1, le=65535)
+
+    # Operational knobs beyond the public contract, all with sensible defaults.
+    coach_web_workers: int = Field(default=2, ge=1, le=64)
+    coach_web_threads: int = Field(default=8, ge=1, le=256)
+    coach_listener_threads: int = Field(default=16, ge=1, le=256)
+    coach_timezone: str = "UTC"
+    coach_sweep_hour: int = Field(default=9, ge=0, le=23)
+    coach_digest_weekday: str = "mon"
+    coach_checkin_weekday: str = "wed"
+    coach_checkin_hour: int = Field(default=10, ge=0, le=23)
+    # Check-in words older than this are cleared (0 keeps them for good).
+    coach_checkin_retention_days: int = Field(default=365, ge=0, le=36500)
+    coach_log_level: str = "INFO"
+    coach_log_json: bool = False
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return value or None
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: str | None) -> str | None:
+        if value and not value.startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return value or None
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as error:
+            raise ValueError("is not a SQLAlchemy URL") from error
+        if url.get_backend_name() not in {"sqlite", "postgresql", "postgres"}:
+            raise ValueError("must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @field_validator("coach_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("is not an IANA time zone such as Europe/London") from error
+        return value
+
+    @field_validator("coach_digest_weekday", "coach_checkin_weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        day = value.strip().lower()[:3]
+        if day not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}:
+            raise ValueError("must be a weekday such as mon")
+        return day
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.openai_api_key)
+
+    def require(self, *names: str) -> None:
+        """Fail with one line when a setting this command needs is missing."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise SettingsError(f"{name} is not set: set it to {_HOW_TO_SET[name]}.")
+
+
+def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
+    """Build Settings, turning pydantic's multi-line report into one actionable line."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise SettingsError(_first_problem(error.errors())) from None
+
+
+def _first_problem(errors: Iterable[dict[str, object]]) -> str:
+    first = next(iter(errors))
+    location = first.get("loc") or ("settings",)
+    name = str(location[0]).upper()  # type: ignore[index]
+    reason = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
+    reason = reason[:1].lower() + reason[1:]
+    hint = _HOW_TO_SET.get(name)
+    suffix = f"; set it to {hint}." if hint else "."
+    return f"{name}: {reason}{suffix}"

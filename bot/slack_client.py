@@ -1,0 +1,258 @@
+"""The Web API client: pointed at SLACK_API_URL when set, and patient with Slack's limits.
+
+A sweep's chat.postMessage calls (made inside ``paced_posts()``, which
+``flows/delivery.deliver`` uses) are paced here before Slack has to refuse anything: at
+most one post a second to a channel and at most ``POST_MESSAGE_PER_MINUTE`` posts in any
+minute from this process (Slack's documented per-channel rule and its workspace-wide
+budget). A sweep with 1,000 DMs to send spends the budget, then waits for it, instead of
+firing them all and leaning on 429s. A one-off post answering someone goes at once.
+
+When Slack answers 429 anyway (another process spent the budget, or Slack's is smaller
+than ours), every paced post from this process waits out the Retry-After, not just the one
+that was refused.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web import SlackResponse
+
+from bot.settings import Settings
+
+SLACK_API_URL = "https://slack.com/api/"
+
+# Slack: "chat.postMessage generally allows posting one message per second per channel,
+# while also maintaining a workspace-wide limit". The workspace figure is not published;
+# this is a cautious one, and a 429's Retry-After corrects it if Slack's is lower.
+POST_MESSAGE_PER_MINUTE = 600
+POST_MESSAGE_CHANNEL_INTERVAL = 1.0  # seconds between two posts to one channel
+RATE_LIMIT_RETRIES = 3
+_WINDOW = 60.0  # seconds: the per-minute budget is counted over any 60 seconds
+_IN_FLIGHT_POLL = 0.01  # look again this soon while the post we wait for is still in flight
+_PRUNE_ABOVE = 1024  # channels remembered before forgetting those whose second is over
+
+_PACED: ContextVar[bool] = ContextVar("coach_paced_posts", default=False)
+
+
+@contextmanager
+def paced_posts() -> Iterator[None]:
+    """Posts made inside this block (in this thread) wait their turn with the pacer."""
+    token = _PACED.set(True)
+    try:
+        yield
+    finally:
+        _PACED.reset(token)
+
+
+class _Post:
+    """One post's place in the budget; it counts from when it finished, once it has."""
+
+    __slots__ = ("finished",)
+
+    def __init__(self) -> None:
+        self.finished: float | None = None
+
+
+class PostPacer:
+    """Spaces chat.postMessage calls to Slack's limits, shared by every thread of a process.
+
+    ``clock`` (monotonic seconds) and ``sleep`` are injectable so tests need not wait.
+    Times count from when a post *finished*, so a post Slack received late can never make
+    the next one early by Slack's clock.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_minute: int = POST_MESSAGE_PER_MINUTE,
+        channel_interval: float = POST_MESSAGE_CHANNEL_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if per_minute < 1 or channel_interval < 0:
+            raise ValueError("per_minute must be at least 1 and channel_interval not negative")
+        self.per_minute = per_minute
+        self.channel_interval = channel_interval
+        self.clock = clock
+        self.sleep = sleep
+        self._lock = threading.Lock()
+        self._recent: deque[_Post] = deque(maxlen=per_minute)
+        self._last_in: dict[str, _Post] = {}
+        self._paused_until = float("-inf")
+        self.waited = 0.0  # seconds spent waiting for a turn, in total
+        self.rate_limited = 0  # 429s Slack answered to posts, in total
+
+    @contextmanager
+    def turn(self, channel: str) -> Iterator[None]:
+        """Wait until a post to ``channel`` may start; its time counts from the block's end."""
+        post = self._acquire(channel)
+        try:
+            yield
+        finally:
+            with self._lock:
+                post.finished = self.clock()
+
+    def back_off(self, seconds: float) -> None:
+        """Slack said 429: no post from this process for ``seconds``."""
+        with self._lock:
+            self.rate_limited += 1
+            self._paused_until = max(self._paused_until, self.clock() + seconds)
+
+    def wait_out_pause(self) -> None:
+        """Sleep until a back-off is over (the refused post then goes again)."""
+        while True:
+            with self._lock:
+                wait = self._paused_until - self.clock()
+            if wait <= 0:
+                return
+            self._sleep(wait)
+
+    def _acquire(self, channel: str) -> _Post:
+        while True:
+            with self._lock:
+                now = self.clock()
+                ready_at = self._ready_at(channel, now)
+                if ready_at <= now:
+                    post = _Post()
+                    self._recent.append(post)
+                    self._last_in[channel] = post
+                    if len(self._last_in) > _PRUNE_ABOVE:
+                        self._forget_quiet_channels(now)
+                    return post
+            self._sleep(ready_at - now)
+
+    def _ready_at(self, channel: str, now: float) -> float:
+        ready = self._paused_until
+        if len(self._recent) == self.per_minute:  # the budget is spent: wait for the oldest
+            ready = max(ready, _free_at(self._recent[0], _WINDOW, now))
+        last = self._last_in.get(channel)
+        if last is not None:
+            ready = max(ready, _free_at(last, self.channel_interval, now))
+        return ready
+
+    def _forget_quiet_channels(self, now: float) -> None:
+        self._last_in = {
+            channel: post
+            for channel, post in self._last_in.items()
+            if post.finished is None or post.finished + self.channel_interval > now
+        }
+
+    def _sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+        with self._lock:
+            self.waited += seconds
+
+
+def _free_at(post: _Post, interval: float, now: float) -> float:
+    return now + _IN_FLIGHT_POLL if post.finished is None else post.finished + interval
+
+
+class PacedWebClient(WebClient):
+    """A WebClient whose chat.postMessage calls inside ``paced_posts()`` take their turn
+    with a ``PostPacer``."""
+
+    def __init__(self, *args: Any, pacer: PostPacer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pacer = pacer
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        if api_method != "chat.postMessage" or not _PACED.get():
+            return super().api_call(api_method, **kwargs)
+        with self.pacer.turn(_channel_of(kwargs)):
+            return super().api_call(api_method, **kwargs)
+
+
+def _channel_of(call: dict[str, Any]) -> str:
+    for part in ("json", "data", "params"):
+        values = call.get(part) or {}
+        if values.get("channel"):
+            return str(values["channel"])
+    return ""
+
+
+class RateLimitPacingRetryHandler(RetryHandler):
+    """Waits out a 429's Retry-After and tries again; for chat.postMessage the whole pacer
+    waits too, so other posts from this process do not run into the same limit."""
+
+    def __init__(self, pacer: PostPacer, max_retry_count: int = RATE_LIMIT_RETRIES) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.pacer = pacer
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code == 429
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:  # pragma: no cover - _can_retry only lets 429 responses in
+            raise error or RuntimeError("a 429 retry without a response")
+        seconds = _retry_after(response)
+        state.next_attempt_requested = True
+        if request.url.rstrip("/").endswith("/chat.postMessage"):
+            self.pacer.back_off(seconds)
+            self.pacer.wait_out_pause()
+        else:  # as slack_sdk's own handler does: Retry-After plus up to a second of jitter
+            self.pacer.sleep(seconds + random.random())
+        state.increment_current_attempt()
+
+
+def _retry_after(response: HttpResponse) -> float:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            value = values[0] if isinstance(values, list) else values
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                break
+    return 1.0
+
+
+def build_slack_client(settings: Settings, *, pacer: PostPacer | None = None) -> WebClient:
+    """A WebClient that paces its posts, waits out 429s (Retry-After) and retries dropped
+    connections."""
+    pacer = pacer or PostPacer()
+    client = PacedWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url or SLACK_API_URL,
+        timeout=10,
+        pacer=pacer,
+    )
+    client.retry_handlers.extend(
+        [
+            RateLimitPacingRetryHandler(pacer),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ]
+    )
+    # WebClient installs a ConnectionErrorRetryHandler(max_retry_count=1) by default.
+    if not any(isinstance(h, ConnectionErrorRetryHandler) for h in client.retry_handlers):
+        client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=2))
+    return client

@@ -1,0 +1,36 @@
+"""The composition root: settings → engine → services → app. Nothing else builds these."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.after_ack import AfterAckExecutor
+from bot.app import build_app
+from bot.clock import Clock, SystemClock
+from bot.reframer import build_reframer
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack_client import build_slack_client
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
+    return Services(
+        settings=settings,
+        engine=make_engine(settings.database_url, pool_size=settings.coach_web_threads),
+        clock=clock or SystemClock(),
+        slack=build_slack_client(settings),
+        reframer=build_reframer(settings),
+        after_ack=AfterAckExecutor(max_workers=settings.coach_listener_threads),
+    )
+
+
+def build_coach(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True
+) -> tuple[Services, App]:
+    """Everything a process needs to answer Slack; migrates the schema first when asked."""
+    services = build_services(settings, clock=clock)
+    if migrate:
+        upgrade(services.engine)
+    return services, build_app(services)

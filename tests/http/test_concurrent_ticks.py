@@ -1,0 +1,55 @@
+"""Two ``coach tick`` processes started together send each nudge once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+from bot.clock import SandboxClock
+from bot.emulator import SlackEmulator
+from bot.settings import Settings
+from tests.support.running_coach import RunningCoach
+
+MANAGERS = [f"UMGRTICK{i:02d}" for i in range(6)]
+
+
+def _tick_process(settings: Settings) -> subprocess.Popen[str]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_"))},
+        "SLACK_BOT_TOKEN": settings.slack_bot_token or "",
+        "SLACK_API_URL": settings.slack_api_url or "",
+        "DATABASE_URL": settings.database_url,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "tick", "--job", "cadence"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_ticks_at_once_send_each_nudge_once(settings: Settings, slack: SlackEmulator) -> None:
+    # Teams are built ten days ago, so the real clock the tick processes read sees them overdue.
+    clock = SandboxClock(start=datetime.now(UTC) - timedelta(days=10))
+    coach = RunningCoach(settings, slack=slack, clock=clock)
+    try:
+        for m, manager in enumerate(MANAGERS):
+            slack.workspace.add_user(manager, f"manager{m}", tz="Europe/Berlin")
+            for r in range(3):
+                rep = f"UREPTICK{m}{r}"
+                slack.workspace.add_user(rep, f"rep{m}{r}", tz="America/Denver")
+                assert "now coaching" in coach.answer(f"team add <@{rep}>", user=manager)
+    finally:
+        coach.close()
+    slack.clear_calls()
+    first, second = _tick_process(settings), _tick_process(settings)
+    outputs = [process.communicate(timeout=120) for process in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    nudges = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] in MANAGERS]
+    assert sorted(c.params["channel"] for c in nudges) == sorted(MANAGERS), outputs
+    # Between them, the two processes report every nudge exactly once.
+    reported = sum(int(out.split("cadence: ")[1].split(" ")[0]) for out, _ in outputs)
+    assert reported == len(MANAGERS) * 3

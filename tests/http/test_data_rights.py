@@ -1,0 +1,120 @@
+"""Forget me, export and retention: people's data is theirs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from bot import slack_ids
+from bot.clock import SandboxClock
+from bot.emulator import SlackEmulator
+from bot.flows.sweeps import run_sweep
+from storage.models import CheckIn, Goal, OneOnOne, Pairing
+from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
+from tests.support.running_coach import RunningCoach
+
+
+def _count(coach: RunningCoach, model: type, **where: str) -> int:
+    statement = select(func.count()).select_from(model)
+    for name, value in where.items():
+        statement = statement.where(getattr(model, name) == value)
+    with Session(coach.services.engine) as session:
+        return session.exec(statement).one()[0]
+
+
+def _history(coach: RunningCoach) -> None:
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.answer(f"team add <@{REP_2}>", user=MANAGER)
+    coach.answer(f"log <@{REP}>", user=MANAGER)
+    coach.answer("goal Ask about budget on every first call", user=REP)
+    coach.answer("goal Send a recap after every demo", user=REP_2)
+    goal = str(next(g for g in _goals(coach) if g.rep_id == REP).id)
+    coach.press(slack_ids.ACTION_CHECKIN_STUCK, goal, user=REP)
+
+
+def _goals(coach: RunningCoach) -> list[Goal]:
+    with Session(coach.services.engine) as session:
+        return [row[0] for row in session.exec(select(Goal)).all()]
+
+
+def test_forget_me_asks_first_and_erases_nothing_until_confirmed(coach: RunningCoach) -> None:
+    _history(coach)
+    answer = coach.answer("forget me", user=REP)
+    assert "can't be undone" in answer
+    assert _count(coach, Goal, rep_id=REP) == 1
+    assert "Nothing was erased" in coach.press(slack_ids.ACTION_FORGET_CANCEL, "keep", user=REP)
+    assert _count(coach, Goal, rep_id=REP) == 1
+
+
+def test_forget_me_erases_the_rep_and_nobody_else(coach: RunningCoach) -> None:
+    _history(coach)
+    assert "Done." in coach.press(slack_ids.ACTION_FORGET_CONFIRM, "me", user=REP)
+    assert _count(coach, Goal, rep_id=REP) == 0
+    assert _count(coach, CheckIn, rep_id=REP) == 0
+    assert _count(coach, Pairing, rep_id=REP) == 0
+    assert _count(coach, OneOnOne) == 0  # REP's were the only 1:1s
+    assert _count(coach, Goal, rep_id=REP_2) == 1
+    assert _count(coach, Pairing, rep_id=REP_2) == 1
+    assert "1 reps" in coach.answer("team", user=MANAGER)
+
+
+def test_forget_me_as_a_manager_ends_their_pairings(coach: RunningCoach) -> None:
+    _history(coach)
+    answer = coach.press(slack_ids.ACTION_FORGET_CONFIRM, f"{REP}", user=MANAGER)
+    assert "2 coaching pairing(s) have ended" in answer
+    assert "aren't coaching anyone" in coach.answer("team", user=MANAGER)
+    assert _count(coach, Goal, rep_id=REP) == 1  # the reps' own goals stay theirs
+
+
+def test_export_writes_a_workspace_or_one_person_as_json(
+    coach: RunningCoach, settings: object
+) -> None:
+    _history(coach)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_"))},
+        "DATABASE_URL": coach.services.settings.database_url,
+    }
+
+    def export(*args: str) -> dict:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "export", "--team", "T0COACH", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    everything = export()
+    assert len(everything["pairings"]) == 2 and len(everything["goals"]) == 2
+    mine = export("--user", REP_2)
+    assert [g["rep_id"] for g in mine["goals"]] == [REP_2]
+    assert all(REP_2 in (p["rep_id"], p["manager_id"]) for p in mine["pairings"])
+    assert export("--user", OUTSIDER)["goals"] == []
+
+
+def test_old_check_in_words_are_cleared_after_the_retention_period(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    coach.answer("goal Ask about budget on every first call", user=REP)
+    clock.advance(timedelta(days=2, hours=2))
+    run_sweep(coach.services, "checkins")
+    dm = slack.dm_messages(REP)[-1]
+    channel = slack.workspace.dm_channel_id(REP)
+    coach.event(
+        {"type": "message", "channel": channel, "channel_type": "im", "user": REP,
+         "text": "Asked on three calls", "ts": "1764100000.000100", "thread_ts": dm["ts"]}
+    )  # fmt: skip
+    slack.wait_for("reactions.add")
+    clock.advance(timedelta(days=366))
+    run_sweep(coach.services, "checkins")
+    with Session(coach.services.engine) as session:
+        notes = [row[0].note for row in session.exec(select(CheckIn)).all()]
+    assert notes == [None]

@@ -1,0 +1,179 @@
+"""The real Coach app (composition root, Bolt, WSGI front) served over HTTP on a free port."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from bot.clock import Clock
+from bot.emulator import SlackEmulator
+from bot.services import Services
+from bot.settings import Settings
+from bot.web import build_wsgi
+from bot.wiring import build_coach
+from tests import payloads
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        """Every text field of a JSON reply (text and block texts), for plain assertions."""
+        if not self.body:
+            return ""
+        try:
+            data = self.json
+        except ValueError:
+            return self.body.decode()
+        return "\n".join(_texts(data))
+
+
+def _texts(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["text"]] if isinstance(node.get("text"), str) else []
+        return found + [
+            t for value in node.values() if not isinstance(value, str) for t in _texts(value)
+        ]
+    if isinstance(node, list):
+        return [t for item in node for t in _texts(item)]
+    return []
+
+
+class RunningCoach:
+    """Coach listening on 127.0.0.1:<free port>, as Slack would reach it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        slack: SlackEmulator | None = None,
+        clock: Clock | None = None,
+        migrate: bool = True,
+    ) -> None:
+        self.slack = slack
+        self.services: Services
+        self.services, self.app = build_coach(settings, clock=clock, migrate=migrate)
+        self._server = make_server(
+            "127.0.0.1",
+            0,
+            build_wsgi(self.app, self.services),
+            server_class=_ThreadingWSGIServer,
+            handler_class=_QuietHandler,
+        )
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        # As a graceful stop does: acked work still running finishes before the database
+        # goes, so no listener outlives its test.
+        self.app.listener_runner.listener_executor.shutdown(wait=True)
+        self.services.after_ack.shutdown(wait=True)
+        self.services.engine.dispose()
+
+    # -- raw HTTP -------------------------------------------------------------------------
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> Reply:
+        request = urllib.request.Request(
+            self.url + path, data=body or None, method=method, headers=headers or {}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return Reply(response.status, response.read(), dict(response.headers))
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read(), dict(error.headers))
+
+    def post_signed(self, body: bytes, *, content_type: str | None = None, **sign: Any) -> Reply:
+        kind = content_type or (
+            "application/json" if body.startswith(b"{") else "application/x-www-form-urlencoded"
+        )
+        headers = {"Content-Type": kind, **payloads.signed_headers(body, **sign)}
+        return self.request("POST", "/slack/events", body, headers)
+
+    # -- as a Slack user ------------------------------------------------------------------
+
+    def command(self, text: str, *, user: str, team: str = payloads.TEAM_ID, **extra: Any) -> Reply:
+        """Type ``/coach text`` as ``user``; Slack's reply URLs point at the emulator."""
+        channel = extra.setdefault("channel_id", "C0GENERAL")
+        if self.slack is not None:
+            extra.setdefault("response_url", self.slack.response_url(channel, user))
+            extra.setdefault("trigger_id", self.slack.workspace.new_trigger_id(user))
+        return self.post_signed(payloads.slash_command(text, user_id=user, team_id=team, **extra))
+
+    def answer(self, text: str, *, user: str, **extra: Any) -> str:
+        """Type ``/coach text`` and wait for the private answer that follows the ack."""
+        reply = self.answer_params(text, user=user, **extra)
+        return "\n".join(_texts(reply))
+
+    def answer_params(self, text: str, *, user: str, **extra: Any) -> dict[str, Any]:
+        """Type ``/coach text``; the private answer as posted (text, blocks, response_type)."""
+        assert self.slack is not None, "answer() needs the Slack emulator"
+        seen = len(self.slack.calls_to("response_url"))
+        reply = self.command(text, user=user, **extra)
+        assert reply.status == 200, reply
+        if reply.body:
+            return dict(reply.json)
+        return dict(self.slack.wait_for("response_url", count=seen + 1)[seen].params)
+
+    def click(
+        self, action_id: str, value: str, *, user: str, team: str = payloads.TEAM_ID, **extra: Any
+    ) -> Reply:
+        extra["team_id"] = team
+        channel = extra.get("channel_id") or "D0CLICK"
+        if self.slack is not None:
+            extra.setdefault("response_url", self.slack.response_url(channel, user))
+            extra.setdefault("trigger_id", self.slack.workspace.new_trigger_id(user))
+        return self.post_signed(payloads.block_actions(action_id, value, user_id=user, **extra))
+
+    def press(self, action_id: str, value: str, *, user: str, **extra: Any) -> str:
+        """Click a button and wait for the private answer that follows the ack."""
+        assert self.slack is not None, "press() needs the Slack emulator"
+        seen = len(self.slack.calls_to("response_url"))
+        reply = self.click(action_id, value, user=user, **extra)
+        assert reply.status == 200, reply
+        calls = self.slack.wait_for("response_url", count=seen + 1)
+        return "\n".join(_texts(calls[seen].params))
+
+    def submit(self, callback_id: str, values: dict, *, user: str, **extra: Any) -> Reply:
+        return self.post_signed(
+            payloads.view_submission(callback_id, values, user_id=user, **extra)
+        )
+
+    def shortcut(self, callback_id: str, message: dict, *, user: str, **extra: Any) -> Reply:
+        channel = extra.setdefault("channel_id", "C0GENERAL")
+        if self.slack is not None:
+            extra.setdefault("response_url", self.slack.response_url(channel, user))
+            extra.setdefault("trigger_id", self.slack.workspace.new_trigger_id(user))
+        return self.post_signed(
+            payloads.message_shortcut(callback_id, message, user_id=user, **extra)
+        )
+
+    def event(self, event: dict, **extra: Any) -> Reply:
+        return self.post_signed(payloads.event_callback(event, **extra))
