@@ -1,0 +1,245 @@
+"""What every benchmark shares: the machine's description, percentiles, tables, private
+PostgreSQL schemas, free ports and the memory of a process tree (read from /proc)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib.metadata import version
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from storage.db import normalise_url
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SIGNING_SECRET = "benchmark-signing-secret"
+
+
+# --- numbers and tables ---------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile (``share`` 0.99 is p99): a value that was really measured."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A Markdown table, so the output pastes into the README as it is."""
+    print(f"\n### {title}\n", flush=True)
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "|".join("---" for _ in columns) + "|")
+    for row in rows:
+        print("| " + " | ".join(str(cell) for cell in row) + " |")
+    print(flush=True)
+
+
+def note(text: str) -> None:
+    print(text, flush=True)
+
+
+# --- the machine ----------------------------------------------------------------------------
+
+
+def machine(postgres_url: str | None = None) -> list[tuple[str, str]]:
+    """What the numbers were measured on."""
+    facts = [
+        ("CPU", f"{_cpu_model()}, {os.cpu_count()} logical cores"),
+        ("memory", f"{_mem_total_gib():.1f} GiB"),
+        ("OS", f"{platform.system()} {platform.release()}"),
+        ("Python", platform.python_version()),
+        ("SQLite", sqlite3.sqlite_version),
+    ]
+    if postgres_url:
+        facts.append(("PostgreSQL", postgres_version(postgres_url)))
+    libraries = ("slack_bolt", "slack_sdk", "gunicorn", "sqlalchemy", "psycopg")
+    facts.append(("libraries", ", ".join(f"{name} {version(name)}" for name in libraries)))
+    return facts
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _mem_total_gib() -> float:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def postgres_version(url: str) -> str:
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.connect() as connection:
+            return str(connection.execute(text("SHOW server_version")).scalar_one()).split()[0]
+    finally:
+        engine.dispose()
+
+
+# --- databases ------------------------------------------------------------------------------
+
+
+@contextmanager
+def private_schema(url: str) -> Iterator[str]:
+    """A fresh schema in the PostgreSQL database at ``url``, dropped afterwards; yields a URL
+    whose connections use it."""
+    schema = f"coach_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield (
+            normalise_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+# --- processes ------------------------------------------------------------------------------
+
+
+class SlackProcess:
+    """The Slack emulator in a process of its own (benchmarks/slack_process.py), driven over
+    its stdin/stdout: Slack's work is not charged to the process being measured."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "slack_process.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        hello = json.loads(self._line())
+        self.url: str = hello["url"]
+        self.token: str = hello["token"]
+        self._lock = threading.Lock()
+
+    def ask(self, command: str) -> str:
+        with self._lock:
+            assert self.process.stdin is not None
+            self.process.stdin.write(command + "\n")
+            self.process.stdin.flush()
+            return self._line()
+
+    def count(self, method: str) -> int:
+        return int(self.ask(f"count {method}"))
+
+    def _line(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit("the Slack emulator process stopped")
+        return line.strip()
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+    def __enter__(self) -> SlackProcess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing answered at {url} within {timeout:.0f} s")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (gunicorn's master and workers)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(parents.get(current, []))
+    return tree
+
+
+def memory_mib(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of one process in MiB. PSS shares pages between gunicorn's forked
+    processes fairly, so the PSS of a tree adds up to what it really holds."""
+    rss = pss = 0.0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1]) / 1024
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return rss, pss
+
+
+def tree_memory(pid: int) -> dict[str, float]:
+    """RSS of the biggest process, and RSS and PSS summed over the tree, in MiB."""
+    sizes = [memory_mib(p) for p in process_tree(pid)]
+    return {
+        "processes": len(sizes),
+        "max_rss": max((rss for rss, _ in sizes), default=0.0),
+        "rss": sum(rss for rss, _ in sizes),
+        "pss": sum(pss for _, pss in sizes),
+    }
