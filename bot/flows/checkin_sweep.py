@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.blocks.goals import build_check_in
 from bot.domain.cadence import iso_week_key, zone_for
 from bot.domain.checkins import check_in_due
-from bot.flows.delivery import Key, claim_all, deliver
+from bot.flows.delivery import Key, claim_as_sent, deliver
 from bot.flows.people import look_up_people
 from bot.flows.privacy import apply_retention
 from bot.services import Services
@@ -53,7 +53,7 @@ def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, i
             key = Key("checkin", f"goal:{row.goal.id}", iso_week_key(local_now.date()))
             due[key] = row
     sent = failed = 0
-    for key, ledger_id in claim_all(services, team_id, list(due)).items():
+    for key, ledger_id in claim_as_sent(services, team_id, list(due)):
         goal = due[key].goal
         text, blocks = build_check_in(goal, due[key].manager_id)
         delivery = deliver(
