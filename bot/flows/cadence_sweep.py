@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from bot.blocks.nudge import NudgeItem, build_nudge
 from bot.domain.cadence import CadenceState, cadence_state, local_today, should_nudge
-from bot.flows.delivery import Key, claim_all, deliver
+from bot.flows.delivery import Key, claim, deliver, unsettled
 from bot.flows.people import Person, look_up_people
 from bot.flows.team import facts_of
 from bot.services import Services
@@ -59,8 +59,13 @@ def _sweep_team(services: Services, team_id: str, counts: SweepCounts) -> None:
     people = look_up_people(
         services, team_id, [*by_manager, *(row.pairing.rep_id for row in candidates)], in_sweep=True
     )
-    for manager_id, manager_rows in by_manager.items():
-        _nudge_manager(services, team_id, manager_id, manager_rows, people, now, counts)
+    due = {
+        manager_id: _due_for(manager_id, manager_rows, people, now)
+        for manager_id, manager_rows in by_manager.items()
+    }
+    fresh = set(unsettled(services, team_id, [key for keyed in due.values() for key in keyed]))
+    for manager_id, keyed in due.items():
+        _nudge_manager(services, team_id, manager_id, keyed, fresh, counts)
 
 
 def _possibly_overdue(rows: list[PairingRow], now: datetime) -> list[PairingRow]:
@@ -79,32 +84,38 @@ def _possibly_overdue(rows: list[PairingRow], now: datetime) -> list[PairingRow]
     ]
 
 
-def _nudge_manager(
-    services: Services,
-    team_id: str,
-    manager_id: str,
-    rows: list[PairingRow],
-    people: dict[str, Person],
-    now: datetime,
-    counts: SweepCounts,
-) -> None:
+def _due_for(
+    manager_id: str, rows: list[PairingRow], people: dict[str, Person], now: datetime
+) -> dict[Key, NudgeItem]:
+    """The manager's reps overdue in the manager's own today, each under its ledger key."""
     manager = people.get(manager_id)
     if manager is None or not manager.reachable:
-        return  # unknown right now, or gone: the next sweep looks again
+        return {}  # unknown right now, or gone: the next sweep looks again
     today = local_today(now, manager.timezone)
-    due = []
+    due: dict[Key, NudgeItem] = {}
     for row in rows:
         rep = people.get(row.pairing.rep_id)
         if rep is None or not rep.reachable:
             continue  # a deactivated rep: nothing to catch up on
         state = _state(row, today, rep, manager)
         if should_nudge(state, today, row.pairing.snoozed_until):
-            due.append((row, state))
-    keys = {_key(row, state): (row, state) for row, state in due}
-    owned = claim_all(services, team_id, list(keys))
+            due[_key(row, state)] = _item(row, state)
+    return due
+
+
+def _nudge_manager(
+    services: Services,
+    team_id: str,
+    manager_id: str,
+    due: dict[Key, NudgeItem],
+    fresh: set[Key],
+    counts: SweepCounts,
+) -> None:
+    """Claim just before sending, so a long paced sweep never holds a claim gone stale."""
+    owned = claim(services, team_id, [key for key in due if key in fresh])
     if not owned:
         return
-    items = [_item(*keys[key]) for key in owned]
+    items = [due[key] for key in owned]
     text, blocks = build_nudge(items)
     delivery = deliver(
         services,

@@ -61,9 +61,15 @@ class Delivery:
     error: str | None = None
 
 
-def claim_all(services: Services, team_id: str, keys: Sequence[Key]) -> dict[Key, int]:
-    """Claim every key this process can own, in one committed transaction."""
-    now = services.clock.now()
+def unsettled(services: Services, team_id: str, keys: Sequence[Key]) -> list[Key]:
+    """The keys not yet sent or given up on, asked once for a whole sweep.
+
+    Asking once per message would cost a query each; and where PostgreSQL's statistics
+    are older than the ledger's growth (autovacuum off or behind), each such query may
+    scan every row of its kind, so a sweep would grow with the square of its size.
+    """
+    if not keys:
+        return []
     with session_scope(services.engine) as session:
         settled = {
             kind: settled_keys(
@@ -74,18 +80,33 @@ def claim_all(services: Services, team_id: str, keys: Sequence[Key]) -> dict[Key
             )
             for kind in {key.kind for key in keys}
         }
-        unsettled = [key for key in keys if (key.subject, key.period) not in settled[key.kind]]
+    return [key for key in keys if (key.subject, key.period) not in settled[key.kind]]
+
+
+def claim(services: Services, team_id: str, keys: Sequence[Key]) -> dict[Key, int]:
+    """Claim the keys this process can own, in one committed transaction.
+
+    Pass keys ``unsettled`` found: a key already sent is still refused, but costs a statement.
+    """
+    if not keys:
+        return {}
+    with session_scope(services.engine) as session:
         claimed = claim_sends(
             session=session,
             team_id=team_id,
-            keys=[(key.kind, key.subject, key.period) for key in unsettled],
-            now=now,
+            keys=[(key.kind, key.subject, key.period) for key in keys],
+            now=services.clock.now(),
         )
     return {
         key: claimed[(key.kind, key.subject, key.period)]
-        for key in unsettled
+        for key in keys
         if (key.kind, key.subject, key.period) in claimed
     }
+
+
+def claim_all(services: Services, team_id: str, keys: Sequence[Key]) -> dict[Key, int]:
+    """Claim every key this process can own, skipping those already settled."""
+    return claim(services, team_id, unsettled(services, team_id, keys))
 
 
 def claim_as_sent(
@@ -97,8 +118,9 @@ def claim_as_sent(
     spends Slack's budget (10,000 check-ins take 17 minutes at 600 a minute); a claim
     older than STALE_CLAIM looks lost, and another sweep would send it again.
     """
-    for start in range(0, len(keys), CLAIM_AHEAD):
-        yield from claim_all(services, team_id, keys[start : start + CLAIM_AHEAD]).items()
+    fresh = unsettled(services, team_id, keys)
+    for start in range(0, len(fresh), CLAIM_AHEAD):
+        yield from claim(services, team_id, fresh[start : start + CLAIM_AHEAD]).items()
 
 
 def deliver(
