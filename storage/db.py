@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -38,7 +37,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine tuned for Coach's use: many short transactions from several threads."""
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
+        return _sqlite_engine(parsed, pool_size)
     return create_engine(
         parsed,
         pool_size=pool_size,
@@ -49,14 +48,19 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     )
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, pool_size: int) -> Engine:
     in_memory = url.database in (None, "", ":memory:")
+    # A file database keeps a pool of connections, each used by one thread at a time:
+    # opening one per transaction cost its pragmas and, as the last connection to close,
+    # a WAL checkpoint every time (half of a sweep's time per message). An in-memory
+    # database is its single connection, so SQLAlchemy's default pool for it stays.
+    pooling: dict[str, Any] = (
+        {} if in_memory else {"pool_size": pool_size, "max_overflow": pool_size}
+    )
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-        # A file database opens fast; a fresh connection per checkout avoids sharing one
-        # SQLite handle between threads. An in-memory one must keep its single connection.
-        poolclass=None if in_memory else NullPool,
+        **pooling,
     )
 
     @event.listens_for(engine, "connect")
