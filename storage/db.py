@@ -22,6 +22,11 @@ POSTGRES_CONNECT_ARGS = {
     "keepalives_interval": 5,
     "keepalives_count": 3,
     "tcp_user_timeout": 30_000,
+    # No server-side prepared statements: after a few runs PostgreSQL may switch a prepared
+    # statement to a generic plan, which for a sweep's ``IN (…)`` of 5,000 keys checks each
+    # row against the list one by one (11 s a query instead of 0.07 s, measured). Planning
+    # each query afresh costs well under a millisecond, and suits PgBouncer too.
+    "prepare_threshold": None,
 }
 
 
