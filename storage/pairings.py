@@ -141,7 +141,8 @@ def pairing_rows(
     if manager_id is not None:
         statement = statement.where(Pairing.manager_id == manager_id)
     return [
-        PairingRow(ActivePairing(*row[:8]), row[8], row[9]) for row in session.execute(statement)
+        PairingRow(ActivePairing(*row[:8]), row[8], row[9])
+        for row in session.connection().execute(statement)
     ]
 
 

@@ -261,8 +261,25 @@ def _state(
 def should_nudge(state: CadenceState, today: date, snoozed_until: date | None = None) -> bool:
     """Whether the manager should get a nudge today: overdue (so neither paused nor out)
     and not snoozed. Once-per-period is the ledger's job, keyed on ``state.period_key``."""
-    snoozed = snoozed_until is not None and today < snoozed_until
-    return state.status is Status.OVERDUE and not snoozed
+    return state.status is Status.OVERDUE and not is_snoozed(snoozed_until, today)
+
+
+def is_snoozed(snoozed_until: date | None, today: date) -> bool:
+    return snoozed_until is not None and today < snoozed_until
+
+
+def may_need_nudge(
+    facts: PairingFacts, today: date, *, manager_paused_until: date | None = None
+) -> bool:
+    """``should_nudge`` for someone not out of office, without building the whole state.
+
+    A sweep asks this of every pairing in the workspace before anyone's time zone or
+    status is known; 100,000 full states cost most of a second. A running pause needs no
+    test of its own: it moves the anchor past today.
+    """
+    anchor = cadence_anchor(facts, manager_paused_until=manager_paused_until)
+    overdue = today > anchor + timedelta(days=facts.cadence_days)
+    return overdue and not is_snoozed(facts.snoozed_until, today)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.blocks.nudge import NudgeItem, build_nudge
-from bot.domain.cadence import CadenceState, cadence_state, local_today, should_nudge
+from bot.domain.cadence import (
+    CadenceState,
+    cadence_state,
+    local_today,
+    may_need_nudge,
+    should_nudge,
+)
 from bot.flows.delivery import Key, claim, deliver, unsettled
 from bot.flows.people import Person, look_up_people
 from bot.flows.team import facts_of
@@ -74,12 +80,8 @@ def _possibly_overdue(rows: list[PairingRow], now: datetime) -> list[PairingRow]
     return [
         row
         for row in rows
-        if should_nudge(
-            cadence_state(
-                facts_of(row), latest_today, manager_paused_until=row.manager_paused_until
-            ),
-            latest_today,
-            row.pairing.snoozed_until,
+        if may_need_nudge(
+            facts_of(row), latest_today, manager_paused_until=row.manager_paused_until
         )
     ]
 

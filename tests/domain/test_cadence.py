@@ -21,6 +21,7 @@ from bot.domain.cadence import (
     iso_week_key,
     local_today,
     managers_by_standing,
+    may_need_nudge,
     parse_cadence,
     parse_iso_date,
     should_nudge,
@@ -264,6 +265,23 @@ def test_status_and_days_overdue_agree(facts: PairingFacts, today: date) -> None
     assert state.status is expected
     assert (state.period > 0) == (state.status is Status.OVERDUE)
     assert state.period_key == f"{state.anchor.isoformat()}/{state.period}"
+
+
+@given(pairings(), dates, st.none() | dates, st.none() | dates)
+def test_the_sweeps_first_pass_agrees_with_the_full_state(
+    facts: PairingFacts, today: date, snoozed_until: date | None, manager_paused: date | None
+) -> None:
+    facts = PairingFacts(
+        facts.cadence_days,
+        facts.started_on,
+        facts.last_held_on,
+        paused_until=facts.paused_until,
+        snoozed_until=snoozed_until,
+    )
+    state = cadence_state(facts, today, manager_paused_until=manager_paused)
+    assert may_need_nudge(facts, today, manager_paused_until=manager_paused) == should_nudge(
+        state, today, snoozed_until
+    )
 
 
 @given(pairings(short_cadences))
