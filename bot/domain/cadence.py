@@ -110,6 +110,11 @@ def describe_cadence(days: int) -> str:
     return f"every {days} days"
 
 
+def format_day(day: date) -> str:
+    """A date as people read it in Slack: "Mon 2 Nov 2026"."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 def parse_iso_date(text: str) -> date:
     """A ``YYYY-MM-DD`` date, and nothing looser: a slash or a missing zero is refused
     rather than guessed at, because a misread pause or 1:1 date is worse than a retry."""
@@ -352,3 +357,24 @@ def managers_by_standing(pairs: Iterable[tuple[str, CadenceState]]) -> ManagerSt
         line.manager_id for line in lines if not line.behind and line.summary.on_cadence
     )
     return ManagerStanding(on_cadence=on_cadence, behind=tuple(behind))
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    """One rep as ``/coach team`` lists them: cadence, last 1:1 and standing today."""
+
+    rep_id: str
+    cadence: str
+    last_held_on: date | None
+    state: CadenceState
+
+
+@dataclass(frozen=True)
+class NudgeItem:
+    """One rep whose 1:1 slipped, as the manager's nudge lists them."""
+
+    pairing_id: int
+    rep_id: str
+    days_overdue: int
+    last_held_on: date | None
+    started_on: date

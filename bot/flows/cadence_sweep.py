@@ -11,9 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.blocks.nudge import NudgeItem, build_nudge
+from bot.blocks.nudge import build_nudge
 from bot.domain.cadence import (
     CadenceState,
+    NudgeItem,
     cadence_state,
     local_today,
     may_need_nudge,

@@ -12,6 +12,7 @@ from bot.blocks.goals import build_check_in
 from bot.domain.cadence import iso_week_key, zone_for
 from bot.domain.checkins import check_in_due
 from bot.flows.delivery import Key, claim_as_sent, deliver
+from bot.flows.goals import focus_goal
 from bot.flows.people import look_up_people
 from bot.flows.privacy import apply_retention
 from bot.services import Services
@@ -55,7 +56,7 @@ def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, i
     sent = failed = 0
     for key, ledger_id in claim_as_sent(services, team_id, list(due)):
         goal = due[key].goal
-        text, blocks = build_check_in(goal, due[key].manager_id)
+        text, blocks = build_check_in(focus_goal(goal), due[key].manager_id)
         delivery = deliver(
             services,
             [ledger_id],

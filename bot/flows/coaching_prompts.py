@@ -7,8 +7,8 @@ and the questions must still pass the coaching quality bar before they reach any
 from __future__ import annotations
 
 from bot.blocks.reframe import Prompt, build_prompt_for_rep
+from bot.blocks.replies import Outcome, done, refused
 from bot.domain.quality import check_reframe
-from bot.flows.outcome import Outcome, done, refused
 from bot.services import Services
 from storage.agenda import add_agenda_item
 from storage.db import session_scope

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from bot.domain.cadence import DateError, PairingFacts, cadence_state, local_today, parse_iso_date
-from bot.flows.outcome import Outcome, done, refused
+from bot.blocks.replies import Outcome, done, refused
+from bot.domain.cadence import (
+    DateError,
+    PairingFacts,
+    cadence_state,
+    format_day,
+    local_today,
+    parse_iso_date,
+)
 from bot.flows.people import look_up_person
-from bot.flows.team import echo, format_day
+from bot.flows.team import echo
 from bot.services import Services
 from storage.agenda import mark_agenda_covered
 from storage.db import session_scope

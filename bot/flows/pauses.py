@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.cadence import DateError, local_today, parse_iso_date
-from bot.flows.outcome import Outcome, done, refused
+from bot.blocks.replies import Outcome, done, refused
+from bot.domain.cadence import DateError, format_day, local_today, parse_iso_date
 from bot.flows.people import look_up_person
-from bot.flows.team import echo, format_day
+from bot.flows.team import echo
 from bot.services import Services
 from storage.db import session_scope
 from storage.managers import manager_settings, update_manager_settings

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import prompts
-from bot.flows.outcome import Outcome, done
+from bot.blocks.replies import Outcome, done
 from bot.services import Services
 from storage.db import session_scope
 from storage.privacy import (

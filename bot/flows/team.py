@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date
 
 from slack_sdk.errors import SlackApiError
@@ -11,16 +10,17 @@ from sqlalchemy.exc import IntegrityError
 
 import prompts
 from bot.blocks.escape import inline_code
+from bot.blocks.replies import Outcome, done, refused
 from bot.domain.cadence import (
     CadenceError,
-    CadenceState,
     PairingFacts,
+    TeamLine,
     cadence_state,
     describe_cadence,
+    format_day,
     local_today,
     parse_cadence,
 )
-from bot.flows.outcome import Outcome, done, refused
 from bot.flows.people import look_up_people, look_up_person
 from bot.services import Services
 from storage.db import session_scope
@@ -111,14 +111,6 @@ def leave_team(services: Services, *, team_id: str, rep_id: str) -> Outcome:
     return done("team", "left", manager=manager_id)
 
 
-@dataclass(frozen=True)
-class TeamLine:
-    rep_id: str
-    cadence: str
-    last_held_on: date | None
-    state: CadenceState
-
-
 def list_team(services: Services, *, team_id: str, manager_id: str) -> list[TeamLine]:
     """The manager's reps, most overdue first, with cadence status in the manager's zone."""
     manager = look_up_person(services, team_id, manager_id)
@@ -147,11 +139,6 @@ def facts_of(row: PairingRow) -> PairingFacts:
         paused_until=pairing.paused_until,
         snoozed_until=pairing.snoozed_until,
     )
-
-
-def format_day(day: date) -> str:
-    """A date as people read it in Slack: "Mon 2 Nov 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def _tell(services: Services, user_id: str, text: str) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from slack_bolt import Ack, Respond
 
 from bot.blocks.plan import build_plan_page, build_rep_agenda
-from bot.blocks.replies import build_outcome
+from bot.blocks.replies import Outcome, build_outcome
 from bot.flows.one_on_ones import log_held_today
-from bot.flows.outcome import Outcome
 from bot.flows.plans import rep_agenda, send_prep, team_plan
 from bot.listeners.actions.replies import answer_privately, button_number
 from bot.services import Services

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from bot.blocks.plan import build_plan_page, build_rep_agenda
-from bot.blocks.replies import Notice, build_outcome
+from bot.blocks.replies import Notice, Outcome, build_outcome
 from bot.domain import command_grammar as grammar
-from bot.flows.outcome import Outcome
 from bot.flows.plans import rep_agenda, team_plan
 from bot.listeners.commands.context import CommandContext
 from bot.services import Services
