@@ -21,8 +21,8 @@ from bot.domain.cadence import (
     should_nudge,
 )
 from bot.flows.delivery import Key, claim, deliver, unsettled
+from bot.flows.pairings import facts_of
 from bot.flows.people import Person, look_up_people
-from bot.flows.team import facts_of
 from bot.services import Services
 from storage.db import session_scope
 from storage.pairings import PairingRow, pairing_rows

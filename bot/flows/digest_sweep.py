@@ -20,8 +20,8 @@ from bot.domain.cadence import (
     week_start,
 )
 from bot.flows.delivery import Key, claim_all, deliver
+from bot.flows.pairings import facts_of
 from bot.flows.people import Person, look_up_people
-from bot.flows.team import facts_of
 from bot.services import Services
 from storage.db import session_scope
 from storage.managers import managers_with_digest

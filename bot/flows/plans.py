@@ -22,8 +22,8 @@ from bot.domain.plans import (
     suggested_questions,
 )
 from bot.flows.goals import check_in_facts
+from bot.flows.pairings import facts_of
 from bot.flows.people import look_up_person
-from bot.flows.team import facts_of
 from bot.services import Services
 from storage.agenda import open_agenda_for
 from storage.db import session_scope
@@ -33,6 +33,7 @@ from storage.pairings import (
     PairingRow,
     active_pairing_by_id,
     held_dates_for,
+    managed_pairing,
     pairing_rows,
     recent_one_on_ones,
 )
@@ -86,11 +87,24 @@ def rep_agenda(
     return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins])
 
 
+def pairing_agenda(
+    services: Services, *, team_id: str, manager_id: str, pairing_id: int
+) -> RepAgenda | Outcome:
+    """The plan's "Full agenda" button: the agenda of the rep the button's pairing names
+    (``rep_agenda`` refuses anyone but that rep's manager)."""
+    with session_scope(services.engine) as session:
+        pairing = active_pairing_by_id(session=session, team_id=team_id, pairing_id=pairing_id)
+        rep_id = pairing.rep_id if pairing is not None else ""
+    return rep_agenda(services, team_id=team_id, manager_id=manager_id, rep_id=rep_id)
+
+
 def send_prep(services: Services, *, team_id: str, manager_id: str, pairing_id: int) -> Outcome:
     """DM the rep a few questions to think about before the 1:1 (their goal's, if any)."""
     with session_scope(services.engine) as session:
-        pairing = active_pairing_by_id(session=session, team_id=team_id, pairing_id=pairing_id)
-        if pairing is None or pairing.manager_id != manager_id:
+        pairing = managed_pairing(
+            session=session, team_id=team_id, manager_id=manager_id, pairing_id=pairing_id
+        )
+        if pairing is None:
             return refused("plans", "not_your_pairing")
         goal = active_goals_for(session=session, team_id=team_id, rep_ids=[pairing.rep_id])
     rep_goal = goal.get(pairing.rep_id)

@@ -13,7 +13,6 @@ from bot.blocks.escape import inline_code
 from bot.blocks.replies import Outcome, done, refused
 from bot.domain.cadence import (
     CadenceError,
-    PairingFacts,
     TeamLine,
     cadence_state,
     describe_cadence,
@@ -21,6 +20,7 @@ from bot.domain.cadence import (
     local_today,
     parse_cadence,
 )
+from bot.flows.pairings import facts_of
 from bot.flows.people import look_up_people, look_up_person
 from bot.services import Services
 from storage.db import session_scope
@@ -29,6 +29,7 @@ from storage.pairings import (
     active_pairing_for_rep,
     add_pairing,
     end_pairing,
+    managed_pairing,
     pairing_rows,
 )
 from storage.workspaces import ensure_workspace
@@ -42,7 +43,7 @@ def add_rep(
     try:
         cadence_days = parse_cadence(cadence_text)
     except CadenceError:
-        return refused("team", "bad_cadence", given=echo(cadence_text))
+        return refused("team", "bad_cadence", given=inline_code(cadence_text))
     if rep_id == manager_id:
         return refused("team", "not_yourself")
     people = look_up_people(services, team_id, [manager_id, rep_id])
@@ -93,8 +94,10 @@ def _refuse_race(services: Services, team_id: str, manager_id: str, rep_id: str)
 
 def remove_rep(services: Services, *, team_id: str, manager_id: str, rep_id: str) -> Outcome:
     with session_scope(services.engine) as session:
-        pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-        if pairing is None or pairing.manager_id != manager_id:
+        pairing = managed_pairing(
+            session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id
+        )
+        if pairing is None:
             return refused("team", "not_your_rep", rep=rep_id)
         end_pairing(session=session, pairing=pairing, now=services.clock.now())
     return done("team", "removed", rep=rep_id)
@@ -130,25 +133,9 @@ def _team_line(row: PairingRow, today: date) -> TeamLine:
     )
 
 
-def facts_of(row: PairingRow) -> PairingFacts:
-    pairing = row.pairing
-    return PairingFacts(
-        cadence_days=pairing.cadence_days,
-        started_on=pairing.started_on,
-        last_held_on=row.last_held_on,
-        paused_until=pairing.paused_until,
-        snoozed_until=pairing.snoozed_until,
-    )
-
-
 def _tell(services: Services, user_id: str, text: str) -> None:
     """A courtesy DM; failing to deliver it must not undo what was already done."""
     try:
         services.slack.chat_postMessage(channel=user_id, text=text)
     except SlackApiError as error:
         logger.warning("could not DM %s: %s", user_id, error.response.get("error"))
-
-
-def echo(text: str) -> str:
-    """What someone typed, made safe to show back inside a code span."""
-    return inline_code(text)
