@@ -54,6 +54,11 @@ class GoalsOverview:
     check_ins: list[CheckInFacts]
 
 
+def default_target(today: date) -> date:
+    """The target date a goal gets when the rep names none (the modal's prefill too)."""
+    return today + DEFAULT_TARGET
+
+
 class GoalProblem(ValueError):
     """``field`` is behaviour / measure / target_date / competency; ``reason`` keys a message."""
 
@@ -83,7 +88,7 @@ def draft_goal(
         raise GoalProblem("behaviour", "too_long")
     if measure is not None and len(measure) > MAX_MEASURE:
         raise GoalProblem("measure", "too_long")
-    target = target_date or today + DEFAULT_TARGET
+    target = target_date or default_target(today)
     if target < today:
         raise GoalProblem("target_date", "past")
     if target > today + LONGEST_TARGET:

@@ -12,7 +12,14 @@ from bot.blocks.escape import escape_mrkdwn
 from bot.blocks.goals import describe_goal
 from bot.blocks.replies import Outcome, done, refused
 from bot.domain.cadence import local_today
-from bot.domain.goals import FocusGoal, GoalDraft, GoalSaved, GoalsOverview, draft_goal
+from bot.domain.goals import (
+    FocusGoal,
+    GoalDraft,
+    GoalSaved,
+    GoalsOverview,
+    default_target,
+    draft_goal,
+)
 from bot.domain.plans import CheckInFacts
 from bot.domain.reframing import COMPETENCIES, detect_competency
 from bot.flows.people import look_up_person
@@ -35,9 +42,14 @@ from storage.workspaces import ensure_workspace
 logger = logging.getLogger(__name__)
 
 
-def rep_today(services: Services, team_id: str, rep_id: str) -> date:
+def _rep_today(services: Services, team_id: str, rep_id: str) -> date:
     person = look_up_person(services, team_id, rep_id)
     return local_today(services.clock.now(), person.timezone)
+
+
+def default_target_for(services: Services, team_id: str, rep_id: str) -> date:
+    """The goal form's target date: a month from the rep's own today."""
+    return default_target(_rep_today(services, team_id, rep_id))
 
 
 def draft_from_text(services: Services, team_id: str, rep_id: str, text: str) -> GoalDraft:
@@ -47,7 +59,28 @@ def draft_from_text(services: Services, team_id: str, rep_id: str, text: str) ->
         behaviour=text,
         measure=None,
         target_date=None,
-        today=rep_today(services, team_id, rep_id),
+        today=_rep_today(services, team_id, rep_id),
+        competencies=COMPETENCIES,
+    )
+
+
+def draft_from_form(
+    services: Services,
+    team_id: str,
+    rep_id: str,
+    *,
+    competency: str,
+    behaviour: str,
+    measure: str | None,
+    target_date: date | None,
+) -> GoalDraft:
+    """The goal modal's fields as a draft, checked against the rep's own today."""
+    return draft_goal(
+        competency=competency,
+        behaviour=behaviour,
+        measure=measure,
+        target_date=target_date,
+        today=_rep_today(services, team_id, rep_id),
         competencies=COMPETENCIES,
     )
 
