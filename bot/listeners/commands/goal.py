@@ -11,8 +11,7 @@ from bot.listeners.commands.context import CommandContext
 from bot.services import Services
 
 
-def handle_goal(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice | None:
-    assert isinstance(cmd, grammar.SetGoal)
+def handle_goal(services: Services, ctx: CommandContext, cmd: grammar.SetGoal) -> Notice | None:
     if not cmd.text:
         target = default_target_for(services, ctx.team_id, ctx.user_id)
         services.slack.views_open(trigger_id=ctx.trigger_id, view=build_goal_modal(target))
@@ -26,14 +25,11 @@ def handle_goal(services: Services, ctx: CommandContext, cmd: grammar.Command) -
     )
 
 
-def handle_goal_for_someone_else(
-    services: Services, ctx: CommandContext, cmd: grammar.Command
-) -> Notice:
-    assert isinstance(cmd, grammar.GoalForSomeoneElse)
+def handle_goal_for_someone_else(ctx: CommandContext, cmd: grammar.GoalForSomeoneElse) -> Notice:
     return build_notice("goals", "someone_elses", rep=cmd.rep_id)
 
 
-def handle_goals(services: Services, ctx: CommandContext, _: grammar.Command) -> Notice:
+def handle_goals(services: Services, ctx: CommandContext) -> Notice:
     return build_goals_overview(goals_overview(services, team_id=ctx.team_id, rep_id=ctx.user_id))
 
 

@@ -10,8 +10,7 @@ from bot.listeners.commands.context import CommandContext
 from bot.services import Services
 
 
-def handle_plan(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
-    assert isinstance(cmd, grammar.Plan)
+def handle_plan(services: Services, ctx: CommandContext, cmd: grammar.Plan) -> Notice:
     if cmd.rep_id is None:
         return build_plan_page(team_plan(services, team_id=ctx.team_id, manager_id=ctx.user_id))
     agenda = rep_agenda(services, team_id=ctx.team_id, manager_id=ctx.user_id, rep_id=cmd.rep_id)
