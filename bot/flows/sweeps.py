@@ -26,9 +26,6 @@ SWEEPS: dict[str, Sweep] = {
     "digest": run_digest_sweep,
 }
 
-# Every sweep named in the public contract.
-SWEEP_NAMES = ("cadence", "checkins", "digest")
-
 
 def run_sweep(services: Services, name: str) -> tuple[bool, str]:
     """(completed, one-line summary); a refused bot token stops the sweep, said once."""
