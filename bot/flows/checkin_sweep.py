@@ -14,7 +14,6 @@ from bot.domain.checkins import check_in_due
 from bot.flows.delivery import Key, claim_as_sent, deliver
 from bot.flows.goals import focus_goal
 from bot.flows.people import look_up_people
-from bot.flows.privacy import apply_retention
 from bot.services import Services
 from storage.db import session_scope
 from storage.goals import GoalRow, active_goal_rows
@@ -28,8 +27,7 @@ def run_checkin_sweep(services: Services) -> str:
     for team_id in team_ids:
         done, missed = _sweep_team(services, team_id, services.clock.now())
         sent, failed = sent + done, failed + missed
-    retention = apply_retention(services)
-    return f"{sent} check-ins sent, {failed} failed, {retention}"
+    return f"{sent} check-ins sent, {failed} failed"
 
 
 def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, int]:
