@@ -23,7 +23,9 @@ logger = logging.getLogger(__name__)
 # A run missed while the process was down is caught up once within this window.
 MISFIRE_GRACE = timedelta(hours=6)
 # The hourly check-in sweep needs no catching up: its next run is never far away.
-CATCH_UP = ("cadence", "digest")
+CATCH_UP = ("cadence", "digest", "retention")
+# Retention runs daily in the small hours, when nothing else is being sent.
+RETENTION_HOUR = 3
 
 
 def build_scheduler(services: Services, *, background: bool) -> Any:
@@ -58,6 +60,7 @@ def sweep_triggers(services: Services) -> dict[str, CronTrigger]:
         ),
         # Check-ins go out hourly; each rep is reached at their own local hour.
         "checkins": CronTrigger(minute=5, timezone=zone),
+        "retention": CronTrigger(hour=RETENTION_HOUR, minute=15, timezone=zone),
     }
     return {name: trigger for name, trigger in triggers.items() if name in SWEEPS}
 

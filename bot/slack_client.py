@@ -38,6 +38,29 @@ from bot.settings import Settings
 
 SLACK_API_URL = "https://slack.com/api/"
 
+# The error codes (a refused call's "error") that Coach acts on, named in one place.
+# The bot token itself is refused: nothing else in a sweep can succeed.
+TOKEN_REFUSED = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
+# This message can never be delivered as addressed: retrying would only repeat the error.
+UNDELIVERABLE = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "user_disabled",
+        "account_inactive",
+        "cannot_dm_bot",
+        "msg_too_long",
+        "invalid_blocks",
+    }
+)
+# A channel the bot cannot post in: it is not a member, or the channel is gone.
+NOT_IN_CHANNEL = frozenset({"not_in_channel"})
+CHANNEL_GONE = frozenset({"channel_not_found", "is_archived"})
+USER_NOT_FOUND = "user_not_found"  # users.info: the id names nobody in the workspace
+ALREADY_REACTED = "already_reacted"  # reactions.add: the message already has that reaction
+
 # Slack: "chat.postMessage generally allows posting one message per second per channel,
 # while also maintaining a workspace-wide limit". The workspace figure is not published;
 # this is a cautious one, and a 429's Retry-After corrects it if Slack's is lower.

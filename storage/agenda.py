@@ -34,19 +34,6 @@ def add_agenda_item(
     return item
 
 
-def open_agenda_items(*, session: Session, team_id: str, pairing_id: int) -> list[AgendaItem]:
-    statement = (
-        select(AgendaItem)
-        .where(
-            AgendaItem.team_id == team_id,
-            AgendaItem.pairing_id == pairing_id,
-            col(AgendaItem.covered_at).is_(None),
-        )
-        .order_by(col(AgendaItem.created_at))
-    )
-    return list(session.exec(statement).all())
-
-
 def mark_agenda_covered(*, session: Session, team_id: str, pairing_id: int, now: datetime) -> int:
     result = session.execute(
         update(AgendaItem)

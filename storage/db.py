@@ -109,7 +109,3 @@ def database_answers(engine: Engine) -> bool:
     except SQLAlchemyError:
         return False
     return True
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
 from sqlmodel import Session
 
 from storage.dialect import insert_for
@@ -20,9 +19,3 @@ def claim_event(*, session: Session, team_id: str, event_id: str, now: datetime)
         .returning(ProcessedEvent.event_id)
     )
     return session.execute(statement).scalar_one_or_none() is not None
-
-
-def forget_events_before(*, session: Session, cutoff: datetime) -> int:
-    """Drop ids older than Slack would ever retry (it gives up within the hour)."""
-    result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))  # type: ignore[arg-type]
-    return result.rowcount  # type: ignore[attr-defined]

@@ -116,16 +116,6 @@ def mark_failed(
         )
 
 
-def ledger_entry(*, session: Session, team_id: str, kind: str, subject: str, period: str):
-    statement = select(SentMessage).where(
-        SentMessage.team_id == team_id,
-        SentMessage.kind == kind,
-        SentMessage.subject == subject,
-        SentMessage.period == period,
-    )
-    return session.exec(statement).first()
-
-
 def settled_keys(
     *, session: Session, team_id: str, kind: str, subjects: Iterable[str]
 ) -> set[tuple[str, str]]:

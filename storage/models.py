@@ -7,16 +7,12 @@ indexes follow the sweeps: "active pairings of a team", "1:1s of a pairing, newe
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Workspace(SQLModel, table=True):

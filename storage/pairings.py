@@ -52,6 +52,33 @@ def active_pairing_by_id(*, session: Session, team_id: str, pairing_id: int) -> 
     return session.exec(statement).first()
 
 
+def managed_pairing(
+    *,
+    session: Session,
+    team_id: str,
+    manager_id: str,
+    rep_id: str | None = None,
+    pairing_id: int | None = None,
+) -> Pairing | None:
+    """The active pairing named by its rep or its id, only if ``manager_id`` manages it.
+
+    Every manager action names a pairing from a payload or a mention, which is only ever a
+    claim: this is the one check that the caller may act on it.
+    """
+    if (rep_id is None) == (pairing_id is None):
+        raise ValueError("name the pairing by exactly one of rep_id and pairing_id")
+    statement = select(Pairing).where(
+        Pairing.team_id == team_id,
+        Pairing.manager_id == manager_id,
+        col(Pairing.ended_at).is_(None),
+    )
+    if rep_id is not None:
+        statement = statement.where(Pairing.rep_id == rep_id)
+    else:
+        statement = statement.where(Pairing.id == pairing_id)
+    return session.exec(statement).first()
+
+
 def add_pairing(
     *,
     session: Session,

@@ -101,6 +101,20 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     assert (tmp_path / "c.db").exists()
 
 
+def test_tick_runs_every_sweep_or_the_one_job_named(tmp_path: Path) -> None:
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}
+    every = run_coach("tick", env=env, cwd=tmp_path)
+    assert every.returncode == 0, every.stderr
+    jobs = [part.split(":")[0] for part in every.stdout.strip().split("; ")]
+    assert jobs == ["cadence", "checkins", "digest", "retention"]
+    retention = run_coach("tick", "--job", "retention", env=env, cwd=tmp_path)
+    assert retention.returncode == 0, retention.stderr
+    assert retention.stdout.strip() == "retention: 0 old check-in notes cleared"
+    unknown = run_coach("tick", "--job", "weekly", env=env, cwd=tmp_path)
+    assert unknown.returncode == 2
+    assert "retention" in unknown.stderr  # the error lists the jobs there are
+
+
 def test_python_dash_m_and_the_console_script_agree() -> None:
     result = run_coach("--help")
     assert result.returncode == 0

@@ -37,7 +37,7 @@ def _next_runs(services: Services) -> dict[str, datetime]:
     }
 
 
-def test_sweeps_run_on_weekday_mornings_monday_digest_and_hourly_check_ins(
+def test_sweeps_run_on_weekday_mornings_monday_digest_hourly_check_ins_and_nightly_retention(
     tmp_path: object,
 ) -> None:
     friday_evening = _services(datetime(2026, 11, 27, 20, 0, tzinfo=UTC), tmp_path)
@@ -45,12 +45,14 @@ def test_sweeps_run_on_weekday_mornings_monday_digest_and_hourly_check_ins(
         "cadence": datetime(2026, 11, 30, 9, 0, tzinfo=UTC),  # skips the weekend
         "digest": datetime(2026, 11, 30, 9, 30, tzinfo=UTC),
         "checkins": datetime(2026, 11, 27, 20, 5, tzinfo=UTC),
+        "retention": datetime(2026, 11, 28, 3, 15, tzinfo=UTC),
     }
     scheduler = build_scheduler(friday_evening, background=True)
     scheduler.start(paused=True)
     try:
         jobs = _jobs(scheduler)
-        assert set(jobs) == {"cadence", "checkins", "digest"}  # nothing to catch up at 20:00
+        # Nothing to catch up at 20:00.
+        assert set(jobs) == {"cadence", "checkins", "digest", "retention"}
         assert all(job.coalesce and job.max_instances == 1 for job in jobs.values())
     finally:
         scheduler.shutdown(wait=False)

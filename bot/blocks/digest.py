@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block
 
 import prompts
-from bot.domain.cadence import CadenceSummary, ManagerStanding
-from bot.flows.team import format_day
+from bot.blocks.parts import context, section
+from bot.domain.cadence import CadenceSummary, ManagerStanding, format_day
 
 # Keep the digest readable (and well inside Slack's 3,000-character section limit).
 MAX_NAMED = 25
@@ -23,7 +23,7 @@ def build_digest(
     )
     if summary.paused:
         headline += " " + prompts.text("digest", "summary_paused", paused=summary.paused)
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{header}*\n{headline}"))]
+    blocks: list[Block] = [section(f"*{header}*\n{headline}")]
     if standing.behind:
         lines = [
             prompts.text(
@@ -36,18 +36,16 @@ def build_digest(
             for line in standing.behind[:MAX_NAMED]
         ]
         heading = prompts.text("digest", "behind_heading")
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join([heading, *lines]))))
+        blocks.append(section("\n".join([heading, *lines])))
     else:
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=prompts.text("digest", "nobody_behind")))
-        )
+        blocks.append(section(prompts.text("digest", "nobody_behind")))
     if standing.on_cadence:
         thanks = [
             prompts.text("digest", "thanks_line", manager=manager)
             for manager in standing.on_cadence[:MAX_NAMED]
         ]
         heading = prompts.text("digest", "thanks_heading")
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join([heading, *thanks]))))
+        blocks.append(section("\n".join([heading, *thanks])))
     footer = prompts.text("digest", "footer")
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    blocks.append(context(footer))
     return f"{header}: {headline}", blocks

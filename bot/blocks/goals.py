@@ -8,15 +8,11 @@ from datetime import date
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
-    ContextBlock,
     DatePickerElement,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     PlainTextObject,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -24,12 +20,11 @@ from slack_sdk.models.views import View
 import prompts
 from bot import slack_ids as ids
 from bot.blocks.escape import escape_mrkdwn
-from bot.blocks.replies import Notice
-from bot.domain.goals import MAX_BEHAVIOUR, MAX_MEASURE
+from bot.blocks.parts import button, context, section
+from bot.blocks.replies import Notice, notice_of
+from bot.domain.cadence import format_day
+from bot.domain.goals import MAX_BEHAVIOUR, MAX_MEASURE, FocusGoal, GoalSaved, GoalsOverview
 from bot.domain.reframing import COMPETENCIES, competency_label
-from bot.flows.goals import GoalSaved, GoalsOverview, describe_goal
-from bot.flows.team import format_day
-from storage.models import Goal
 
 
 def build_goal_saved(saved: GoalSaved) -> Notice:
@@ -40,39 +35,36 @@ def build_goal_saved(saved: GoalSaved) -> Notice:
         text = prompts.text("goals", "set_no_manager", **values)
     if saved.replaced:
         text += " " + prompts.text("goals", "replaced")
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=text)),
-        goal_buttons(saved.goal),
-    ]
-    return Notice(text=text, blocks=blocks)
+    return Notice(text=text, blocks=[section(text), goal_buttons(saved.goal)])
 
 
-def goal_buttons(goal: Goal) -> ActionsBlock:
+def describe_goal(goal: FocusGoal) -> dict[str, str]:
+    """The values every goal message fills in, escaped for Slack."""
+    return {
+        "behaviour": escape_mrkdwn(goal.behaviour),
+        "competency": competency_label(goal.competency),
+        "target": format_day(goal.target_date) if goal.target_date else "no date",
+    }
+
+
+def goal_buttons(goal: FocusGoal) -> ActionsBlock:
     value = str(goal.id)
     return ActionsBlock(
         block_id=f"goal:{goal.id}",
         elements=[
-            ButtonElement(
-                text=prompts.text("goals", "edit_button"),
-                action_id=ids.ACTION_GOAL_EDIT,
-                value=value,
-            ),
-            ButtonElement(
-                text=prompts.text("goals", "achieved_button"),
-                action_id=ids.ACTION_GOAL_ACHIEVED,
-                value=value,
+            button(prompts.text("goals", "edit_button"), ids.ACTION_GOAL_EDIT, value),
+            button(
+                prompts.text("goals", "achieved_button"),
+                ids.ACTION_GOAL_ACHIEVED,
+                value,
                 style="primary",
             ),
-            ButtonElement(
-                text=prompts.text("goals", "drop_button"),
-                action_id=ids.ACTION_GOAL_DROP,
-                value=value,
-            ),
+            button(prompts.text("goals", "drop_button"), ids.ACTION_GOAL_DROP, value),
         ],
     )
 
 
-def build_goal_modal(default_target: date, goal: Goal | None = None) -> View:
+def build_goal_modal(default_target: date, goal: FocusGoal | None = None) -> View:
     """The goal form, prefilled when editing; ``private_metadata`` names the goal edited."""
     words = prompts.load("goals")["modal"]
     options = [Option(value=c, label=competency_label(c)) for c in COMPETENCIES]
@@ -136,8 +128,7 @@ def build_goals_overview(overview: GoalsOverview) -> Notice:
             measure = escape_mrkdwn(overview.active.measure)
             lines.append(prompts.text("goals", "list.measure", measure=measure))
     elif not overview.history:
-        text = prompts.text("goals", "no_goals")
-        return Notice(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+        return notice_of(prompts.text("goals", "no_goals"))
     else:
         lines.append(prompts.text("goals", "list.no_focus"))
     if overview.check_ins:
@@ -148,7 +139,7 @@ def build_goals_overview(overview: GoalsOverview) -> Notice:
                 prompts.text(
                     "goals",
                     "list.check_in_line",
-                    date=format_day(check_in.created_at.date()),
+                    date=format_day(check_in.on),
                     status=prompts.text("goals", f"status.{check_in.status}"),
                     note=note,
                 )
@@ -161,18 +152,18 @@ def build_goals_overview(overview: GoalsOverview) -> Notice:
                     "goals",
                     "list.history_line",
                     status=prompts.text("goals", f"status.{goal.status}"),
-                    date=format_day((goal.closed_at or goal.created_at).date()),
+                    date=format_day(goal.closed_on or goal.set_on),
                     **describe_goal(goal),
                 )
             )
     text = "\n".join(lines)
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text[:2900]))]
+    blocks: list[Block] = [section(text[:2900])]
     if overview.active is not None:
         blocks.append(goal_buttons(overview.active))
     return Notice(text=text, blocks=blocks)
 
 
-def build_check_in(goal: Goal, manager_id: str | None) -> tuple[str, list[Block]]:
+def build_check_in(goal: FocusGoal, manager_id: str | None) -> tuple[str, list[Block]]:
     values = describe_goal(goal)
     question = prompts.text("goals", "checkin.question", **values)
     invite = (
@@ -187,16 +178,14 @@ def build_check_in(goal: Goal, manager_id: str | None) -> tuple[str, list[Block]
         ("checkin.achieved_button", ids.ACTION_CHECKIN_ACHIEVED, None),
     ]
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=question)),
+        section(question),
         ActionsBlock(
             block_id=f"checkin:{goal.id}",
             elements=[
-                ButtonElement(
-                    text=prompts.text("goals", key), action_id=action, value=value, style=style
-                )
+                button(prompts.text("goals", key), action, value, style=style)
                 for key, action, style in buttons
             ],
         ),
-        ContextBlock(elements=[MarkdownTextObject(text=invite)]),
+        context(invite),
     ]
     return prompts.text("goals", "checkin.fallback", behaviour=goal.behaviour), blocks

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import (
-    Block,
-    ContextBlock,
-    DividerBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import Block, DividerBlock
 
 import prompts
 from bot.blocks.escape import inline_code
+from bot.blocks.parts import context, section
 
 
 def build_help(unknown_word: str | None = None) -> list[Block]:
@@ -21,12 +16,12 @@ def build_help(unknown_word: str | None = None) -> list[Block]:
         lead = f"*{words['title']}*\n{words['intro']}"
     else:
         lead = prompts.text("help", "unknown", word=inline_code(unknown_word))
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=lead))]
+    blocks: list[Block] = [section(lead)]
     for group in words["group"]:
         body = "\n".join(f"• {line}" for line in group["lines"])
         blocks.append(DividerBlock())
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*{group['heading']}*\n{body}")))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=words["footer"])]))
+        blocks.append(section(f"*{group['heading']}*\n{body}"))
+    blocks.append(context(words["footer"]))
     return blocks
 
 

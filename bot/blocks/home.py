@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
 import prompts
 from bot import slack_ids as ids
 from bot.blocks.goals import build_goals_overview
+from bot.blocks.parts import button, context, section
 from bot.blocks.team import STATUS_EMOJI, describe_status
-from bot.domain.cadence import Status, week_start
-from bot.flows.home import HomeData
-from bot.flows.plans import TeamPlan
-from bot.flows.team import format_day
+from bot.domain.cadence import Status, format_day, week_start
+from bot.domain.home import HomeData
+from bot.domain.plans import TeamPlan
 
 LINES_PER_SECTION = 20  # keeps each section well under Slack's 3,000 characters
 
@@ -42,7 +33,7 @@ def build_home(data: HomeData) -> View:
     if not blocks:
         blocks = [
             HeaderBlock(text=prompts.text("plans", "home.start_heading")),
-            SectionBlock(text=MarkdownTextObject(text=prompts.text("plans", "home.start"))),
+            section(prompts.text("plans", "home.start")),
             _set_goal_button("set_goal_button"),
         ]
     return View(type="home", blocks=blocks[:100])
@@ -78,12 +69,12 @@ def _team_board(plan: TeamPlan) -> list[Block]:
     )
     blocks: list[Block] = [
         HeaderBlock(text=prompts.text("plans", "home.manager_heading")),
-        ContextBlock(elements=[MarkdownTextObject(text=streak)]),
-        SectionBlock(text=MarkdownTextObject(text=due_line)),
+        context(streak),
+        section(due_line),
     ]
     for start in range(0, len(lines), LINES_PER_SECTION):
         chunk = "\n".join(lines[start : start + LINES_PER_SECTION])
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+        blocks.append(section(chunk))
     return blocks
 
 
@@ -91,10 +82,6 @@ def _set_goal_button(label_key: str) -> ActionsBlock:
     return ActionsBlock(
         block_id="home:goal",
         elements=[
-            ButtonElement(
-                text=prompts.text("plans", f"home.{label_key}"),
-                action_id=ids.ACTION_HOME_SET_GOAL,
-                value="goal",
-            )
+            button(prompts.text("plans", f"home.{label_key}"), ids.ACTION_HOME_SET_GOAL, "goal")
         ],
     )

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block
 
 import prompts
 from bot import slack_ids
-from bot.flows.team import format_day
+from bot.blocks.parts import button, context, section
+from bot.domain.cadence import NudgeItem, format_day
 
 # Two blocks a rep and one heading: Block Kit's 50-block cap leaves room for 24 reps.
 MAX_REPS = 23
-
-
-@dataclass(frozen=True)
-class NudgeItem:
-    pairing_id: int
-    rep_id: str
-    days_overdue: int
-    last_held_on: date | None
-    started_on: date
 
 
 def build_nudge(items: list[NudgeItem]) -> tuple[str, list[Block]]:
@@ -37,12 +19,12 @@ def build_nudge(items: list[NudgeItem]) -> tuple[str, list[Block]]:
         heading = prompts.text("nudges", "heading")
     else:
         heading = prompts.text("nudges", "heading_many", count=len(items))
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=heading))]
+    blocks: list[Block] = [section(heading)]
     for item in items[:MAX_REPS]:
         blocks.extend(_rep_blocks(item))
     if len(items) > MAX_REPS:
         more = prompts.text("nudges", "more", count=len(items) - MAX_REPS)
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+        blocks.append(context(more))
     reps = ", ".join(f"<@{item.rep_id}>" for item in items)
     return prompts.text("nudges", "fallback", reps=reps), blocks
 
@@ -58,20 +40,18 @@ def _rep_blocks(item: NudgeItem) -> list[Block]:
     question = prompts.text("nudges", "invitation", rep=item.rep_id)
     value = str(item.pairing_id)
     return [
-        SectionBlock(text=MarkdownTextObject(text=f"{line}\n{question}")),
+        section(f"{line}\n{question}"),
         ActionsBlock(
             block_id=f"nudge:{item.pairing_id}",
             elements=[
-                ButtonElement(
-                    text=prompts.text("nudges", "log_button"),
-                    action_id=slack_ids.ACTION_NUDGE_LOG,
-                    value=value,
+                button(
+                    prompts.text("nudges", "log_button"),
+                    slack_ids.ACTION_NUDGE_LOG,
+                    value,
                     style="primary",
                 ),
-                ButtonElement(
-                    text=prompts.text("nudges", "snooze_button"),
-                    action_id=slack_ids.ACTION_NUDGE_SNOOZE,
-                    value=value,
+                button(
+                    prompts.text("nudges", "snooze_button"), slack_ids.ACTION_NUDGE_SNOOZE, value
                 ),
             ],
         ),

@@ -6,26 +6,17 @@ so a manager with 40 reps pages through instead of losing the end of the list.
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    DividerBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
 
 import prompts
 from bot import slack_ids as ids
 from bot.blocks.escape import escape_mrkdwn
-from bot.blocks.replies import Notice
+from bot.blocks.parts import button, context, section
+from bot.blocks.replies import Notice, notice_of
 from bot.blocks.team import describe_status
-from bot.domain.cadence import week_start
-from bot.domain.plans import CheckInFacts, RepPlan
+from bot.domain.cadence import format_day, week_start
+from bot.domain.plans import CheckInFacts, RepAgenda, RepPlan, TeamPlan
 from bot.domain.reframing import competency_label
-from bot.flows.plans import RepAgenda, TeamPlan
-from bot.flows.team import format_day
 
 PAGE_SIZE = 12
 NOTE_LIMIT = 200
@@ -33,8 +24,7 @@ NOTE_LIMIT = 200
 
 def build_plan_page(plan: TeamPlan, page: int = 0) -> Notice:
     if not plan.reps:
-        text = prompts.text("plans", "empty")
-        return Notice(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+        return notice_of(prompts.text("plans", "empty"))
     pages = (len(plan.reps) + PAGE_SIZE - 1) // PAGE_SIZE
     page = min(max(page, 0), pages - 1)
     shown = plan.reps[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -45,10 +35,7 @@ def build_plan_page(plan: TeamPlan, page: int = 0) -> Notice:
         if plan.streak
         else prompts.text("plans", "no_streak")
     )
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=heading)),
-        ContextBlock(elements=[MarkdownTextObject(text=streak)]),
-    ]
+    blocks: list[Block] = [section(heading), context(streak)]
     for rep in shown:
         blocks.extend([DividerBlock(), *_rep_blocks(rep)])
     if pages > 1:
@@ -83,9 +70,7 @@ def build_rep_agenda(agenda: RepAgenda) -> Notice:
     else:
         sections.append(prompts.text("plans", "full.no_agenda_items"))
     sections.extend(_coaching(plan))
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=text[:2900])) for text in sections
-    ]
+    blocks: list[Block] = [section(text[:2900]) for text in sections]
     blocks.append(
         _buttons(plan, log_label=prompts.text("plans", "full.log_button"), with_agenda=False)
     )
@@ -94,7 +79,7 @@ def build_rep_agenda(agenda: RepAgenda) -> Notice:
 
 def _rep_blocks(plan: RepPlan) -> list[Block]:
     text = "\n".join([_summary(plan), *_coaching(plan)])
-    return [SectionBlock(text=MarkdownTextObject(text=text[:2900])), _buttons(plan)]
+    return [section(text[:2900]), _buttons(plan)]
 
 
 def _summary(plan: RepPlan, *, latest_check_in: bool = True) -> str:
@@ -168,23 +153,17 @@ def _buttons(
 ) -> ActionsBlock:
     value = str(plan.facts.pairing_id)
     elements = [
-        ButtonElement(
-            text=log_label or prompts.text("plans", "log_button"),
-            action_id=ids.ACTION_PLAN_LOG,
-            value=value,
+        button(
+            log_label or prompts.text("plans", "log_button"),
+            ids.ACTION_PLAN_LOG,
+            value,
             style="primary",
         ),
-        ButtonElement(
-            text=prompts.text("plans", "prep_button"), action_id=ids.ACTION_PLAN_PREP, value=value
-        ),
+        button(prompts.text("plans", "prep_button"), ids.ACTION_PLAN_PREP, value),
     ]
     if with_agenda:
         elements.append(
-            ButtonElement(
-                text=prompts.text("plans", "agenda_button"),
-                action_id=ids.ACTION_PLAN_AGENDA,
-                value=value,
-            )
+            button(prompts.text("plans", "agenda_button"), ids.ACTION_PLAN_AGENDA, value)
         )
     return ActionsBlock(block_id=f"plan:{plan.facts.pairing_id}", elements=elements)
 
@@ -194,24 +173,22 @@ def _pager(page: int, pages: int, count: int) -> list[Block]:
     buttons = []
     if page > 0:
         buttons.append(
-            ButtonElement(
-                text=prompts.text("plans", "previous_page"),
-                action_id=f"{ids.ACTION_PLAN_PAGE}:prev",
-                value=str(page - 1),
+            button(
+                prompts.text("plans", "previous_page"),
+                f"{ids.ACTION_PLAN_PAGE}:prev",
+                str(page - 1),
             )
         )
     if page < pages - 1:
         buttons.append(
-            ButtonElement(
-                text=prompts.text("plans", "next_page"),
-                action_id=f"{ids.ACTION_PLAN_PAGE}:next",
-                value=str(page + 1),
+            button(
+                prompts.text("plans", "next_page"), f"{ids.ACTION_PLAN_PAGE}:next", str(page + 1)
             )
         )
     text = prompts.text("plans", "page", first=first, last=last, count=count)
     return [
         DividerBlock(),
-        ContextBlock(elements=[MarkdownTextObject(text=text)]),
+        context(text),
         ActionsBlock(block_id="plan:pages", elements=buttons),
     ]
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock
 
 import prompts
 from bot import slack_ids
+from bot.blocks.parts import button, section
 from bot.blocks.replies import Notice
 
 
@@ -14,20 +15,20 @@ def build_forget_confirmation() -> Notice:
     return Notice(
         text=text,
         blocks=[
-            SectionBlock(text=MarkdownTextObject(text=text)),
+            section(text),
             ActionsBlock(
                 block_id="forget",
                 elements=[
-                    ButtonElement(
-                        text=prompts.text("privacy", "confirm_button"),
-                        action_id=slack_ids.ACTION_FORGET_CONFIRM,
-                        value="me",
+                    button(
+                        prompts.text("privacy", "confirm_button"),
+                        slack_ids.ACTION_FORGET_CONFIRM,
+                        "me",
                         style="danger",
                     ),
-                    ButtonElement(
-                        text=prompts.text("privacy", "cancel_button"),
-                        action_id=slack_ids.ACTION_FORGET_CANCEL,
-                        value="keep",
+                    button(
+                        prompts.text("privacy", "cancel_button"),
+                        slack_ids.ACTION_FORGET_CANCEL,
+                        "keep",
                     ),
                 ],
             ),

@@ -12,12 +12,8 @@ from dataclasses import dataclass
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
-    ContextBlock,
     InputBlock,
-    MarkdownTextObject,
     PlainTextObject,
-    SectionBlock,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -25,6 +21,7 @@ from slack_sdk.models.views import View
 import prompts
 from bot import slack_ids
 from bot.blocks.escape import escape_mrkdwn
+from bot.blocks.parts import button, context, section
 from bot.domain.reframing import Reframe, competency_label
 
 # Slack caps a button value at 2,000 characters and private_metadata at 3,000.
@@ -57,30 +54,30 @@ def build_reframe(reframe: Reframe, rep_id: str | None) -> tuple[str, list[Block
     engine = prompts.text("coaching", f"engine_{reframe.engine}")
     value = encode_prompt(Prompt(rep_id, reframe.competency, reframe.focus, reframe.questions))
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"{intro}\n{questions}")),
-        SectionBlock(text=MarkdownTextObject(text=focus)),
+        section(f"{intro}\n{questions}"),
+        section(focus),
         ActionsBlock(
             block_id="reframe",
             elements=[
-                ButtonElement(
-                    text=prompts.text("coaching", "send_button"),
-                    action_id=slack_ids.ACTION_REFRAME_SEND,
-                    value=value,
+                button(
+                    prompts.text("coaching", "send_button"),
+                    slack_ids.ACTION_REFRAME_SEND,
+                    value,
                     style="primary",
                 ),
-                ButtonElement(
-                    text=prompts.text("coaching", "agenda_button"),
-                    action_id=slack_ids.ACTION_REFRAME_AGENDA,
-                    value=value,
+                button(
+                    prompts.text("coaching", "agenda_button"),
+                    slack_ids.ACTION_REFRAME_AGENDA,
+                    value,
                 ),
-                ButtonElement(
-                    text=prompts.text("coaching", "dismiss_button"),
-                    action_id=slack_ids.ACTION_REFRAME_DISMISS,
-                    value="dismiss",
+                button(
+                    prompts.text("coaching", "dismiss_button"),
+                    slack_ids.ACTION_REFRAME_DISMISS,
+                    "dismiss",
                 ),
             ],
         ),
-        ContextBlock(elements=[MarkdownTextObject(text=engine)]),
+        context(engine),
     ]
     fallback = "\n".join([intro, *(f"• {q}" for q in reframe.questions)])
     return fallback, blocks
@@ -112,8 +109,8 @@ def build_prompt_for_rep(manager_id: str, prompt: Prompt) -> tuple[str, list[Blo
     questions = "\n".join(f"• {escape_mrkdwn(q)}" for q in prompt.questions)
     footer = prompts.text("coaching", "to_rep_footer")
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"{lead}\n{questions}")),
-        ContextBlock(elements=[MarkdownTextObject(text=footer)]),
+        section(f"{lead}\n{questions}"),
+        context(footer),
     ]
     return f"{lead}\n" + "\n".join(f"• {q}" for q in prompt.questions), blocks
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block
 
 import prompts
+from bot.blocks.parts import context, section
 from bot.blocks.replies import Notice, build_notice
-from bot.domain.cadence import CadenceState, Status
-from bot.flows.team import TeamLine, format_day
+from bot.domain.cadence import CadenceState, Status, TeamLine, format_day
 
 # Block Kit allows 50 blocks in a message; one is the heading and one the footer.
 MAX_ROWS = 45
@@ -30,12 +30,12 @@ def build_team_list(lines: list[TeamLine]) -> Notice:
     if not lines:
         return build_notice("team", "empty_team")
     heading = prompts.text("team", "team_heading", count=len(lines))
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{heading}*"))]
+    blocks: list[Block] = [section(f"*{heading}*")]
     for line in lines[:MAX_ROWS]:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_row(line))))
+        blocks.append(section(_row(line)))
     if len(lines) > MAX_ROWS:
         more = len(lines) - MAX_ROWS
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {more} more")]))
+        blocks.append(context(f"…and {more} more"))
     summary = "\n".join(_plain_row(line) for line in lines)
     return Notice(text=f"{heading}\n{summary}", blocks=blocks)
 

@@ -32,7 +32,6 @@ MIN_EVERY = 1
 MAX_EVERY = 90
 MAX_CADENCE_DAYS = MAX_EVERY * 7
 WEEKLY, BIWEEKLY, MONTHLY = 7, 14, 30
-DEFAULT_CADENCE_DAYS = WEEKLY
 
 _NAMED_CADENCES: dict[str, int] = {
     "daily": 1,
@@ -108,6 +107,11 @@ def describe_cadence(days: int) -> str:
     if days % 7 == 0:
         return f"every {days // 7} weeks"
     return f"every {days} days"
+
+
+def format_day(day: date) -> str:
+    """A date as people read it in Slack: "Mon 2 Nov 2026"."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def parse_iso_date(text: str) -> date:
@@ -352,3 +356,24 @@ def managers_by_standing(pairs: Iterable[tuple[str, CadenceState]]) -> ManagerSt
         line.manager_id for line in lines if not line.behind and line.summary.on_cadence
     )
     return ManagerStanding(on_cadence=on_cadence, behind=tuple(behind))
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    """One rep as ``/coach team`` lists them: cadence, last 1:1 and standing today."""
+
+    rep_id: str
+    cadence: str
+    last_held_on: date | None
+    state: CadenceState
+
+
+@dataclass(frozen=True)
+class NudgeItem:
+    """One rep whose 1:1 slipped, as the manager's nudge lists them."""
+
+    pairing_id: int
+    rep_id: str
+    days_overdue: int
+    last_held_on: date | None
+    started_on: date

@@ -105,10 +105,9 @@ class ForgetMe:
     pass
 
 
-Command = (
-    Help
-    | Usage
-    | TeamList
+# What a subcommand asks Coach to do: answered after the ack, by the listener's ``match``.
+Request = (
+    TeamList
     | TeamAdd
     | TeamRemove
     | TeamLeave
@@ -123,6 +122,8 @@ Command = (
     | Resume
     | ForgetMe
 )
+# Help and Usage need nothing but the text, so they are answered on the ack itself.
+Command = Help | Usage | Request
 
 SUBCOMMANDS = (
     "help",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.domain.plans import CheckInFacts
+
 MAX_BEHAVIOUR = 280
 MAX_MEASURE = 280
 DEFAULT_TARGET = timedelta(days=30)
@@ -17,6 +19,44 @@ class GoalDraft:
     behaviour: str
     measure: str | None
     target_date: date
+
+
+@dataclass(frozen=True)
+class FocusGoal:
+    """A stored goal as the rep and their manager see it (``status``: active, achieved,
+    dropped)."""
+
+    id: int
+    competency: str
+    behaviour: str
+    measure: str | None
+    target_date: date | None
+    status: str
+    set_on: date
+    closed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class GoalSaved:
+    """A goal just set or edited; ``replaced`` when it took an earlier focus's place."""
+
+    goal: FocusGoal
+    replaced: bool
+    manager_id: str | None
+
+
+@dataclass(frozen=True)
+class GoalsOverview:
+    """``/coach goals`` and the rep's App Home: the focus, earlier goals, recent check-ins."""
+
+    active: FocusGoal | None
+    history: list[FocusGoal]
+    check_ins: list[CheckInFacts]
+
+
+def default_target(today: date) -> date:
+    """The target date a goal gets when the rep names none (the modal's prefill too)."""
+    return today + DEFAULT_TARGET
 
 
 class GoalProblem(ValueError):
@@ -48,7 +88,7 @@ def draft_goal(
         raise GoalProblem("behaviour", "too_long")
     if measure is not None and len(measure) > MAX_MEASURE:
         raise GoalProblem("measure", "too_long")
-    target = target_date or today + DEFAULT_TARGET
+    target = target_date or default_target(today)
     if target < today:
         raise GoalProblem("target_date", "past")
     if target > today + LONGEST_TARGET:

@@ -62,6 +62,24 @@ class RepPlan:
     observe: bool  # suggest sitting in on a routine call to watch the focus behaviour
 
 
+@dataclass(frozen=True)
+class TeamPlan:
+    """``/coach plan`` and the App Home board: every rep's plan and the manager's streak."""
+
+    today: date
+    reps: list[RepPlan]
+    streak: int
+
+
+@dataclass(frozen=True)
+class RepAgenda:
+    """``/coach plan @rep``: one rep's plan with their recent 1:1s and check-ins."""
+
+    plan: RepPlan
+    recent_one_on_ones: list[date]
+    recent_check_ins: list[CheckInFacts]
+
+
 def build_plan(reps: Iterable[RepFacts], today: date) -> list[RepPlan]:
     """One plan per rep, most overdue first, then soonest due."""
     week = week_start(today).isoformat()

@@ -11,17 +11,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.blocks.nudge import NudgeItem, build_nudge
+from bot.blocks.nudge import build_nudge
 from bot.domain.cadence import (
     CadenceState,
+    NudgeItem,
     cadence_state,
     local_today,
     may_need_nudge,
     should_nudge,
 )
 from bot.flows.delivery import Key, claim, deliver, unsettled
+from bot.flows.pairings import facts_of
 from bot.flows.people import Person, look_up_people
-from bot.flows.team import facts_of
 from bot.services import Services
 from storage.db import session_scope
 from storage.pairings import PairingRow, pairing_rows

@@ -12,8 +12,8 @@ from bot.blocks.goals import build_check_in
 from bot.domain.cadence import iso_week_key, zone_for
 from bot.domain.checkins import check_in_due
 from bot.flows.delivery import Key, claim_as_sent, deliver
+from bot.flows.goals import focus_goal
 from bot.flows.people import look_up_people
-from bot.flows.privacy import apply_retention
 from bot.services import Services
 from storage.db import session_scope
 from storage.goals import GoalRow, active_goal_rows
@@ -27,8 +27,7 @@ def run_checkin_sweep(services: Services) -> str:
     for team_id in team_ids:
         done, missed = _sweep_team(services, team_id, services.clock.now())
         sent, failed = sent + done, failed + missed
-    retention = apply_retention(services)
-    return f"{sent} check-ins sent, {failed} failed, {retention}"
+    return f"{sent} check-ins sent, {failed} failed"
 
 
 def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, int]:
@@ -55,7 +54,7 @@ def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, i
     sent = failed = 0
     for key, ledger_id in claim_as_sent(services, team_id, list(due)):
         goal = due[key].goal
-        text, blocks = build_check_in(goal, due[key].manager_id)
+        text, blocks = build_check_in(focus_goal(goal), due[key].manager_id)
         delivery = deliver(
             services,
             [ledger_id],

@@ -7,12 +7,13 @@ and the questions must still pass the coaching quality bar before they reach any
 from __future__ import annotations
 
 from bot.blocks.reframe import Prompt, build_prompt_for_rep
+from bot.blocks.replies import Outcome, done, refused
 from bot.domain.quality import check_reframe
-from bot.flows.outcome import Outcome, done, refused
+from bot.flows.pairings import caller_pairing
 from bot.services import Services
 from storage.agenda import add_agenda_item
 from storage.db import session_scope
-from storage.pairings import active_pairing_for_rep
+from storage.pairings import managed_pairing
 
 
 def send_prompt(
@@ -33,8 +34,10 @@ def save_to_agenda(
     if problem is not None:
         return problem
     with session_scope(services.engine) as session:
-        pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-        if pairing is None or pairing.manager_id != manager_id:
+        pairing = managed_pairing(
+            session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id
+        )
+        if pairing is None:
             return refused("coaching", "not_your_rep", rep=rep_id)
         add_agenda_item(
             session=session,
@@ -53,8 +56,6 @@ def _problem(
 ) -> Outcome | None:
     if not check_reframe(prompt.questions, prompt.competency).passes:
         return refused("coaching", "not_a_reframe")
-    with session_scope(services.engine) as session:
-        pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-    if pairing is None or pairing.manager_id != manager_id:
+    if caller_pairing(services, team_id=team_id, manager_id=manager_id, rep_id=rep_id) is None:
         return refused("coaching", "not_your_rep", rep=rep_id)
     return None

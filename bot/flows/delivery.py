@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.services import Services
-from bot.slack_client import paced_posts
+from bot.slack_client import TOKEN_REFUSED, UNDELIVERABLE, paced_posts
 from storage.db import session_scope
 from storage.ledger import claim_sends, mark_failed, mark_sent, settled_keys
 
@@ -25,23 +25,6 @@ logger = logging.getLogger(__name__)
 # Keys claimed at a time by ``claim_as_sent``: a chunk's sends finish within a minute or
 # two even when the post budget is spent, far inside storage.ledger.STALE_CLAIM.
 CLAIM_AHEAD = 50
-
-# The token itself is bad: nothing else in this sweep can succeed.
-FATAL_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
-# This message can never be delivered as addressed: retrying would only repeat the error.
-PERMANENT_ERRORS = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "user_not_found",
-        "user_disabled",
-        "account_inactive",
-        "cannot_dm_bot",
-        "msg_too_long",
-        "invalid_blocks",
-    }
-)
 
 
 class SweepAborted(Exception):
@@ -132,10 +115,10 @@ def deliver(
             response = send()
     except SlackApiError as failure:
         error = str(failure.response.get("error") or "unknown_error")
-        if error in FATAL_ERRORS:
+        if error in TOKEN_REFUSED:
             _record_failure(services, ledger_ids, error, give_up=False)
             raise SweepAborted(error) from None
-        _record_failure(services, ledger_ids, error, give_up=error in PERMANENT_ERRORS)
+        _record_failure(services, ledger_ids, error, give_up=error in UNDELIVERABLE)
         return Delivery(sent=False, error=error)
     except OSError as failure:  # the connection failed after slack_sdk's own retries
         _record_failure(services, ledger_ids, type(failure).__name__, give_up=False)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.replies import Outcome, done, refused
 from bot.domain.checkins import WEEKDAY_NAMES
-from bot.flows.outcome import Outcome, done, refused
 from bot.services import Services
 from storage.db import session_scope
 from storage.managers import manager_settings, update_manager_settings

@@ -20,9 +20,10 @@ from bot.domain.cadence import (
     week_start,
 )
 from bot.flows.delivery import Key, claim_all, deliver
+from bot.flows.pairings import facts_of
 from bot.flows.people import Person, look_up_people
-from bot.flows.team import facts_of
 from bot.services import Services
+from bot.slack_client import CHANNEL_GONE, NOT_IN_CHANNEL
 from storage.db import session_scope
 from storage.managers import managers_with_digest
 from storage.pairings import PairingRow, pairing_rows
@@ -30,8 +31,11 @@ from storage.workspaces import list_team_ids
 
 logger = logging.getLogger(__name__)
 
-CHANNEL_PROBLEMS = {"not_in_channel": "not_in_channel", "channel_not_found": "channel_gone"}
-CHANNEL_PROBLEMS["is_archived"] = "channel_gone"
+# Why a digest could not be posted, as the message (prompts/digest.toml) its managers get.
+CHANNEL_PROBLEMS = {
+    **dict.fromkeys(NOT_IN_CHANNEL, "not_in_channel"),
+    **dict.fromkeys(CHANNEL_GONE, "channel_gone"),
+}
 
 
 def run_digest_sweep(services: Services) -> str:

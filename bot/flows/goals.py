@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date
 
 from slack_sdk.errors import SlackApiError
 
 import prompts
 from bot.blocks.escape import escape_mrkdwn
+from bot.blocks.goals import describe_goal
+from bot.blocks.replies import Outcome, done, refused
 from bot.domain.cadence import local_today
-from bot.domain.goals import GoalDraft, draft_goal
-from bot.domain.reframing import COMPETENCIES, competency_label, detect_competency
-from bot.flows.outcome import Outcome, done, refused
+from bot.domain.goals import (
+    FocusGoal,
+    GoalDraft,
+    GoalSaved,
+    GoalsOverview,
+    default_target,
+    draft_goal,
+)
+from bot.domain.plans import CheckInFacts
+from bot.domain.reframing import COMPETENCIES, detect_competency
 from bot.flows.people import look_up_person
-from bot.flows.team import format_day
 from bot.services import Services
 from storage.db import session_scope
 from storage.goals import (
@@ -35,16 +42,14 @@ from storage.workspaces import ensure_workspace
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class GoalSaved:
-    goal: Goal
-    replaced: bool
-    manager_id: str | None
-
-
-def rep_today(services: Services, team_id: str, rep_id: str) -> date:
+def _rep_today(services: Services, team_id: str, rep_id: str) -> date:
     person = look_up_person(services, team_id, rep_id)
     return local_today(services.clock.now(), person.timezone)
+
+
+def default_target_for(services: Services, team_id: str, rep_id: str) -> date:
+    """The goal form's target date: a month from the rep's own today."""
+    return default_target(_rep_today(services, team_id, rep_id))
 
 
 def draft_from_text(services: Services, team_id: str, rep_id: str, text: str) -> GoalDraft:
@@ -54,7 +59,28 @@ def draft_from_text(services: Services, team_id: str, rep_id: str, text: str) ->
         behaviour=text,
         measure=None,
         target_date=None,
-        today=rep_today(services, team_id, rep_id),
+        today=_rep_today(services, team_id, rep_id),
+        competencies=COMPETENCIES,
+    )
+
+
+def draft_from_form(
+    services: Services,
+    team_id: str,
+    rep_id: str,
+    *,
+    competency: str,
+    behaviour: str,
+    measure: str | None,
+    target_date: date | None,
+) -> GoalDraft:
+    """The goal modal's fields as a draft, checked against the rep's own today."""
+    return draft_goal(
+        competency=competency,
+        behaviour=behaviour,
+        measure=measure,
+        target_date=target_date,
+        today=_rep_today(services, team_id, rep_id),
         competencies=COMPETENCIES,
     )
 
@@ -78,7 +104,7 @@ def save_goal(
                 measure=draft.measure,
                 target_date=draft.target_date,
             )
-            return GoalSaved(current, replaced=False, manager_id=manager_id)
+            return GoalSaved(focus_goal(current), replaced=False, manager_id=manager_id)
         goal = start_goal(
             session=session,
             team_id=team_id,
@@ -89,17 +115,20 @@ def save_goal(
             target_date=draft.target_date,
             now=now,
         )
-    _tell_manager(services, manager_id, "set", rep_id, goal)
-    return GoalSaved(goal, replaced=current is not None, manager_id=manager_id)
+    saved = GoalSaved(focus_goal(goal), replaced=current is not None, manager_id=manager_id)
+    _tell_manager(services, manager_id, "set", rep_id, saved.goal)
+    return saved
 
 
-def own_active_goal(services: Services, team_id: str, rep_id: str, goal_id: int) -> Goal | None:
+def own_active_goal(
+    services: Services, team_id: str, rep_id: str, goal_id: int
+) -> FocusGoal | None:
     """The goal a button names, only if it is the presser's active focus."""
     with session_scope(services.engine) as session:
         goal = goal_by_id(session=session, team_id=team_id, goal_id=goal_id)
     if goal is None or goal.rep_id != rep_id or goal.status != "active":
         return None
-    return goal
+    return focus_goal(goal)
 
 
 def close_goal(
@@ -115,7 +144,8 @@ def close_goal(
         if status == "achieved":
             add_check_in(session=session, goal=goal, status="achieved", note=None, now=now)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-    _tell_manager(services, pairing.manager_id if pairing else None, status, rep_id, goal)
+    manager_id = pairing.manager_id if pairing else None
+    _tell_manager(services, manager_id, status, rep_id, focus_goal(goal))
     return done("goals", status, behaviour=escape_mrkdwn(goal.behaviour))
 
 
@@ -133,15 +163,9 @@ def check_in(
         add_check_in(session=session, goal=goal, status=status, note=None, now=now)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
     if status == "stuck":
-        _tell_manager(services, pairing.manager_id if pairing else None, "stuck", rep_id, goal)
+        manager_id = pairing.manager_id if pairing else None
+        _tell_manager(services, manager_id, "stuck", rep_id, focus_goal(goal))
     return done("goals", f"checkin.{status}")
-
-
-@dataclass(frozen=True)
-class GoalsOverview:
-    active: Goal | None
-    history: list[Goal]
-    check_ins: list[CheckIn]
 
 
 def goals_overview(services: Services, *, team_id: str, rep_id: str) -> GoalsOverview:
@@ -149,20 +173,33 @@ def goals_overview(services: Services, *, team_id: str, rep_id: str) -> GoalsOve
         goals = goals_of(session=session, team_id=team_id, rep_id=rep_id)
         recent = check_ins_of(session=session, team_id=team_id, rep_id=rep_id)
     active = next((goal for goal in goals if goal.status == "active"), None)
-    return GoalsOverview(active, [g for g in goals if g is not active], recent)
+    return GoalsOverview(
+        focus_goal(active) if active is not None else None,
+        [focus_goal(g) for g in goals if g is not active],
+        [check_in_facts(c) for c in recent],
+    )
 
 
-def describe_goal(goal: Goal) -> dict[str, str]:
-    """The values every goal message fills in, escaped for Slack."""
-    return {
-        "behaviour": escape_mrkdwn(goal.behaviour),
-        "competency": competency_label(goal.competency),
-        "target": format_day(goal.target_date) if goal.target_date else "no date",
-    }
+def focus_goal(goal: Goal) -> FocusGoal:
+    """A stored goal as the builders show it (dates as the UTC day they happened)."""
+    return FocusGoal(
+        id=goal.id or 0,
+        competency=goal.competency,
+        behaviour=goal.behaviour,
+        measure=goal.measure,
+        target_date=goal.target_date,
+        status=goal.status,
+        set_on=goal.created_at.date(),
+        closed_on=goal.closed_at.date() if goal.closed_at else None,
+    )
+
+
+def check_in_facts(check_in: CheckIn) -> CheckInFacts:
+    return CheckInFacts(check_in.created_at.date(), check_in.status, check_in.note)
 
 
 def _tell_manager(
-    services: Services, manager_id: str | None, event: str, rep_id: str, goal: Goal
+    services: Services, manager_id: str | None, event: str, rep_id: str, goal: FocusGoal
 ) -> None:
     if manager_id is None:
         return

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.flows.goals import GoalsOverview, goals_overview
-from bot.flows.plans import TeamPlan, team_plan
+from bot.blocks.home import build_home
+from bot.domain.home import HomeData
+from bot.flows.goals import goals_overview
+from bot.flows.plans import team_plan
 from bot.services import Services
 from storage.db import session_scope
 from storage.pairings import active_pairing_for_rep
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class HomeData:
-    team: TeamPlan | None  # None: coaches nobody
-    focus: GoalsOverview | None  # None: neither paired as a rep nor has any goal
 
 
 def home_for(services: Services, *, team_id: str, user_id: str) -> HomeData:
@@ -37,8 +32,6 @@ def home_for(services: Services, *, team_id: str, user_id: str) -> HomeData:
 
 def publish_home(services: Services, *, team_id: str, user_id: str) -> None:
     """Show someone their App Home as it is now; Slack refusing it is only logged."""
-    from bot.blocks.home import build_home
-
     view = build_home(home_for(services, team_id=team_id, user_id=user_id))
     try:
         services.slack.views_publish(user_id=user_id, view=view)

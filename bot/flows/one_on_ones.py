@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from bot.domain.cadence import DateError, PairingFacts, cadence_state, local_today, parse_iso_date
-from bot.flows.outcome import Outcome, done, refused
+from bot.blocks.escape import inline_code
+from bot.blocks.replies import Outcome, done, refused
+from bot.domain.cadence import (
+    DateError,
+    PairingFacts,
+    cadence_state,
+    format_day,
+    local_today,
+    parse_iso_date,
+)
+from bot.flows.pairings import caller_pairing
 from bot.flows.people import look_up_person
-from bot.flows.team import echo, format_day
 from bot.services import Services
 from storage.agenda import mark_agenda_covered
 from storage.db import session_scope
 from storage.managers import manager_settings
-from storage.pairings import (
-    active_pairing_by_id,
-    active_pairing_for_rep,
-    last_held_on,
-    record_one_on_one,
-)
+from storage.pairings import last_held_on, managed_pairing, record_one_on_one
 
 
 def log_one_on_one(
@@ -25,7 +28,7 @@ def log_one_on_one(
     manager = look_up_person(services, team_id, manager_id)
     now = services.clock.now()
     today = local_today(now, manager.timezone)
-    values = {"rep": rep_id, "today": today.isoformat(), "given": echo(held_on or "")}
+    values = {"rep": rep_id, "today": today.isoformat(), "given": inline_code(held_on or "")}
     try:
         day = parse_iso_date(held_on) if held_on else today
     except DateError as error:
@@ -34,8 +37,10 @@ def log_one_on_one(
     if day > today:
         return refused("team", "log.future", **values)
     with session_scope(services.engine) as session:
-        pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-        if pairing is None or pairing.manager_id != manager_id:
+        pairing = managed_pairing(
+            session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id
+        )
+        if pairing is None:
             return refused("team", "not_your_rep", rep=rep_id)
         record_one_on_one(
             session=session, pairing=pairing, held_on=day, logged_by=manager_id, now=now
@@ -62,12 +67,11 @@ def log_held_today(
 ) -> Outcome:
     """The nudge's "Log 1:1 held" button: today's 1:1 for the pairing the button names,
     once it is checked to be the presser's own pairing (payload ids are never trusted)."""
-    with session_scope(services.engine) as session:
-        pairing = active_pairing_by_id(session=session, team_id=team_id, pairing_id=pairing_id)
-        rep_id = pairing.rep_id if pairing is not None else None
-        owner = pairing.manager_id if pairing is not None else None
-    if rep_id is None or owner != manager_id:
+    pairing = caller_pairing(
+        services, team_id=team_id, manager_id=manager_id, pairing_id=pairing_id
+    )
+    if pairing is None:
         return refused("nudges", "not_yours")
     return log_one_on_one(
-        services, team_id=team_id, manager_id=manager_id, rep_id=rep_id, held_on=None
+        services, team_id=team_id, manager_id=manager_id, rep_id=pairing.rep_id, held_on=None
     )

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.cadence import DateError, local_today, parse_iso_date
-from bot.flows.outcome import Outcome, done, refused
+from bot.blocks.escape import inline_code
+from bot.blocks.replies import Outcome, done, refused
+from bot.domain.cadence import DateError, format_day, local_today, parse_iso_date
 from bot.flows.people import look_up_person
-from bot.flows.team import echo, format_day
 from bot.services import Services
 from storage.db import session_scope
 from storage.managers import manager_settings, update_manager_settings
-from storage.pairings import (
-    active_pairing_by_id,
-    active_pairing_for_rep,
-    pairing_rows,
-    update_pairing,
-)
+from storage.pairings import managed_pairing, pairing_rows, update_pairing
 
 
 def pause(
@@ -25,7 +20,7 @@ def pause(
     """Pause one rep (``rep_id``) or all of the manager's reps (None) until a future date."""
     today = _today(services, team_id, manager_id)
     example = (today + timedelta(days=14)).isoformat()
-    values = {"given": echo(until), "today": today.isoformat(), "example": example}
+    values = {"given": inline_code(until), "today": today.isoformat(), "example": example}
     try:
         day = parse_iso_date(until)
     except DateError:
@@ -41,8 +36,10 @@ def pause(
                 session=session, team_id=team_id, manager_id=manager_id, now=now, paused_until=day
             )
             return done("team", "pause.paused_me", until=format_day(day))
-        pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-        if pairing is None or pairing.manager_id != manager_id:
+        pairing = managed_pairing(
+            session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id
+        )
+        if pairing is None:
             return refused("team", "not_your_rep", rep=rep_id)
         update_pairing(session=session, pairing=pairing, paused_until=day)
     return done("team", "pause.paused_rep", rep=rep_id, until=format_day(day))
@@ -61,8 +58,10 @@ def resume(services: Services, *, team_id: str, manager_id: str, rep_id: str | N
                 session=session, team_id=team_id, manager_id=manager_id, now=now, paused_until=today
             )
             return done("team", "pause.resumed_me")
-        pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-        if pairing is None or pairing.manager_id != manager_id:
+        pairing = managed_pairing(
+            session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id
+        )
+        if pairing is None:
             return refused("team", "not_your_rep", rep=rep_id)
         if pairing.paused_until is None or pairing.paused_until <= today:
             return refused("team", "pause.not_paused_rep", rep=rep_id)
@@ -82,8 +81,10 @@ def snooze(services: Services, *, team_id: str, manager_id: str, pairing_id: int
     """Silence nudges about one pairing for a week (the digest still counts it as behind)."""
     today = _today(services, team_id, manager_id)
     with session_scope(services.engine) as session:
-        pairing = active_pairing_by_id(session=session, team_id=team_id, pairing_id=pairing_id)
-        if pairing is None or pairing.manager_id != manager_id:
+        pairing = managed_pairing(
+            session=session, team_id=team_id, manager_id=manager_id, pairing_id=pairing_id
+        )
+        if pairing is None:
             return refused("nudges", "not_yours")
         until = today + SNOOZE
         update_pairing(session=session, pairing=pairing, snoozed_until=until)

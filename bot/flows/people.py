@@ -16,9 +16,9 @@ from functools import partial
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.presence import is_out_of_office
-from bot.flows.delivery import FATAL_ERRORS as TOKEN_REFUSED
 from bot.flows.delivery import SweepAborted
 from bot.services import Services
+from bot.slack_client import TOKEN_REFUSED, USER_NOT_FOUND
 from storage.db import session_scope
 from storage.models import SlackUser
 from storage.people import cached_people, save_person
@@ -118,7 +118,7 @@ def _fetch(services: Services, user_id: str, *, now: datetime) -> Person:
     try:
         user = services.slack.users_info(user=user_id)["user"]
     except SlackApiError as error:
-        if error.response.get("error") == "user_not_found":
+        if error.response.get("error") == USER_NOT_FOUND:
             return Person(user_id=user_id, exists=False)
         raise
     profile = user.get("profile") or {}

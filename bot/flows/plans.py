@@ -2,54 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session
 
 import prompts
+from bot.blocks.replies import Outcome, done, refused
 from bot.domain.cadence import cadence_state, local_today, week_start
 from bot.domain.plans import (
     STREAK_WEEKS_CHECKED,
     AgendaFacts,
-    CheckInFacts,
     GoalFacts,
     PairingHistory,
+    RepAgenda,
     RepFacts,
-    RepPlan,
+    TeamPlan,
     build_plan,
     coaching_streak,
     suggested_questions,
 )
-from bot.flows.outcome import Outcome, done, refused
+from bot.flows.goals import check_in_facts
+from bot.flows.pairings import facts_of
 from bot.flows.people import look_up_person
-from bot.flows.team import facts_of
 from bot.services import Services
 from storage.agenda import open_agenda_for
 from storage.db import session_scope
 from storage.goals import active_goals_for, check_ins_of, latest_check_ins_for
-from storage.models import AgendaItem, CheckIn, Goal
+from storage.models import AgendaItem, Goal
 from storage.pairings import (
     PairingRow,
     active_pairing_by_id,
     held_dates_for,
+    managed_pairing,
     pairing_rows,
     recent_one_on_ones,
 )
-
-
-@dataclass(frozen=True)
-class TeamPlan:
-    today: date
-    reps: list[RepPlan]
-    streak: int
-
-
-@dataclass(frozen=True)
-class RepAgenda:
-    plan: RepPlan
-    recent_one_on_ones: list[date]
-    recent_check_ins: list[CheckInFacts]
 
 
 def team_plan(services: Services, *, team_id: str, manager_id: str) -> TeamPlan:
@@ -97,14 +84,27 @@ def rep_agenda(
         )
         check_ins = check_ins_of(session=session, team_id=team_id, rep_id=rep_id, limit=5)
     plan = build_plan(facts, today)[0]
-    return RepAgenda(plan, held, [_check_in(c) for c in check_ins])
+    return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins])
+
+
+def pairing_agenda(
+    services: Services, *, team_id: str, manager_id: str, pairing_id: int
+) -> RepAgenda | Outcome:
+    """The plan's "Full agenda" button: the agenda of the rep the button's pairing names
+    (``rep_agenda`` refuses anyone but that rep's manager)."""
+    with session_scope(services.engine) as session:
+        pairing = active_pairing_by_id(session=session, team_id=team_id, pairing_id=pairing_id)
+        rep_id = pairing.rep_id if pairing is not None else ""
+    return rep_agenda(services, team_id=team_id, manager_id=manager_id, rep_id=rep_id)
 
 
 def send_prep(services: Services, *, team_id: str, manager_id: str, pairing_id: int) -> Outcome:
     """DM the rep a few questions to think about before the 1:1 (their goal's, if any)."""
     with session_scope(services.engine) as session:
-        pairing = active_pairing_by_id(session=session, team_id=team_id, pairing_id=pairing_id)
-        if pairing is None or pairing.manager_id != manager_id:
+        pairing = managed_pairing(
+            session=session, team_id=team_id, manager_id=manager_id, pairing_id=pairing_id
+        )
+        if pairing is None:
             return refused("plans", "not_your_pairing")
         goal = active_goals_for(session=session, team_id=team_id, rep_ids=[pairing.rep_id])
     rep_goal = goal.get(pairing.rep_id)
@@ -139,7 +139,7 @@ def _rep_facts(
             ),
             last_held_on=row.last_held_on,
             goal=_goal(goals.get(row.pairing.rep_id)),
-            latest_check_in=_check_in(latest[row.pairing.rep_id])
+            latest_check_in=check_in_facts(latest[row.pairing.rep_id])
             if row.pairing.rep_id in latest
             else None,
             agenda=tuple(_agenda(item) for item in agenda[row.pairing.id or 0]),
@@ -152,10 +152,6 @@ def _goal(goal: Goal | None) -> GoalFacts | None:
     if goal is None:
         return None
     return GoalFacts(goal.competency, goal.behaviour, goal.measure, goal.target_date)
-
-
-def _check_in(check_in: CheckIn) -> CheckInFacts:
-    return CheckInFacts(check_in.created_at.date(), check_in.status, check_in.note)
 
 
 def _agenda(item: AgendaItem) -> AgendaFacts:

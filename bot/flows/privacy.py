@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import prompts
-from bot.flows.outcome import Outcome, done
+from bot.blocks.replies import Outcome, done
 from bot.services import Services
 from storage.db import session_scope
 from storage.privacy import (
@@ -37,8 +37,10 @@ def export(services: Services, *, team_id: str, user_id: str | None) -> dict[str
     return {"team_id": team_id, "user_id": user_id, **rows}
 
 
-def apply_retention(services: Services) -> str:
-    """Blank check-in words past the configured age; forget old Slack event ids."""
+def run_retention_sweep(services: Services) -> str:
+    """The retention sweep: blank check-in words past the configured age
+    (COACH_CHECKIN_RETENTION_DAYS, 0 keeps them) and forget Slack event ids older than a
+    retry could be. Like every sweep it may run at any moment, any number of times."""
     now = services.clock.now()
     days = services.settings.coach_checkin_retention_days
     with session_scope(services.engine) as session:

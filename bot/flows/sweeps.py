@@ -13,6 +13,7 @@ from bot.flows.cadence_sweep import run_cadence_sweep
 from bot.flows.checkin_sweep import run_checkin_sweep
 from bot.flows.delivery import SweepAborted
 from bot.flows.digest_sweep import run_digest_sweep
+from bot.flows.privacy import run_retention_sweep
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -24,10 +25,8 @@ SWEEPS: dict[str, Sweep] = {
     "cadence": run_cadence_sweep,
     "checkins": run_checkin_sweep,
     "digest": run_digest_sweep,
+    "retention": run_retention_sweep,
 }
-
-# Every sweep named in the public contract.
-SWEEP_NAMES = ("cadence", "checkins", "digest")
 
 
 def run_sweep(services: Services, name: str) -> tuple[bool, str]:

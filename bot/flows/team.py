@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date
 
 from slack_sdk.errors import SlackApiError
@@ -11,16 +10,17 @@ from sqlalchemy.exc import IntegrityError
 
 import prompts
 from bot.blocks.escape import inline_code
+from bot.blocks.replies import Outcome, done, refused
 from bot.domain.cadence import (
     CadenceError,
-    CadenceState,
-    PairingFacts,
+    TeamLine,
     cadence_state,
     describe_cadence,
+    format_day,
     local_today,
     parse_cadence,
 )
-from bot.flows.outcome import Outcome, done, refused
+from bot.flows.pairings import facts_of
 from bot.flows.people import look_up_people, look_up_person
 from bot.services import Services
 from storage.db import session_scope
@@ -29,6 +29,7 @@ from storage.pairings import (
     active_pairing_for_rep,
     add_pairing,
     end_pairing,
+    managed_pairing,
     pairing_rows,
 )
 from storage.workspaces import ensure_workspace
@@ -42,7 +43,7 @@ def add_rep(
     try:
         cadence_days = parse_cadence(cadence_text)
     except CadenceError:
-        return refused("team", "bad_cadence", given=echo(cadence_text))
+        return refused("team", "bad_cadence", given=inline_code(cadence_text))
     if rep_id == manager_id:
         return refused("team", "not_yourself")
     people = look_up_people(services, team_id, [manager_id, rep_id])
@@ -93,8 +94,10 @@ def _refuse_race(services: Services, team_id: str, manager_id: str, rep_id: str)
 
 def remove_rep(services: Services, *, team_id: str, manager_id: str, rep_id: str) -> Outcome:
     with session_scope(services.engine) as session:
-        pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-        if pairing is None or pairing.manager_id != manager_id:
+        pairing = managed_pairing(
+            session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id
+        )
+        if pairing is None:
             return refused("team", "not_your_rep", rep=rep_id)
         end_pairing(session=session, pairing=pairing, now=services.clock.now())
     return done("team", "removed", rep=rep_id)
@@ -109,14 +112,6 @@ def leave_team(services: Services, *, team_id: str, rep_id: str) -> Outcome:
         end_pairing(session=session, pairing=pairing, now=services.clock.now())
     _tell(services, manager_id, prompts.text("team", "manager_was_left", rep=rep_id))
     return done("team", "left", manager=manager_id)
-
-
-@dataclass(frozen=True)
-class TeamLine:
-    rep_id: str
-    cadence: str
-    last_held_on: date | None
-    state: CadenceState
 
 
 def list_team(services: Services, *, team_id: str, manager_id: str) -> list[TeamLine]:
@@ -138,30 +133,9 @@ def _team_line(row: PairingRow, today: date) -> TeamLine:
     )
 
 
-def facts_of(row: PairingRow) -> PairingFacts:
-    pairing = row.pairing
-    return PairingFacts(
-        cadence_days=pairing.cadence_days,
-        started_on=pairing.started_on,
-        last_held_on=row.last_held_on,
-        paused_until=pairing.paused_until,
-        snoozed_until=pairing.snoozed_until,
-    )
-
-
-def format_day(day: date) -> str:
-    """A date as people read it in Slack: "Mon 2 Nov 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def _tell(services: Services, user_id: str, text: str) -> None:
     """A courtesy DM; failing to deliver it must not undo what was already done."""
     try:
         services.slack.chat_postMessage(channel=user_id, text=text)
     except SlackApiError as error:
         logger.warning("could not DM %s: %s", user_id, error.response.get("error"))
-
-
-def echo(text: str) -> str:
-    """What someone typed, made safe to show back inside a code span."""
-    return inline_code(text)

@@ -52,7 +52,3 @@ def member_named(name: str) -> Member | None:
     """The member whose handle is `name` (with or without the @), in any case."""
     wanted = name.removeprefix("@").lower()
     return next((m for m in EVERYONE if m.name == wanted), None)
-
-
-def member_with_id(user_id: str) -> Member | None:
-    return next((m for m in EVERYONE if m.user_id == user_id), None)

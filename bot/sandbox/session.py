@@ -77,6 +77,7 @@ SWEEP_WORDS = {
     "cadence": "cadence nudges",
     "checkins": "weekly check-ins",
     "digest": "weekly digest",
+    "retention": "data retention",
 }
 _MENTION = re.compile(r"(?<![\w<@])@(\w+)")
 _CHANNEL = re.compile(r"(?<![\w<#&])#([\w-]+)")

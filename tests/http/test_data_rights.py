@@ -100,9 +100,7 @@ def test_export_writes_a_workspace_or_one_person_as_json(
     assert export("--user", OUTSIDER)["goals"] == []
 
 
-def test_old_check_in_words_are_cleared_after_the_retention_period(
-    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
-) -> None:
+def _reply_to_a_check_in(coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock) -> None:
     coach.answer("goal Ask about budget on every first call", user=REP)
     clock.advance(timedelta(days=2, hours=2))
     run_sweep(coach.services, "checkins")
@@ -113,8 +111,29 @@ def test_old_check_in_words_are_cleared_after_the_retention_period(
          "text": "Asked on three calls", "ts": "1764100000.000100", "thread_ts": dm["ts"]}
     )  # fmt: skip
     slack.wait_for("reactions.add")
+
+
+def _notes(coach: RunningCoach) -> list[str | None]:
+    with Session(coach.services.engine) as session:
+        return [row[0].note for row in session.exec(select(CheckIn)).all()]
+
+
+def test_old_check_in_words_are_cleared_after_the_retention_period(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    _reply_to_a_check_in(coach, slack, clock)
+    clock.advance(timedelta(days=366))
+    run_sweep(coach.services, "retention")
+    assert _notes(coach) == [None]
+
+
+def test_retention_is_a_sweep_of_its_own(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    _reply_to_a_check_in(coach, slack, clock)
     clock.advance(timedelta(days=366))
     run_sweep(coach.services, "checkins")
-    with Session(coach.services.engine) as session:
-        notes = [row[0].note for row in session.exec(select(CheckIn)).all()]
-    assert notes == [None]
+    assert _notes(coach) == ["Asked on three calls"]  # check-ins only send check-ins
+    assert run_sweep(coach.services, "retention") == (True, "1 old check-in notes cleared")
+    assert _notes(coach) == [None]
+    assert run_sweep(coach.services, "retention") == (True, "0 old check-in notes cleared")

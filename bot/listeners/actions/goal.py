@@ -7,8 +7,7 @@ from slack_bolt import Ack, Respond
 from bot import slack_ids
 from bot.blocks.goals import build_goal_modal
 from bot.blocks.replies import build_notice, build_outcome
-from bot.domain.goals import DEFAULT_TARGET
-from bot.flows.goals import check_in, close_goal, own_active_goal, rep_today
+from bot.flows.goals import check_in, close_goal, default_target_for, own_active_goal
 from bot.listeners.actions.replies import answer_privately, button_number
 from bot.services import Services
 
@@ -29,10 +28,8 @@ def handle_goal_edit(
         notice = build_notice("goals", "not_your_goal")
         respond(response_type="ephemeral", replace_original=False, text=notice.text)
         return
-    default_target = rep_today(services, team_id, rep_id) + DEFAULT_TARGET
-    services.slack.views_open(
-        trigger_id=body["trigger_id"], view=build_goal_modal(default_target, goal)
-    )
+    target = default_target_for(services, team_id, rep_id)
+    services.slack.views_open(trigger_id=body["trigger_id"], view=build_goal_modal(target, goal))
 
 
 def handle_goal_close(
@@ -70,5 +67,5 @@ def handle_home_set_goal(services: Services, ack: Ack, body: dict) -> None:
     """The App Home's "Set my focus" / "Choose a new focus" button: the goal modal."""
     ack()
     team_id, rep_id = body["team"]["id"], body["user"]["id"]
-    default_target = rep_today(services, team_id, rep_id) + DEFAULT_TARGET
-    services.slack.views_open(trigger_id=body["trigger_id"], view=build_goal_modal(default_target))
+    target = default_target_for(services, team_id, rep_id)
+    services.slack.views_open(trigger_id=body["trigger_id"], view=build_goal_modal(target))

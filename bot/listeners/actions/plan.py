@@ -5,14 +5,11 @@ from __future__ import annotations
 from slack_bolt import Ack, Respond
 
 from bot.blocks.plan import build_plan_page, build_rep_agenda
-from bot.blocks.replies import build_outcome
+from bot.blocks.replies import Outcome, build_outcome
 from bot.flows.one_on_ones import log_held_today
-from bot.flows.outcome import Outcome
-from bot.flows.plans import rep_agenda, send_prep, team_plan
+from bot.flows.plans import pairing_agenda, send_prep, team_plan
 from bot.listeners.actions.replies import answer_privately, button_number
 from bot.services import Services
-from storage.db import session_scope
-from storage.pairings import active_pairing_by_id
 
 
 def handle_plan_log(
@@ -43,13 +40,12 @@ def handle_plan_agenda(
     services: Services, ack: Ack, body: dict, action: dict, respond: Respond
 ) -> None:
     ack()
-    team_id, manager_id = body["team"]["id"], body["user"]["id"]
-    with session_scope(services.engine) as session:
-        pairing = active_pairing_by_id(
-            session=session, team_id=team_id, pairing_id=button_number(action)
-        )
-        rep_id = pairing.rep_id if pairing is not None else ""
-    agenda = rep_agenda(services, team_id=team_id, manager_id=manager_id, rep_id=rep_id)
+    agenda = pairing_agenda(
+        services,
+        team_id=body["team"]["id"],
+        manager_id=body["user"]["id"],
+        pairing_id=button_number(action),
+    )
     answer_privately(
         respond, build_outcome(agenda) if isinstance(agenda, Outcome) else build_rep_agenda(agenda)
     )

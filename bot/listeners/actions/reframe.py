@@ -6,9 +6,8 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.reframe import Prompt, build_rep_picker, decode_prompt
-from bot.blocks.replies import build_notice, build_outcome
+from bot.blocks.replies import Outcome, build_notice, build_outcome
 from bot.flows.coaching_prompts import save_to_agenda, send_prompt
-from bot.flows.outcome import Outcome
 from bot.listeners.actions.replies import answer_privately
 from bot.services import Services
 

@@ -7,7 +7,7 @@ database or Slack lookup can never break the 3-second rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import assert_never
 
 from slack_bolt import Ack, Respond
 
@@ -19,26 +19,6 @@ from bot.listeners.commands import forget, goal, plan, reframe, team
 from bot.listeners.commands.context import CommandContext
 from bot.listeners.guard import report_unhandled
 from bot.services import Services
-
-Route = Callable[[Services, CommandContext, grammar.Command], Notice | None]
-
-ROUTES: dict[type, Route] = {
-    grammar.TeamList: team.handle_team_list,
-    grammar.TeamAdd: team.handle_team_add,
-    grammar.TeamRemove: team.handle_team_remove,
-    grammar.TeamLeave: team.handle_team_leave,
-    grammar.Log: team.handle_log,
-    grammar.Pause: team.handle_pause,
-    grammar.Resume: team.handle_resume,
-    grammar.Digest: team.handle_digest,
-    grammar.Reframe: reframe.handle_reframe,
-    grammar.SetGoal: goal.handle_goal,
-    grammar.GoalForSomeoneElse: goal.handle_goal_for_someone_else,
-    grammar.Goals: goal.handle_goals,
-    grammar.Plan: plan.handle_plan,
-    grammar.ForgetMe: forget.handle_forget_me,
-}
-
 
 # Subcommands that may open a modal, which needs the trigger_id while it is fresh.
 OPENS_MODAL: frozenset[type] = frozenset({grammar.SetGoal})
@@ -59,19 +39,23 @@ CHANGES_HOME: frozenset[type] = frozenset(
 
 def handle_coach(services: Services, ack: Ack, command: dict, respond: Respond) -> None:
     parsed = grammar.parse(command.get("text") or "")
-    if isinstance(parsed, grammar.Help):
-        text, blocks = help_fallback_text(parsed.unknown), build_help(parsed.unknown)
-        ack(response_type="ephemeral", text=text, blocks=blocks)
-        return
-    if isinstance(parsed, grammar.Usage):
-        notice = build_notice("usage", f"{parsed.subcommand.replace(' ', '_')}.{parsed.problem}")
-        ack(response_type="ephemeral", text=notice.text, blocks=notice.blocks)
-        return
-    route = ROUTES.get(type(parsed))
-    if route is None:
-        notice = build_notice("usage", "not_ready")
-        ack(response_type="ephemeral", text=notice.text, blocks=notice.blocks)
-        return
+    match parsed:
+        case grammar.Help(unknown=unknown):
+            ack(
+                response_type="ephemeral",
+                text=help_fallback_text(unknown),
+                blocks=build_help(unknown),
+            )
+        case grammar.Usage(subcommand=subcommand, problem=problem):
+            notice = build_notice("usage", f"{subcommand.replace(' ', '_')}.{problem}")
+            ack(response_type="ephemeral", text=notice.text, blocks=notice.blocks)
+        case _:
+            _answer_after_ack(services, ack, command, respond, parsed)
+
+
+def _answer_after_ack(
+    services: Services, ack: Ack, command: dict, respond: Respond, request: grammar.Request
+) -> None:
     ack()
     context = CommandContext(
         team_id=command["team_id"],
@@ -80,13 +64,49 @@ def handle_coach(services: Services, ack: Ack, command: dict, respond: Respond) 
     )
 
     def answer() -> None:
-        notice = route(services, context, parsed)
+        notice = route(services, context, request)
         if notice is not None:
             respond(response_type="ephemeral", text=notice.text, blocks=notice.blocks)
-        if type(parsed) in CHANGES_HOME:
+        if type(request) in CHANGES_HOME:
             refresh_home(services, team_id=context.team_id, user_id=context.user_id)
 
-    if type(parsed) in OPENS_MODAL:
+    if type(request) in OPENS_MODAL:
         answer()  # views.open must beat the trigger's 3-second expiry: no queueing
         return
     services.after_ack.queue(answer, lambda error: report_unhandled(error, command, respond))
+
+
+def route(services: Services, ctx: CommandContext, request: grammar.Request) -> Notice | None:
+    """The subcommand's listener. Each case hands on the narrowed type, and ``assert_never``
+    makes a type checker refuse a grammar.Request that no case answers."""
+    match request:
+        case grammar.TeamList():
+            return team.handle_team_list(services, ctx)
+        case grammar.TeamAdd():
+            return team.handle_team_add(services, ctx, request)
+        case grammar.TeamRemove():
+            return team.handle_team_remove(services, ctx, request)
+        case grammar.TeamLeave():
+            return team.handle_team_leave(services, ctx)
+        case grammar.Log():
+            return team.handle_log(services, ctx, request)
+        case grammar.Pause():
+            return team.handle_pause(services, ctx, request)
+        case grammar.Resume():
+            return team.handle_resume(services, ctx, request)
+        case grammar.Digest():
+            return team.handle_digest(services, ctx, request)
+        case grammar.Reframe():
+            return reframe.handle_reframe(services, ctx, request)
+        case grammar.SetGoal():
+            return goal.handle_goal(services, ctx, request)
+        case grammar.GoalForSomeoneElse():
+            return goal.handle_goal_for_someone_else(ctx, request)
+        case grammar.Goals():
+            return goal.handle_goals(services, ctx)
+        case grammar.Plan():
+            return plan.handle_plan(services, ctx, request)
+        case grammar.ForgetMe():
+            return forget.handle_forget_me()
+        case _:
+            assert_never(request)

@@ -10,8 +10,7 @@ from bot.listeners.commands.context import CommandContext
 from bot.services import Services
 
 
-def handle_reframe(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
-    assert isinstance(cmd, grammar.Reframe)
+def handle_reframe(services: Services, ctx: CommandContext, cmd: grammar.Reframe) -> Notice:
     reframe = services.reframer.reframe(cmd.text)
     text, blocks = build_reframe(reframe, mentioned_user(cmd.text, excluding=ctx.user_id))
     return Notice(text=text, blocks=blocks)

@@ -11,14 +11,13 @@ from bot.listeners.commands.context import CommandContext
 from bot.services import Services
 
 
-def handle_team_list(services: Services, ctx: CommandContext, _: grammar.Command) -> Notice:
+def handle_team_list(services: Services, ctx: CommandContext) -> Notice:
     return build_team_list(
         team_flow.list_team(services, team_id=ctx.team_id, manager_id=ctx.user_id)
     )
 
 
-def handle_team_add(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
-    assert isinstance(cmd, grammar.TeamAdd)
+def handle_team_add(services: Services, ctx: CommandContext, cmd: grammar.TeamAdd) -> Notice:
     return build_outcome(
         team_flow.add_rep(
             services,
@@ -30,20 +29,18 @@ def handle_team_add(services: Services, ctx: CommandContext, cmd: grammar.Comman
     )
 
 
-def handle_team_remove(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
-    assert isinstance(cmd, grammar.TeamRemove)
+def handle_team_remove(services: Services, ctx: CommandContext, cmd: grammar.TeamRemove) -> Notice:
     outcome = team_flow.remove_rep(
         services, team_id=ctx.team_id, manager_id=ctx.user_id, rep_id=cmd.rep_id
     )
     return build_outcome(outcome)
 
 
-def handle_team_leave(services: Services, ctx: CommandContext, _: grammar.Command) -> Notice:
+def handle_team_leave(services: Services, ctx: CommandContext) -> Notice:
     return build_outcome(team_flow.leave_team(services, team_id=ctx.team_id, rep_id=ctx.user_id))
 
 
-def handle_log(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
-    assert isinstance(cmd, grammar.Log)
+def handle_log(services: Services, ctx: CommandContext, cmd: grammar.Log) -> Notice:
     outcome = one_on_ones.log_one_on_one(
         services,
         team_id=ctx.team_id,
@@ -54,24 +51,21 @@ def handle_log(services: Services, ctx: CommandContext, cmd: grammar.Command) ->
     return build_outcome(outcome)
 
 
-def handle_pause(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
-    assert isinstance(cmd, grammar.Pause)
+def handle_pause(services: Services, ctx: CommandContext, cmd: grammar.Pause) -> Notice:
     outcome = pauses.pause(
         services, team_id=ctx.team_id, manager_id=ctx.user_id, rep_id=cmd.rep_id, until=cmd.until
     )
     return build_outcome(outcome)
 
 
-def handle_resume(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
-    assert isinstance(cmd, grammar.Resume)
+def handle_resume(services: Services, ctx: CommandContext, cmd: grammar.Resume) -> Notice:
     outcome = pauses.resume(
         services, team_id=ctx.team_id, manager_id=ctx.user_id, rep_id=cmd.rep_id
     )
     return build_outcome(outcome)
 
 
-def handle_digest(services: Services, ctx: CommandContext, cmd: grammar.Command) -> Notice:
-    assert isinstance(cmd, grammar.Digest)
+def handle_digest(services: Services, ctx: CommandContext, cmd: grammar.Digest) -> Notice:
     outcome = digest_settings.set_digest_channel(
         services, team_id=ctx.team_id, manager_id=ctx.user_id, channel_id=cmd.channel_id
     )

@@ -7,9 +7,8 @@ from collections.abc import Callable
 
 from slack_bolt import BoltRequest, BoltResponse
 
+from bot.flows.retries import is_first_delivery
 from bot.services import Services
-from storage.db import session_scope
-from storage.events import claim_event
 
 logger = logging.getLogger(__name__)
 
@@ -22,11 +21,7 @@ def skip_retried_events(
     if not event_id:
         return next()
     team_id = str(body.get("team_id") or "")
-    with session_scope(services.engine) as session:
-        first = claim_event(
-            session=session, team_id=team_id, event_id=str(event_id), now=services.clock.now()
-        )
-    if first:
+    if is_first_delivery(services, team_id=team_id, event_id=str(event_id)):
         return next()
     retry = request.headers.get("x-slack-retry-num", ["?"])[0]
     logger.info("event %s already handled; ignoring retry %s", event_id, retry)

@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 import prompts
 from bot.flows.goals import record_reply
 from bot.services import Services
+from bot.slack_client import ALREADY_REACTED
 
 
 def is_person_in_dm(event: dict) -> bool:
@@ -48,5 +49,5 @@ def _react(client: WebClient, event: dict) -> None:
             channel=event["channel"], timestamp=event["ts"], name="white_check_mark"
         )
     except SlackApiError as error:
-        if error.response.get("error") != "already_reacted":
+        if error.response.get("error") != ALREADY_REACTED:
             raise

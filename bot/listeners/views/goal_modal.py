@@ -10,9 +10,8 @@ from slack_sdk import WebClient
 
 from bot import slack_ids as ids
 from bot.blocks.goals import build_goal_saved
-from bot.domain.goals import GoalProblem, draft_goal
-from bot.domain.reframing import COMPETENCIES
-from bot.flows.goals import rep_today, save_goal
+from bot.domain.goals import GoalProblem
+from bot.flows.goals import draft_from_form, save_goal
 from bot.flows.home import refresh_home
 from bot.listeners.commands.goal import goal_problem_notice
 from bot.services import Services
@@ -31,13 +30,14 @@ def handle_goal_submission(
     team_id, rep_id = body["team"]["id"], body["user"]["id"]
     fields = _fields(view["state"]["values"])
     try:
-        draft = draft_goal(
+        draft = draft_from_form(
+            services,
+            team_id,
+            rep_id,
             competency=fields["competency"] or "",
             behaviour=fields["behaviour"] or "",
             measure=fields["measure"],
             target_date=_date(fields["target_date"]),
-            today=rep_today(services, team_id, rep_id),
-            competencies=COMPETENCIES,
         )
     except GoalProblem as problem:
         message = goal_problem_notice(problem).text

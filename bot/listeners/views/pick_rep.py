@@ -10,10 +10,9 @@ from slack_sdk import WebClient
 from bot import slack_ids
 from bot.blocks.reframe import decode_prompt
 from bot.blocks.replies import build_notice, build_outcome
+from bot.flows.pairings import caller_pairing
 from bot.listeners.actions.reframe import act_on_prompt
 from bot.services import Services
-from storage.db import session_scope
-from storage.pairings import active_pairing_for_rep
 
 
 def handle_pick_rep(
@@ -33,19 +32,15 @@ def handle_pick_rep(
         ack()
         _tell(client, manager_id, build_notice("coaching", "not_a_reframe").text)
         return
-    if not rep_id or not _is_my_rep(services, team_id, manager_id, rep_id):
+    if not rep_id or not caller_pairing(
+        services, team_id=team_id, manager_id=manager_id, rep_id=rep_id
+    ):
         error = build_notice("coaching", "not_your_rep", rep=rep_id or "?").text
         ack(response_action="errors", errors={slack_ids.BLOCK_PICK_REP: error})
         return
     ack()
     outcome = act_on_prompt(services, kind, team_id, manager_id, rep_id, prompt)
     _tell(client, manager_id, build_outcome(outcome).text)
-
-
-def _is_my_rep(services: Services, team_id: str, manager_id: str, rep_id: str) -> bool:
-    with session_scope(services.engine) as session:
-        pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-    return pairing is not None and pairing.manager_id == manager_id
 
 
 def _tell(client: WebClient, user_id: str, text: str) -> None:
