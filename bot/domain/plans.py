@@ -101,18 +101,12 @@ def suggested_questions(
 ) -> tuple[str, ...]:
     """A few bank questions for the competency, a different selection each week."""
     pool = _question_pool(competency or "general") or _question_pool("general")
-    digest = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big")
-    start = digest % len(pool)
-    step = 1 + (digest // len(pool)) % max(1, len(pool) - 1)
-    picked: list[str] = []
-    index = start
-    while len(picked) < min(count, len(pool)):
-        if pool[index] not in picked:
-            picked.append(pool[index])
-        index = (index + step) % len(pool)
-        if index == start:
-            index = (index + 1) % len(pool)
-    return tuple(picked)
+    # Ranking every question by a hash of (seed, question) is a stable shuffle: the same
+    # week gets the same questions, and any count up to the whole pool is reachable.
+    ranked = sorted(
+        pool, key=lambda question: hashlib.sha256(f"{seed}|{question}".encode()).digest()
+    )
+    return tuple(ranked[:count])
 
 
 @cache

@@ -371,17 +371,6 @@ def at_most(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TookTooLong,
-    reason=(
-        "bug (latent: callers always ask for 3): suggested_questions never returns when "
-        "count is more than two of the step's residue classes. For discovery (20 "
-        "questions) and seed 's0' the step is 8, which shares the factor 4 with 20; the "
-        "walk jumps to the next class only when it comes back to the first start, so after "
-        "the second class it cycles forever."
-    ),
-)
 def test_asking_for_twenty_questions_returns_twenty_different_ones() -> None:
     with at_most(0.5):
         questions = suggested_questions("discovery", seed="s0", count=20)
