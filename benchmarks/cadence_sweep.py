@@ -36,12 +36,12 @@ from sqlalchemy.engine import Engine
 from support import median, note, print_table, private_schema
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.cadence_sweep import _possibly_overdue, run_cadence_sweep
 from bot.reframer import build_reframer
 from bot.services import Services
 from bot.settings import load_settings
 from bot.slack_client import PostPacer, build_slack_client
+from slack_emulator import SlackEmulator
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import OneOnOne, Pairing, SlackUser, Workspace

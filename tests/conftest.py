@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.settings import Settings, load_settings
+from slack_emulator import SlackEmulator
 from storage.db import normalise_url
 from tests import payloads
 from tests.support.running_coach import RunningCoach

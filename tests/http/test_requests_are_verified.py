@@ -7,7 +7,7 @@ import time
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 from storage.models import ProcessedEvent
 from tests import payloads
 from tests.conftest import MANAGER

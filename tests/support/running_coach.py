@@ -12,11 +12,11 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.clock import Clock
-from bot.emulator import SlackEmulator
 from bot.services import Services
 from bot.settings import Settings
 from bot.web import build_wsgi
 from bot.wiring import build_coach
+from slack_emulator import SlackEmulator
 from tests import payloads
 
 

@@ -5,7 +5,7 @@ tests set SLACK_API_URL to it; `coach try` runs the whole bot against it). Every
 recorded as an `ApiCall`.
 """
 
-from bot.emulator.server import SlackEmulator
-from bot.emulator.workspace import ApiCall, Reply, Workspace
+from slack_emulator.server import SlackEmulator
+from slack_emulator.workspace import ApiCall, Reply, Workspace
 
 __all__ = ["ApiCall", "Reply", "SlackEmulator", "Workspace"]
