@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.engine import Engine
-from support import median, note, print_table, private_schema
+from support import median, note, print_table
 
 from bot.clock import SandboxClock
 from bot.flows.cadence_sweep import _possibly_overdue, run_cadence_sweep
@@ -46,6 +46,7 @@ from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import OneOnOne, Pairing, SlackUser, Workspace
 from storage.pairings import pairing_rows
+from storage.schemas import private_schema
 
 TEAM = "T0COACH"
 REPS_PER_MANAGER = 10
@@ -169,7 +170,11 @@ def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
 def run_one(pairings: int, postgres: str | None, *, sweep: bool) -> SweepRow:
     with ExitStack() as stack:
         workdir = stack.enter_context(tempfile.TemporaryDirectory())
-        url = stack.enter_context(private_schema(postgres)) if postgres else None
+        url = (
+            stack.enter_context(private_schema(postgres, prefix="coach_bench"))
+            if postgres
+            else None
+        )
         url = url or f"sqlite:///{workdir}/bench.db"
         slack = stack.enter_context(SlackEmulator())
         for i in range(0, pairings, REPS_PER_MANAGER):  # only asked about if the cache misses

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.logs import REDACTED, Redactor, configure_logging
-from slack_emulator import SlackEmulator
-from tests import payloads
+from slack_emulator import SlackEmulator, payloads
 from tests.conftest import MANAGER
 from tests.support.running_coach import RunningCoach
 
