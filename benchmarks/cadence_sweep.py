@@ -33,13 +33,12 @@ from typing import Any
 
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.engine import Engine
-from support import median, note, print_table
+from support import emulated_settings, median, note, print_table
 
 from bot.clock import SandboxClock
 from bot.flows.cadence_sweep import _possibly_overdue, run_cadence_sweep
 from bot.reframer import build_reframer
 from bot.services import Services
-from bot.settings import load_settings
 from bot.slack_client import PostPacer, build_slack_client
 from slack_emulator import SlackEmulator
 from storage.db import make_engine, session_scope
@@ -179,13 +178,7 @@ def run_one(pairings: int, postgres: str | None, *, sweep: bool) -> SweepRow:
         slack = stack.enter_context(SlackEmulator())
         for i in range(0, pairings, REPS_PER_MANAGER):  # only asked about if the cache misses
             slack.workspace.add_user(manager_of(i), manager_of(i).lower(), tz="Europe/London")
-        settings = load_settings(
-            env_file=None,
-            slack_bot_token=slack.token,
-            slack_api_url=slack.url,
-            database_url=url,
-            openai_api_key=None,
-        )
+        settings = emulated_settings(slack.token, slack.url, url)
         services = Services(
             settings=settings,
             engine=make_engine(url),

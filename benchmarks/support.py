@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bot.settings import Settings, load_settings
 from storage.db import normalise_url
 
 HERE = Path(__file__).resolve().parent
@@ -108,6 +109,21 @@ def postgres_version(url: str) -> str:
             return str(connection.execute(text("SHOW server_version")).scalar_one()).split()[0]
     finally:
         engine.dispose()
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+def emulated_settings(token: str, slack_api_url: str, database_url: str) -> Settings:
+    """Settings for Coach run in-process against the emulator: no .env, no OpenAI key (the
+    rule-based reframer), whatever the machine's environment holds."""
+    return load_settings(
+        env_file=None,
+        slack_bot_token=token,
+        slack_api_url=slack_api_url,
+        database_url=database_url,
+        openai_api_key=None,
+    )
 
 
 # --- processes ------------------------------------------------------------------------------
