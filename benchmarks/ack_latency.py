@@ -35,9 +35,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
 from support import (
     SIGNING_SECRET,
     SlackProcess,
@@ -46,17 +44,18 @@ from support import (
     note,
     percentile,
     print_table,
-    private_schema,
     tree_memory,
     wait_for_http,
 )
 
 from bot.domain.reframing import COMPETENCIES
+from slack_emulator.payloads import Payloads, content_type, signed_headers
 from storage.agenda import add_agenda_item
 from storage.db import make_engine, session_scope
 from storage.goals import add_check_in, start_goal
 from storage.migrate import upgrade
 from storage.pairings import add_pairing, record_one_on_one
+from storage.schemas import private_schema
 from storage.workspaces import ensure_workspace
 
 HERE = Path(__file__).resolve().parent
@@ -170,40 +169,21 @@ def seed(database_url: str) -> None:
 # --- load -----------------------------------------------------------------------------------
 
 
+BENCH_SLACK = Payloads(team_id=TEAM, team_domain="coach-bench", app_id="A0COACHAPP")
+
+
 def slash_command(text: str, *, user_id: str, response_url: str) -> bytes:
-    return urlencode(
-        {
-            "token": "legacy-verification-token",
-            "team_id": TEAM,
-            "team_domain": "coach-bench",
-            "channel_id": CHANNEL,
-            "channel_name": "bench",
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": "/coach",
-            "text": text,
-            "api_app_id": "A0COACHAPP",
-            "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": f"{int(time.time())}.{user_id}.bench",
-        }
-    ).encode()
+    return BENCH_SLACK.slash_command(
+        text, user_id=user_id, channel_id=CHANNEL, channel_name="bench", response_url=response_url
+    )
 
 
 def _send(url: str, body: bytes) -> float:
     """One signed POST; milliseconds until the whole answer is read (signing not timed)."""
-    stamp = str(int(time.time()))
     request = urllib.request.Request(
         url + "/slack/events",
         data=body,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": SignatureVerifier(SIGNING_SECRET).generate_signature(
-                timestamp=stamp, body=body
-            )
-            or "",
-        },
+        headers={"Content-Type": content_type(body), **signed_headers(body, secret=SIGNING_SECRET)},
     )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=30) as reply:
@@ -327,7 +307,7 @@ def run(
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         database = (
-            stack.enter_context(private_schema(postgres))
+            stack.enter_context(private_schema(postgres, prefix="coach_bench"))
             if postgres
             else f"sqlite:///{workdir}/coach.db"
         )

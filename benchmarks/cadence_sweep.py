@@ -33,19 +33,19 @@ from typing import Any
 
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.engine import Engine
-from support import median, note, print_table, private_schema
+from support import emulated_settings, median, note, print_table
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.cadence_sweep import _possibly_overdue, run_cadence_sweep
 from bot.reframer import build_reframer
 from bot.services import Services
-from bot.settings import load_settings
 from bot.slack_client import PostPacer, build_slack_client
+from slack_emulator import SlackEmulator
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import OneOnOne, Pairing, SlackUser, Workspace
 from storage.pairings import pairing_rows
+from storage.schemas import private_schema
 
 TEAM = "T0COACH"
 REPS_PER_MANAGER = 10
@@ -169,18 +169,16 @@ def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
 def run_one(pairings: int, postgres: str | None, *, sweep: bool) -> SweepRow:
     with ExitStack() as stack:
         workdir = stack.enter_context(tempfile.TemporaryDirectory())
-        url = stack.enter_context(private_schema(postgres)) if postgres else None
+        url = (
+            stack.enter_context(private_schema(postgres, prefix="coach_bench"))
+            if postgres
+            else None
+        )
         url = url or f"sqlite:///{workdir}/bench.db"
         slack = stack.enter_context(SlackEmulator())
         for i in range(0, pairings, REPS_PER_MANAGER):  # only asked about if the cache misses
             slack.workspace.add_user(manager_of(i), manager_of(i).lower(), tz="Europe/London")
-        settings = load_settings(
-            env_file=None,
-            slack_bot_token=slack.token,
-            slack_api_url=slack.url,
-            database_url=url,
-            openai_api_key=None,
-        )
+        settings = emulated_settings(slack.token, slack.url, url)
         services = Services(
             settings=settings,
             engine=make_engine(url),

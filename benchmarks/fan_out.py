@@ -43,14 +43,14 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from support import SlackProcess, median, note, print_table
+from support import SlackProcess, emulated_settings, median, note, print_table
 
 from bot.clock import SandboxClock
 from bot.flows.cadence_sweep import run_cadence_sweep
 from bot.flows.delivery import deliver
 from bot.reframer import build_reframer
 from bot.services import Services
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.slack_client import (
     POST_MESSAGE_CHANNEL_INTERVAL,
     POST_MESSAGE_PER_MINUTE,
@@ -153,13 +153,7 @@ def run_sweep(
         workdir = stack.enter_context(tempfile.TemporaryDirectory())
         slack = stack.enter_context(SlackProcess())
         url = f"sqlite:///{workdir}/fan_out.db"
-        settings = load_settings(
-            env_file=None,
-            slack_bot_token=slack.token,
-            slack_api_url=slack.url,
-            database_url=url,
-            openai_api_key=None,
-        )
+        settings = emulated_settings(slack.token, slack.url, url)
         engine = make_engine(url)
         stack.callback(engine.dispose)
         upgrade(engine)
@@ -185,13 +179,7 @@ def run_sweep(
 
 def run_one_channel(*, paced: bool) -> Outcome:
     with SlackProcess() as slack:
-        settings = load_settings(
-            env_file=None,
-            slack_bot_token=slack.token,
-            slack_api_url=slack.url,
-            database_url="sqlite://",
-            openai_api_key=None,
-        )
+        settings = emulated_settings(slack.token, slack.url, "sqlite://")
         slack.ask("channel C0LEADS sales-leads")
         _enforce_limits(slack)
         client = build_slack_client(settings) if paced else unpaced_client(settings)

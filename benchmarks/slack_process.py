@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from bot.emulator import Reply, SlackEmulator, Workspace
+from slack_emulator import Reply, SlackEmulator, Workspace
 
 
 class CountingWorkspace(Workspace):

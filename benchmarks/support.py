@@ -1,5 +1,6 @@
-"""What every benchmark shares: the machine's description, percentiles, tables, private
-PostgreSQL schemas, free ports and the memory of a process tree (read from /proc)."""
+"""What every benchmark shares: the machine's description, percentiles, tables, free ports
+and the memory of a process tree (read from /proc). Private PostgreSQL schemas come from
+`storage.schemas`, the same the tests use."""
 
 from __future__ import annotations
 
@@ -15,14 +16,13 @@ import sys
 import threading
 import time
 import urllib.request
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bot.settings import Settings, load_settings
 from storage.db import normalise_url
 
 HERE = Path(__file__).resolve().parent
@@ -111,27 +111,19 @@ def postgres_version(url: str) -> str:
         engine.dispose()
 
 
-# --- databases ------------------------------------------------------------------------------
+# --- settings -----------------------------------------------------------------------------
 
 
-@contextmanager
-def private_schema(url: str) -> Iterator[str]:
-    """A fresh schema in the PostgreSQL database at ``url``, dropped afterwards; yields a URL
-    whose connections use it."""
-    schema = f"coach_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield (
-            normalise_url(url)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def emulated_settings(token: str, slack_api_url: str, database_url: str) -> Settings:
+    """Settings for Coach run in-process against the emulator: no .env, no OpenAI key (the
+    rule-based reframer), whatever the machine's environment holds."""
+    return load_settings(
+        env_file=None,
+        slack_bot_token=token,
+        slack_api_url=slack_api_url,
+        database_url=database_url,
+        openai_api_key=None,
+    )
 
 
 # --- processes ------------------------------------------------------------------------------

@@ -4,18 +4,15 @@ emulator behind SLACK_API_URL, and the real app served over HTTP."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.settings import Settings, load_settings
-from storage.db import normalise_url
-from tests import payloads
+from slack_emulator import SlackEmulator, payloads
+from storage.schemas import private_schema
 from tests.support.running_coach import RunningCoach
 
 PG_URL = os.environ.get("COACH_TEST_DATABASE_URL")
@@ -34,21 +31,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[s
         return
     if not PG_URL:
         pytest.skip("COACH_TEST_DATABASE_URL is not set")
-    yield from _postgres_schema(PG_URL)
-
-
-def _postgres_schema(base_url: str) -> Iterator[str]:
-    schema = f"coach_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(base_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = normalise_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema(PG_URL, prefix="coach_test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.emulator import SlackEmulator
 from bot.logs import REDACTED, Redactor, configure_logging
-from tests import payloads
+from slack_emulator import SlackEmulator, payloads
 from tests.conftest import MANAGER
 from tests.support.running_coach import RunningCoach
 

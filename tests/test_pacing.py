@@ -12,12 +12,12 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.delivery import deliver
 from bot.reframer import build_reframer
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.slack_client import PostPacer, build_slack_client, paced_posts
+from slack_emulator import SlackEmulator
 from storage.db import make_engine
 
 MANAGER, REP, REP_2 = "U0MANAGER", "U0REP", "U0REP2"

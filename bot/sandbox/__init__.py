@@ -1,7 +1,7 @@
 """`coach try`: the whole bot in a terminal, against a local stand-in for Slack.
 
 The real Bolt app, flows, scheduler sweeps and database run against the emulator in
-`bot/emulator/` (the same fake Slack the tests use), with a clock that `wait` moves
+`slack_emulator/` (the same fake Slack the tests use), with a clock that `wait` moves
 forward. `session.py` is the sandbox, `terminal.py` its prompt and script runner.
 """
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator import ApiCall, Workspace
+from slack_emulator import ApiCall, Workspace
 
 JsonDict = dict[str, Any]
 

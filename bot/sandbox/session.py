@@ -26,7 +26,6 @@ from bot import slack_ids
 from bot.clock import SandboxClock
 from bot.domain.checkins import WEEKDAY_NAMES
 from bot.domain.feedback import is_feedback
-from bot.emulator import SlackEmulator, Workspace
 from bot.flows.sweeps import run_sweep
 from bot.sandbox import cast
 from bot.sandbox.cast import MANAGER, SALES_CHANNEL, SALES_CHANNEL_ID, Member
@@ -61,6 +60,7 @@ from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.web import build_wsgi
 from bot.wiring import build_coach
+from slack_emulator import SlackEmulator, Workspace
 
 QUIET = 0.15  # seconds with no new Slack call that mean Coach has finished a request
 PATIENCE = 5.0  # the longest one request may keep the sandbox waiting

@@ -23,7 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 
 MANAGER, REP, OUTSIDER, GONE = "U0MANAGER", "U0REP", "U0OUTSIDER", "U0GONE"
 SALES, PRIVATE = "C0SALES", "G0SECRET"

@@ -12,9 +12,9 @@ import pytest
 
 from bot import slack_ids as ids
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.privacy import export
 from bot.flows.sweeps import run_sweep
+from slack_emulator import SlackEmulator
 from tests.conftest import MANAGER, OUTSIDER, REP
 from tests.support.running_coach import RunningCoach
 

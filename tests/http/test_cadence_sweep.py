@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.sweeps import run_sweep
+from slack_emulator import SlackEmulator
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach
 

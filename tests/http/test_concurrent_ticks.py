@@ -8,8 +8,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.settings import Settings
+from slack_emulator import SlackEmulator
 from tests.support.running_coach import RunningCoach
 
 MANAGERS = [f"UMGRTICK{i:02d}" for i in range(6)]

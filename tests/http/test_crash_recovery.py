@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.delivery import Key, claim_all
 from bot.flows.sweeps import run_sweep
+from slack_emulator import SlackEmulator
 from storage.ledger import STALE_CLAIM
 from storage.models import Pairing, SentMessage
 from tests.conftest import MANAGER, REP

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from bot import slack_ids
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.sweeps import run_sweep
+from slack_emulator import SlackEmulator
 from storage.models import CheckIn, Goal, OneOnOne, Pairing
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 from tests.conftest import MANAGER, REP, make_settings
 from tests.support.running_coach import RunningCoach
 from tests.support.tcp_proxy import TcpProxy

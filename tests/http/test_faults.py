@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.sweeps import run_sweep
 from bot.settings import Settings
+from slack_emulator import SlackEmulator
 from storage.ledger import MAX_ATTEMPTS
 from storage.models import SentMessage
 from tests.support.running_coach import RunningCoach

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from bot import slack_ids
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.sweeps import run_sweep
+from slack_emulator import SlackEmulator
 from storage.models import CheckIn, Goal
 from tests.conftest import MANAGER, OUTSIDER, REP
 from tests.support.running_coach import RunningCoach

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 from tests.conftest import make_settings
 from tests.support.running_coach import RunningCoach
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 from tests.conftest import MANAGER
 from tests.support.running_coach import RunningCoach
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach
 

@@ -9,8 +9,8 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.emulator import SlackEmulator
 from bot.flows.privacy import export
+from slack_emulator import SlackEmulator
 from tests.conftest import MANAGER, REP
 from tests.support.running_coach import RunningCoach
 

@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from bot import slack_ids
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach
 

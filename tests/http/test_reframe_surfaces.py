@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot import slack_ids
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 from storage.models import AgendaItem
 from tests.conftest import MANAGER, OUTSIDER, REP
 from tests.support.running_coach import RunningCoach

@@ -7,9 +7,9 @@ import time
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator, payloads
+from slack_emulator.payloads import Payloads
 from storage.models import ProcessedEvent
-from tests import payloads
 from tests.conftest import MANAGER
 from tests.support.running_coach import RunningCoach
 
@@ -21,7 +21,7 @@ def _events_recorded(coach: RunningCoach) -> int:
 
 def _message_event() -> bytes:
     event = {"type": "message", "channel": "D0DM", "user": MANAGER, "text": "hi", "ts": "1.1"}
-    return payloads.event_callback(event, event_id="Ev0UNSIGNED")
+    return Payloads().event_callback(event, event_id="Ev0UNSIGNED")
 
 
 def test_unsigned_request_is_rejected(coach: RunningCoach, slack: SlackEmulator) -> None:
@@ -46,14 +46,14 @@ def test_stale_timestamp_is_rejected(coach: RunningCoach) -> None:
 
 
 def test_slash_command_with_wrong_secret_gets_no_answer(coach: RunningCoach) -> None:
-    body = payloads.slash_command("help", user_id=MANAGER)
+    body = Payloads().slash_command("help", user_id=MANAGER)
     reply = coach.post_signed(body, secret="forged")
     assert reply.status == 401
     assert "/coach team" not in reply.body.decode()
 
 
 def test_non_numeric_timestamp_is_rejected_not_crashed(coach: RunningCoach) -> None:
-    reply = coach.post_signed(payloads.slash_command("help", user_id=MANAGER), timestamp="abc")
+    reply = coach.post_signed(Payloads().slash_command("help", user_id=MANAGER), timestamp="abc")
     assert reply.status == 401
 
 
@@ -76,7 +76,7 @@ def test_url_verification_echoes_the_challenge(coach: RunningCoach) -> None:
 
 def test_retried_event_is_recorded_once(coach: RunningCoach) -> None:
     event = {"type": "app_mention", "channel": "C0GENERAL", "user": MANAGER, "ts": "2.2"}
-    body = payloads.event_callback(event, event_id="Ev0RETRIED1")
+    body = Payloads().event_callback(event, event_id="Ev0RETRIED1")
     first = coach.post_signed(body)
     retry = coach.post_signed(body)
     assert (first.status, retry.status) == (200, 200)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import SlackEmulator
-from tests import payloads
+from slack_emulator import SlackEmulator, payloads
+from slack_emulator.payloads import Payloads
 from tests.conftest import MANAGER
 
 
@@ -79,7 +79,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
 
 def test_served_app_answers_help_and_refuses_forgeries(served) -> None:
     url, _ = served
-    body = payloads.slash_command("help", user_id=MANAGER)
+    body = Payloads().slash_command("help", user_id=MANAGER)
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     status, answer = _post(url, body, {**form, **payloads.signed_headers(body)})
     assert status == 200

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.clock import SandboxClock
-from bot.emulator import SlackEmulator
 from bot.flows.sweeps import run_sweep
 from bot.scheduler import sweep_triggers
 from bot.settings import Settings
+from slack_emulator import SlackEmulator
 from storage.models import SentMessage
 from tests.support.running_coach import RunningCoach
 

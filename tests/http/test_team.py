@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from bot.emulator import SlackEmulator
+from slack_emulator import SlackEmulator
 from storage.models import Pairing
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach

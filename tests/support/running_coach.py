@@ -12,12 +12,12 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.clock import Clock
-from bot.emulator import SlackEmulator
 from bot.services import Services
 from bot.settings import Settings
 from bot.web import build_wsgi
 from bot.wiring import build_coach
-from tests import payloads
+from slack_emulator import SlackEmulator, payloads
+from slack_emulator.payloads import TEAM_ID, Payloads
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -111,21 +111,19 @@ class RunningCoach:
             return Reply(error.code, error.read(), dict(error.headers))
 
     def post_signed(self, body: bytes, *, content_type: str | None = None, **sign: Any) -> Reply:
-        kind = content_type or (
-            "application/json" if body.startswith(b"{") else "application/x-www-form-urlencoded"
-        )
+        kind = content_type or payloads.content_type(body)
         headers = {"Content-Type": kind, **payloads.signed_headers(body, **sign)}
         return self.request("POST", "/slack/events", body, headers)
 
     # -- as a Slack user ------------------------------------------------------------------
 
-    def command(self, text: str, *, user: str, team: str = payloads.TEAM_ID, **extra: Any) -> Reply:
+    def command(self, text: str, *, user: str, team: str = TEAM_ID, **extra: Any) -> Reply:
         """Type ``/coach text`` as ``user``; Slack's reply URLs point at the emulator."""
         channel = extra.setdefault("channel_id", "C0GENERAL")
         if self.slack is not None:
             extra.setdefault("response_url", self.slack.response_url(channel, user))
             extra.setdefault("trigger_id", self.slack.workspace.new_trigger_id(user))
-        return self.post_signed(payloads.slash_command(text, user_id=user, team_id=team, **extra))
+        return self.post_signed(Payloads(team_id=team).slash_command(text, user_id=user, **extra))
 
     def answer(self, text: str, *, user: str, **extra: Any) -> str:
         """Type ``/coach text`` and wait for the private answer that follows the ack."""
@@ -143,14 +141,14 @@ class RunningCoach:
         return dict(self.slack.wait_for("response_url", count=seen + 1)[seen].params)
 
     def click(
-        self, action_id: str, value: str, *, user: str, team: str = payloads.TEAM_ID, **extra: Any
+        self, action_id: str, value: str, *, user: str, team: str = TEAM_ID, **extra: Any
     ) -> Reply:
-        extra["team_id"] = team
         channel = extra.get("channel_id") or "D0CLICK"
         if self.slack is not None:
             extra.setdefault("response_url", self.slack.response_url(channel, user))
             extra.setdefault("trigger_id", self.slack.workspace.new_trigger_id(user))
-        return self.post_signed(payloads.block_actions(action_id, value, user_id=user, **extra))
+        body = Payloads(team_id=team).button_press(action_id, value, user_id=user, **extra)
+        return self.post_signed(body)
 
     def press(self, action_id: str, value: str, *, user: str, **extra: Any) -> str:
         """Click a button and wait for the private answer that follows the ack."""
@@ -161,10 +159,11 @@ class RunningCoach:
         calls = self.slack.wait_for("response_url", count=seen + 1)
         return "\n".join(_texts(calls[seen].params))
 
-    def submit(self, callback_id: str, values: dict, *, user: str, **extra: Any) -> Reply:
-        return self.post_signed(
-            payloads.view_submission(callback_id, values, user_id=user, **extra)
-        )
+    def submit(
+        self, callback_id: str, values: dict, *, user: str, private_metadata: str = ""
+    ) -> Reply:
+        view = payloads.modal(callback_id, private_metadata=private_metadata)
+        return self.post_signed(Payloads().view_submission(view, values, user_id=user))
 
     def shortcut(self, callback_id: str, message: dict, *, user: str, **extra: Any) -> Reply:
         channel = extra.setdefault("channel_id", "C0GENERAL")
@@ -172,8 +171,8 @@ class RunningCoach:
             extra.setdefault("response_url", self.slack.response_url(channel, user))
             extra.setdefault("trigger_id", self.slack.workspace.new_trigger_id(user))
         return self.post_signed(
-            payloads.message_shortcut(callback_id, message, user_id=user, **extra)
+            Payloads().message_shortcut(callback_id, message, user_id=user, **extra)
         )
 
     def event(self, event: dict, **extra: Any) -> Reply:
-        return self.post_signed(payloads.event_callback(event, **extra))
+        return self.post_signed(Payloads().event_callback(event, **extra))

@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.emulator.workspace import ApiCall, Reply, Workspace
+from slack_emulator.workspace import ApiCall, Reply, Workspace
 
 logger = logging.getLogger(__name__)
 
