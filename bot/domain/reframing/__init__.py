@@ -42,6 +42,7 @@ __all__ = [
     "competency_labels",
     "detect_competency",
     "extract_situation",
+    "reads_english",
     "reframe_with_rules",
 ]
 
@@ -62,6 +63,11 @@ def reframe_with_rules(text: str) -> Reframe:
     reading = triage.triage(cleaned, tokens, weighed, facts, english=english, sarcastic=sarcastic)
     metric = triage.find_metric(tokens, facts) if reading.kind == "results" else None
     return composition.compose(text, reading, weighed, facts, metric)
+
+
+def reads_english(text: str) -> bool:
+    """Whether the rules engine reads ``text`` as English (it reads English only)."""
+    return language.is_english(cleaning.clean(text).text)
 
 
 def detect_competency(text: str) -> str:

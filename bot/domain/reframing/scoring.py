@@ -150,15 +150,20 @@ def check_reframe(
     message: str | None = None,
     keywords: Iterable[str] = (),
     expected_competency: str | None = None,
+    english: bool = True,
 ) -> QualityReport:
     """Measure a reframe against the rules of a good coaching reply.
 
     ``message`` is the manager's text (a question may not be it, copied back, unless the
     kind is ``already_coaching``); ``keywords`` are words a relevant question carries, as
-    case-insensitive word prefixes.
+    case-insensitive word prefixes. ``english=False`` measures questions written in
+    another language (the LLM answers in the message's own): the word lists are English,
+    so a question there need only be one well-formed sentence ending in "?".
     """
     texts = tuple(questions)
-    checks = tuple(check_question(text) for text in texts)
+    checks = tuple(
+        check_question(text) if english else _check_other_language(text) for text in texts
+    )
     known = competency is None or competency in COMPETENCIES
     kind_known = kind in KINDS
     low, high = question_range(kind) if kind_known else (MIN_QUESTIONS, MAX_QUESTIONS)
@@ -201,6 +206,22 @@ def check_question(text: str) -> QuestionCheck:
         forward=lists.forward.search(normal) is not None,
         ownership=lists.ownership.search(normal) is not None,
         judging_words=judging,
+    )
+
+
+def _check_other_language(text: str) -> QuestionCheck:
+    normal = _normalise(text).strip()
+    asks = normal.endswith("?") and normal.count("?") == 1 and "\n" not in normal
+    return QuestionCheck(
+        text=text,
+        open=asks,
+        non_judging=True,  # the judging words are English; not measurable here
+        well_formed=bool(normal)
+        and len(normal) <= MAX_QUESTION_CHARS
+        and not _MARKUP.search(normal),
+        forward=True,
+        ownership=True,
+        judging_words=(),
     )
 
 
