@@ -248,7 +248,7 @@ def english_words() -> frozenset[str]:
 # Words (with inner apostrophes), and marks: ".!?;" and new lines end a clause ("stop"),
 # ",:-–—()\"" only pause it ("soft").
 _TOKEN = re.compile(
-    r"\d+(?:[.,]\d+)+[^\W_]*|[^\W_]+(?:['’][^\W_]+)*|[.!?;\n]|[,:()\"“”–—]|(?<=\s)-(?=\s)"
+    r"\d+(?:[.,]\d+)*%|\d+(?:[.,]\d+)+[^\W_]*|[^\W_]+(?:['’][^\W_]+)*|[.!?;\n]|[,:()\"“”–—]|(?<=\s)-(?=\s)"
 )
 _STOPS = frozenset(".!?;\n")
 

@@ -102,6 +102,7 @@ def compose(
     elif kind == "already_coaching":
         _already_coaching(reply, facts)
         note = _note(kind)
+        focus = focus if competency else _focus(kind)
     else:  # too_vague
         _plan(reply, "too_vague", ("open", "moment"), None, None)
         note, focus = _note(kind), _focus(kind)
@@ -129,12 +130,17 @@ def _plan(
     """Fill each stage from its tiers, or from the behaviour bank when none is usable."""
     if upcoming:
         table = "upcoming"
-    tiers = _rules().kinds[table]
+    rules = _rules()
+    tiers = rules.kinds[table]
     bank_stage = {"notice": "reality", "aim": "options", "forward": "will"}
     for index, stage in enumerate(stages):
         optional = stage.endswith("?")  # asked only from the message's own words
         stage = stage.rstrip("?")
-        if _ask(reply, tiers.get(stage, ()), index):
+        stage_tiers = tiers.get(stage, ())
+        off_call = competency in rules.off_call or reply.slots.get("off_call") == "yes"
+        if table == "coaching" and stage == "notice" and off_call:
+            stage_tiers = rules.kinds["coaching_off_call"]["notice"]  # no buyer in the room
+        if _ask(reply, stage_tiers, index):
             continue
         if not optional and stage in bank_stage and table in ("coaching", "upcoming"):
             _ask_bank(reply, bank_stage[stage], competency, behaviour, index)
@@ -180,9 +186,12 @@ def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Refr
         "crm": _first_named(facts, rules.crms) or spec.get("crm", ""),
     }
     key = "question"
-    if facts.topic and competency and f"{key}_topic" in spec:
+    topic = facts.topic
+    if topic and topic.lower().split()[-1] in values["crm"].lower():
+        topic = None  # "keeping Salesforce up to date in Salesforce"
+    if topic and competency and f"{key}_topic" in spec:
         key += "_topic"
-        values["topic"] = facts.topic
+        values["topic"] = topic
     situation = facts.situation
     if situation is not None and situation.kind == "event" and f"{key}_situation" in spec:
         key += "_situation"
@@ -314,7 +323,7 @@ def _pick(seed: int, stage: int, count: int) -> int:
 # --- slots ----------------------------------------------------------------------------------
 
 
-_TRUSTED = frozenset({"situation_kind", "call"})
+_TRUSTED = frozenset({"situation_kind", "call", "off_call"})
 _MARKUP = frozenset("<>|$\\{}[]?@\n")
 
 
@@ -354,6 +363,8 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         value = getattr(facts, name)
         if value:
             slots[name] = value
+    if facts.behaviour_off_call:
+        slots["off_call"] = "yes"
     if facts.behaviour and not facts.behaviour_past:
         slots.pop("behaviour")  # "when you interrupt people": asked by the bank instead
         slots["behaviour_now"] = facts.behaviour
@@ -396,6 +407,7 @@ class _Rules:
     topics: Mapping[str, Mapping[str, str]]
     places: Mapping[str, str]
     crms: Mapping[str, str]
+    off_call: frozenset[str]
 
 
 _ALLOWED = frozenset(
@@ -457,4 +469,9 @@ def _rules() -> _Rules:
         topics=MappingProxyType(notes["expectation"]),
         places=MappingProxyType(notes["places"]),
         crms=MappingProxyType(notes["crms"]),
+        off_call=frozenset(
+            c
+            for c, spec in prompts.load("reframe/taxonomy")["competency"].items()
+            if spec.get("off_call")
+        ),
     )

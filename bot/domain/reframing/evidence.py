@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from types import MappingProxyType
 
 import prompts
-from bot.domain.reframing.cleaning import Token
+from bot.domain.reframing.cleaning import Token, english_words
 from bot.domain.reframing.competencies import COMPETENCIES
 from bot.domain.reframing.phrases import PhraseSet
 
@@ -84,6 +84,10 @@ class _Rules:
     moment_words: frozenset[str]
     moment_weight: float
     topics: Mapping[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]
+    # per competency: its topics as one phrase set, and each phrase's (behaviour, rank, article)
+    competency_topics: Mapping[
+        str, tuple[PhraseSet, Mapping[tuple[str, ...], tuple[str, int, str]]]
+    ]
 
 
 def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) -> Evidence:
@@ -102,8 +106,13 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
     first_seen: dict[str, int] = {}
     matches: list[Match] = []
     i, n = 0, len(words)
+    starting = _STARTING
     while i < n:
-        phrase = _match_at(words, i, rules) if words[i] != _BOUNDARY else None
+        word = words[i]
+        candidates = starting.get(word)
+        if candidates is None:
+            candidates = _starting_with(word)
+        phrase = _match_at(words, i, rules) if candidates else None
         if phrase is None:
             i += 1
             continue
@@ -188,33 +197,35 @@ def find_topic(tokens: list[Token], competency: str | None, behaviour: str | Non
     if competency is None:
         return None
     rules = _rules()
-    order = [(competency, behaviour)] + [
-        key for key in rules.topics if key[0] == competency and key[1] != behaviour
-    ]
-    words = [(k, t) for k, t in enumerate(tokens) if t.kind == "word" and not t.quoted]
-    lows = [t.low for _, t in words]
-    present = set(lows)
-    for key in order:
-        for article, pattern in rules.topics.get(key, ()):
-            first = pattern[0]
-            if not first.endswith("*") and first not in present:
-                continue
-            for i in range(len(lows)):
-                if not _matches(pattern, lows, i):
-                    continue
-                surface = [words[i + j][1] for j in range(len(pattern))]
-                text = " ".join(_as_written(t, i + j) for j, t in enumerate(surface))
-                before = lows[i - 1] if i else ""
-                if before in _OWN_DETERMINERS:
-                    return f"{before} {text}"
-                return f"{article} {text}" if article else text
-    return None
+    topics = rules.competency_topics.get(competency)
+    if topics is None:
+        return None
+    phrases, meaning = topics
+    words = [t for t in tokens if t.kind == "word" and not t.quoted]
+    lows = [t.low for t in words]
+    best: tuple[int, int, str, int] | None = None  # (rank, position, article, length)
+    for i in range(len(lows)):
+        pattern = phrases.phrase_at(lows, i)
+        if pattern is None:
+            continue
+        owner, rank, article = meaning[pattern]
+        rank = -1 if owner == behaviour else rank  # the behaviour's own topics first
+        if best is None or (rank, i) < best[:2]:
+            best = (rank, i, article, len(pattern))
+    if best is None:
+        return None
+    _, i, article, length = best
+    text = " ".join(_as_written(words[i + j], i + j) for j in range(length))
+    before = lows[i - 1] if i else ""
+    if before in _OWN_DETERMINERS:
+        return f"{before} {text}"
+    return f"{article} {text}" if article else text
 
 
 def _as_written(token: Token, position: int) -> str:
-    """ "CRM" and "Salesforce" as written; "Discounting" at the start of a message lowered."""
+    """ "CRM" and "Salesforce" as written; "Next" or "Discounting" at a sentence start lowered."""
     raw = token.raw
-    if (raw.isupper() and len(raw) > 1) or (raw[0].isupper() and position > 0):
+    if (raw.isupper() and len(raw) > 1) or (raw[0].isupper() and token.low not in english_words()):
         return raw
     return raw.lower()
 
@@ -336,15 +347,21 @@ def _candidates(word: str, following: str) -> tuple[_Phrase, ...]:
     )
 
 
-@lru_cache(maxsize=16_384)
 def _starting_with(word: str) -> tuple[_Phrase, ...]:
+    """Every phrase that starts with ``word``, best first (remembered, up to a bound)."""
     rules = _rules()
     found = list(rules.by_word.get(word, ()))
     for length in rules.stem_lengths:
         if length > len(word):
             break
         found.extend(rules.by_stem.get(word[:length], ()))
-    return tuple(sorted(found, key=lambda p: (-len(p.tokens), -p.weight)))
+    candidates = tuple(sorted(found, key=lambda p: (-len(p.tokens), -p.weight)))
+    if len(_STARTING) < 20_000:
+        _STARTING[word] = candidates
+    return candidates
+
+
+_STARTING: dict[str, tuple[_Phrase, ...]] = {_BOUNDARY: ()}
 
 
 def _part_fits(part: str, word: str) -> bool:
@@ -444,7 +461,20 @@ def _rules() -> _Rules:
         ),
         moment_weight=float(weights["inside_moment"]),
         topics=MappingProxyType(topics),
+        competency_topics=MappingProxyType(_by_competency(topics)),
     )
+
+
+def _by_competency(
+    topics: Mapping[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]],
+) -> dict[str, tuple[PhraseSet, Mapping[tuple[str, ...], tuple[str, int, str]]]]:
+    """Each competency's topics in one phrase set; a phrase keeps its first listing."""
+    found: dict[str, dict[tuple[str, ...], tuple[str, int, str]]] = {}
+    for (competency, behaviour), entries in topics.items():
+        meaning = found.setdefault(competency, {})
+        for article, pattern in entries:
+            meaning.setdefault(pattern, (behaviour, len(meaning), article))
+    return {c: (PhraseSet(m), MappingProxyType(m)) for c, m in found.items()}
 
 
 def _topic(text: str) -> tuple[str, tuple[str, ...]]:

@@ -29,11 +29,46 @@ from bot.domain.reframing import inflection
 from bot.domain.reframing.cleaning import Token, english_words
 from bot.domain.reframing.evidence import Evidence, find_topic, phrase_tokens
 from bot.domain.reframing.phrases import PhraseSet
-from bot.domain.reframing.situation import Situation, not_names, roles
+from bot.domain.reframing.situation import Situation, heads, not_names, roles
 
 _MAX_QUOTED_WORDS = 14
 _MAX_CLAUSES_READ = 8
 _YOU = frozenset({"you", "youre", "youve", "youd"})
+_MODALS = frozenset(
+    {
+        "can",
+        "could",
+        "will",
+        "would",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "had",
+        "should",
+        "must",
+        "might",
+    }
+)
+_BUYER_SIDE = frozenset(
+    {
+        "they",
+        "he",
+        "she",
+        "buyer",
+        "customer",
+        "prospect",
+        "client",
+        "cfo",
+        "ceo",
+        "cto",
+        "vp",
+        "procurement",
+        "legal",
+        "champion",
+    }
+)
 _NOT = frozenset({"not", "never", "no", "isnt", "wasnt", "arent", "werent", "hardly"})
 _MIN_QUOTE_WORDS = 2
 _PRONOUNS = frozenset({"they", "he", "she", "them", "him", "her"})
@@ -96,6 +131,7 @@ class Facts:
     situation: Situation | None
     behaviour: str | None  # "you read the price sheet off the slide"
     behaviour_past: bool  # the behaviour is told in the past ("you read…", "you were…")
+    behaviour_off_call: bool  # what the rep did away from the buyer ("you spent 3 weeks…")
     missed: str | None  # what was left undone, as a gerund phrase: "asking about budget"
     alternative: str | None  # what the manager hopes for: "let him finish his thought"
     moment: str | None  # "the minute pricing came up", "when Stark said the budget was frozen"
@@ -158,12 +194,6 @@ def extract(
             told_in_past = told_in_past or found[2]
         elif kind == "wants" and alternative is None and found is not None:
             alternative = found[1]
-        if kind is None:
-            request = _request(text, tokens, clause, rules)
-            if request is not None:
-                kind = "wants"
-                if alternative is None:
-                    alternative = request
         if gap is None:
             gap = _gap(text, tokens, clause, rules)
             if gap is not None:
@@ -179,6 +209,7 @@ def extract(
         if kind == "wants":
             directives += 1
     if situation is not None and situation.kind == "event":
+        next_moment = _without_situation(next_moment, situation, rules)
         behaviour = _without_situation(behaviour, situation, rules)
         missed = _without_situation(missed, situation, rules)
         alternative = _without_situation(alternative, situation, rules)
@@ -192,6 +223,9 @@ def extract(
         situation=situation,
         behaviour=behaviour,
         behaviour_past=behaviour_past,
+        behaviour_off_call=bool(behaviour)
+        and len(behaviour.split()) > 1
+        and behaviour.split()[1].lower() in rules.off_call_verbs,
         missed=missed,
         alternative=alternative,
         moment=moment,
@@ -303,6 +337,12 @@ def _you_clause(
             continue
         if position > 0 and tokens[words[position - 1]].low in rules.subordinators:
             continue  # "when you showed pricing": a moment, not the main clause
+        if (
+            position > 1
+            and tokens[words[position - 2]].low in _DETERMINERS
+            and tokens[words[position - 1]].low not in rules.meeting_words
+        ):
+            continue  # "the voicemail you left…" is about the voicemail; "the call you…" not
         rest = words[position + 1 :]
         before = tuple(tokens[j].low for j in words[max(0, position - 2) : position])
         if before in _DID_NOT_SEE and rest:
@@ -429,6 +469,8 @@ def _request(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> 
         i += lead
     if i >= len(lows) or lows[i] not in rules.imperatives:
         return None
+    if i + 1 < len(lows) and lows[i + 1] in _MODALS:
+        return None  # "research can be lighter": "research" is a noun here
     if (
         lows[i] in ("do", "be", "have", "go", "come")
         and i + 1 < len(lows)
@@ -521,7 +563,8 @@ def _next_time(tokens: list[Token], body: list[int], verb_at: int, rules: _Rules
         low = tokens[k].low
         if low in rules.drop_words:
             continue
-        rest.append({"was": "is", "were": "are", "had": "has"}.get(low, tokens[k].raw))
+        raw = tokens[k].raw
+        rest.append(raw if "'" in raw else {"was": "is", "were": "are", "had": "has"}.get(low, raw))
     words = [*head, present, *rest]
     if len(words) > _MAX_QUOTED_WORDS:
         return None
@@ -593,9 +636,7 @@ def _role_text(token: Token) -> str:
 def _quote(text: str, tokens: list[Token], rules: _Rules) -> str | None:
     """What the buyer said, as quoted: never the rep's own words ("you said 'I'll check'")."""
     for m in _QUOTE.finditer(text):
-        before = [t for t in tokens if t.end <= m.start() and t.kind != "soft"][-4:]
-        words_before = [t.low for t in before if t.kind == "word"]
-        if "you" in words_before or (any(t.kind == "stop" for t in before[-1:]) and not before):
+        if _speaker(tokens, m.start()) != "buyer":
             continue
         quoted = " ".join(m.group(1).split()).strip(" ,.!?")
         words = quoted.lower().split()
@@ -604,12 +645,27 @@ def _quote(text: str, tokens: list[Token], rules: _Rules) -> str | None:
     return None
 
 
+def _speaker(tokens: list[Token], at: int) -> str | None:
+    """Who said the words quoted at ``at``: the nearest speaker before it in the sentence,
+    "rep" for "you … 'no rush'", "buyer" for "they said 'send me some info'"."""
+    for token in reversed([t for t in tokens if t.end <= at]):
+        if token.kind == "stop":
+            return None
+        if token.low in _YOU:
+            return "rep"
+        if token.low in _BUYER_SIDE or (token.kind == "word" and token.raw[0].isupper()):
+            return "buyer"
+    return None
+
+
 def _upcoming(tokens: list[Token], behaviour_past: bool, rules: _Rules) -> bool:
     """The call is still to come ("for the Acme call tomorrow…"), and nothing is told as
     having happened already ("…like yesterday", "you never asked")."""
     if behaviour_past:
         return False
-    lows = [t.low for t in tokens if t.kind == "word"]
+    lows = [t.low for t in tokens if t.kind == "word" and not t.quoted]  # not "'next week'"
+    if not rules.future.found_in(lows):
+        return False
     future = any(
         _starts_with(lows, rules.future, i) and (i == 0 or lows[i - 1] not in ("not", "than"))
         for i in range(len(lows))
@@ -722,10 +778,16 @@ def _phrase(
     lows = [tokens[k].low for k in indices]
     dropped_intensity = False
     cut = len(indices)
+    # Set lookups first: a phrase is only looked for where one can start.
+    break_firsts = rules.breaks_multi.firsts
+    moment_firsts = rules.moment_starters.firsts
     for i in range(len(lows)):
         if i == 0 and keep_lead:
             continue
-        if _starts_with(lows, rules.breaks_multi, i) or lows[i] in rules.breaks:
+        low = lows[i]
+        if low in rules.breaks or (
+            low in break_firsts and _starts_with(lows, rules.breaks_multi, i)
+        ):
             cut = i
             break
         if (
@@ -740,15 +802,20 @@ def _phrase(
         ):
             cut = i  # "you read your slides during the pitch and never looked up": two things
             break
-        size = _starts_with(lows, rules.moment_starters, i) if i > 0 and not keep_lead else 0
+        size = (
+            _starts_with(lows, rules.moment_starters, i)
+            if i > 0 and not keep_lead and low in moment_firsts
+            else 0
+        )
         if size and not (i + size < len(lows) and inflection.is_gerund(lows[i + size])):
             cut = i  # "…the minute pricing came up" starts a moment; "after naming" does not
             break
     indices, lows = indices[:cut], lows[:cut]
     kept: list[str] = []
+    drop_firsts = rules.drop_phrases.firsts
     i = 0
     while i < len(indices):
-        size = _starts_with(lows, rules.drop_phrases, i)
+        size = _starts_with(lows, rules.drop_phrases, i) if lows[i] in drop_firsts else 0
         if size:
             if lows[i : i + size] and " ".join(lows[i : i + size]) in rules.intensity:
                 dropped_intensity = True
@@ -756,8 +823,20 @@ def _phrase(
             continue
         token = tokens[indices[i]]
         low = token.low
+        if token.quoted:  # someone's own words: kept as they were said, in quotes
+            run = [token.raw]
+            while i + 1 < len(indices) and tokens[indices[i + 1]].quoted:
+                i += 1
+                run.append(tokens[indices[i]].raw)
+            kept.append('"' + " ".join(run) + '"')
+            i += 1
+            continue
         if low in rules.loaded:
             return None
+        if low == "like" and not (i + 1 < len(lows) and lows[i + 1][:1].isdigit()):
+            kept.append(token.raw)  # "what success looks like"; but "like 4 times" → "4 times"
+            i += 1
+            continue
         if low in rules.drop_words and not (keep_lead and i == 0):
             i += 1
             continue
@@ -908,6 +987,8 @@ class _Rules:
     events: frozenset[str]
     trailing: frozenset[str]
     common: frozenset[str]
+    off_call_verbs: frozenset[str]
+    meeting_words: frozenset[str]
     intensity: frozenset[str]
 
 
@@ -1073,6 +1154,8 @@ def _rules() -> _Rules:
             }
         ),
         common=english_words(),
+        meeting_words=heads() | {"today", "yesterday", "morning", "week", "time"},
+        off_call_verbs=frozenset(w.lower() for w in words["off_call_verbs"]),
         intensity=frozenset(
             {
                 "way too much",

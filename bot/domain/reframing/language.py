@@ -31,16 +31,20 @@ class _Rules:
 def is_english(text: str) -> bool:
     """Whether ``text`` (a cleaned message) reads as English; empty text does."""
     rules = _rules()
-    letters = len(_LETTER.findall(text))
-    if not letters:
-        return True
-    if len(_NON_LATIN.findall(text)) > rules.max_non_latin * letters:
-        return False
+    ascii_only = text.isascii()
+    if not ascii_only:
+        letters = len(_LETTER.findall(text))
+        if letters and len(_NON_LATIN.findall(text)) > rules.max_non_latin * letters:
+            return False
+    words = _WORD.findall(text.lower())
+    foreign_words = rules.foreign.intersection(words)
+    if not foreign_words and ascii_only:
+        return True  # the common case: no word of another language, no accents
     english = foreign = 0
-    for word in _WORD.findall(text.lower()):
+    for word in words:
         if word in rules.english:
             english += 1
-        elif word in rules.foreign or any(c in _ACCENTED for c in word):
+        elif word in foreign_words or (not ascii_only and any(c in _ACCENTED for c in word)):
             foreign += 1
     return not (foreign >= rules.min_foreign and foreign > english)
 

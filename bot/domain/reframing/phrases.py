@@ -31,6 +31,11 @@ class PhraseSet:
         self._stems = frozenset(self._by_stem)
         self._starting: dict[str, tuple[tuple[str, ...], ...]] = {}
 
+    @property
+    def firsts(self) -> frozenset[str]:
+        """The words a phrase can start with (every word, when a phrase starts with a stem)."""
+        return self._firsts if not self._stem_lengths else _EVERY_WORD
+
     def __bool__(self) -> bool:
         return bool(self._by_word or self._by_stem)
 
@@ -109,6 +114,16 @@ class PhraseSet:
             if size:
                 return i, size
         return None
+
+
+class _Everything(frozenset):  # type: ignore[type-arg]
+    """A set that holds every word: for phrase sets whose phrases may start with a stem."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERY_WORD: frozenset[str] = _Everything()
 
 
 def matches(phrase: tuple[str, ...], words: list[str], i: int) -> bool:

@@ -197,7 +197,7 @@ def check_question(text: str) -> QuestionCheck:
     """Measure one question (remembered: the bank's questions come back often)."""
     lists = _lists()
     normal = _normalise(text)
-    judging = tuple(m.group() for m in lists.judging.finditer(normal))
+    judging = judging_words(normal)
     return QuestionCheck(
         text=text,
         open=_is_open(normal, lists),
@@ -227,7 +227,19 @@ def _check_other_language(text: str) -> QuestionCheck:
 
 def judging_words(text: str) -> tuple[str, ...]:
     """The judging words and phrases in ``text``, as written ("you should", "but")."""
-    return tuple(m.group() for m in _lists().judging.finditer(_normalise(text)))
+    lists = _lists()
+    normal = _normalise(text)
+    if not _might_judge(normal, lists):
+        return ()
+    return tuple(m.group() for m in lists.judging.finditer(normal))
+
+
+def _might_judge(text: str, lists: _Lists) -> bool:
+    """A quick look before the long pattern: does any word start a judging phrase?"""
+    for word in _ANY_WORD.findall(text.lower()):
+        if word in lists.judging_firsts or any(word.startswith(s) for s in lists.judging_stems):
+            return True
+    return False
 
 
 def question_range(kind: str) -> tuple[int, int]:
@@ -298,6 +310,8 @@ class _Lists:
     closed_starters: frozenset[str]
     max_lead_in_words: int
     judging: re.Pattern[str]
+    judging_firsts: frozenset[str]  # the first words of the judging phrases
+    judging_stems: tuple[str, ...]  # and the stems ("fail*") that may start one
     forward: re.Pattern[str]
     ownership: re.Pattern[str]
     counts: Mapping[str, tuple[int, int]]
@@ -329,6 +343,14 @@ def _lists() -> _Lists:
         closed_starters=frozenset(w.lower() for w in data["closed_starters"]),
         max_lead_in_words=int(data["max_lead_in_words"]),
         judging=_pattern(data["judging"]),
+        judging_firsts=frozenset(
+            p.split()[0].lower().replace("’", "'")
+            for p in data["judging"]
+            if not p.split()[0].endswith("*")
+        ),
+        judging_stems=tuple(
+            p.split()[0].lower()[:-1] for p in data["judging"] if p.split()[0].endswith("*")
+        ),
         forward=_pattern(data["forward"]),
         ownership=_pattern(data["ownership"]),
         counts=MappingProxyType(counts),
@@ -341,6 +363,7 @@ def _normalise(text: str) -> str:
 
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_ANY_WORD = re.compile(r"[\w']+")
 _QUESTION = re.compile(r"[^?]*\?")
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\s-\s")
 _CONJUNCTIONS = frozenset({"and", "or", "so", "then"})

@@ -97,6 +97,11 @@ def roles() -> frozenset[str]:
     return _rules().roles
 
 
+def heads() -> frozenset[str]:
+    """Words that name a meeting or an artefact ("call", "demo", "deck")."""
+    return frozenset(_rules().heads)
+
+
 def not_names() -> frozenset[str]:
     """Capitalised words that are not accounts or people."""
     return _rules().not_names
@@ -111,8 +116,9 @@ class _Word:
     punct: bool
 
 
-_SITUATION_TOKEN = re.compile(r"[^\W_](?:[\w&'’.-]*[^\W_])?|[^\w\s]")
-_SENTENCE_END = frozenset(".!?;:")
+# Words, marks, and new lines (an emoji becomes one: "Acme 🎉 For the next one").
+_SITUATION_TOKEN = re.compile(r"[^\W_](?:[\w&'’.-]*[^\W_])?|[^\w\s]|\n")
+_SENTENCE_END = frozenset(".!?;:\n")
 _POSSESSIVE_TIME = frozenset({"morning's", "afternoon's", "evening's", "week's", "month's"})
 _TIME_LEAD_IN = frozenset({"this", "last", "next", "yesterday", "today", "tomorrow"})
 _LOWER_DETERMINERS = frozenset({"the", "your", "our", "their", "this", "that", "last", "next"})

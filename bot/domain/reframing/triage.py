@@ -43,6 +43,8 @@ def is_sarcastic(cleaned: Cleaned, tokens: list[Token]) -> bool:
     lows = _lows(tokens)
     if _find(lows, rules.sarcasm_phrases):
         return True
+    if rules.praise_words.isdisjoint(lows) and not rules.praise_phrases.found_in(lows):
+        return False  # no praise to be sarcastic with
     # Praise and a bad outcome in the same clause.
     clause: list[str] = []
     for token in [*tokens, None]:
@@ -75,7 +77,10 @@ def triage(
             return Reading("praise", None)  # "🔥🔥"
         return Reading("too_vague", None)
     if _find(lows, rules.team_selling):
-        return Reading("team_selling", evidence.competency)
+        # "you just listen", "take notes" are the manager's plan, not a skill named: only a
+        # clearly named one counts.
+        strong = evidence.competency and evidence.top_points() >= rules.team_selling_points
+        return Reading("team_selling", evidence.competency if strong else None)
     topic = _expectation(lows, rules)
     if (
         topic is not None
@@ -141,6 +146,8 @@ def _already_coaching(facts: Facts, tokens: list[Token]) -> bool:
     statements = " ".join(t.raw for t in tokens if t.kind == "word" and not t.quoted)
     rules = _rules()
     if judging_words(statements) or facts.gap is not None:
+        return False
+    if _find([t.low for t in tokens if t.kind == "word"], rules.verdicts):
         return False
     return not any(t.low in rules.loaded for t in tokens if t.kind == "word")
 
@@ -231,6 +238,8 @@ class _Rules:
     topic_competency: Mapping[str, str]
     coaching_over_expectation: float
     team_selling: _Phrases
+    verdicts: _Phrases
+    team_selling_points: float
     all_strong: _Phrases
     strong_topic: Mapping[tuple[str, ...], str]
     keep_going: _Phrases
@@ -280,6 +289,8 @@ def _rules() -> _Rules:
         topic_competency=MappingProxyType(competencies),
         coaching_over_expectation=float(data.get("coaching_over_expectation", 6.0)),
         team_selling=_compile(data["team_selling"]["phrases"]),
+        verdicts=_compile(data["already_coaching"]["verdicts"]),
+        team_selling_points=float(data["team_selling"]["min_competency_points"]),
         keep_going=_compile(
             [
                 "keep doing",
@@ -310,10 +321,17 @@ def find_metric(tokens: list[Token], facts: Facts) -> Metric | None:
         if size:
             name = " ".join(lows[i : i + size])
             if name not in rules.not_metric_names:
-                numbers = [_number(t.raw) for t in tokens if t.kind == "word" and _number(t.raw)]
+                numbered = [
+                    (k, _number(t.raw))
+                    for k, t in enumerate(tokens)
+                    if t.kind == "word" and _number(t.raw)
+                ]
+                numbers = [n for _, n in numbered]
                 value = numbers[0] if numbers else None
                 target = None
-                if len(numbers) > 1 and _find(lows, rules.target_words):
+                if len(numbered) > 1 and tokens[numbered[0][0] - 1].low == "from":
+                    value = numbers[1]  # "dropped from 30% to 18%": where it is now
+                elif len(numbers) > 1 and _find(lows, rules.target_words):
                     target = numbers[1]
                 return Metric(_metric_name(name), value, target)
     return None
