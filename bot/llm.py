@@ -9,10 +9,18 @@ COACH_OPENAI_MODEL names the model. This is the only module in Coach that import
   of those tags is defused first, so the text cannot close the block and speak as us.
 - The answer comes back through the client's structured output: ``response_format`` is
   ``ReframeAnswer``, sent as a strict JSON schema and parsed by the client into that
-  model. Its fields are the ones ``coach reframe --json`` prints.
-- The answer is checked with the same rules as the offline reframer
-  (``bot.domain.quality``). A refusal, an error, a malformed or non-compliant answer, or
-  no answer in time gives ``None``, and the rules engine answers instead.
+  model. Its fields are the ones ``coach reframe --json`` prints: the kind of message
+  (one of ``KINDS``, read first), the questions, the competency (or "none"), the focus and
+  a private note to the manager. An unknown kind or competency fails parsing: refused.
+- The answer goes through the same quality gate as the offline reframer
+  (``bot.domain.reframing.scoring``), split in two: a hard rule broken (a statement, a
+  closed or judging question, too few or too many for the kind, a kind that needs a note
+  without one) refuses it; the soft qualities (looking forward, handing the choice to
+  the rep, carrying the situation) are scored, never a reason to refuse a good answer.
+  A refusal, an error, a malformed or refused answer, or no answer in time gives
+  ``None``, and the rules engine answers instead.
+- The model answers in the message's own language; the gate's word lists are English, so
+  a message the rules engine reads as another language is checked for form only.
 - Eight seconds in all, retries included. Each attempt's timeouts are what is left of the
   budget, and the SDK's own retries (which honour a Retry-After of up to two minutes) are
   off in favour of one retry here, made only when the budget still has room for it. The
@@ -38,7 +46,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 import prompts
 from bot.domain.quality import check_reframe, judging_words
-from bot.domain.reframing import COMPETENCIES, Reframe, competency_labels, extract_situation
+from bot.domain.reframing import (
+    COMPETENCIES,
+    KINDS,
+    Reframe,
+    competency_labels,
+    extract_situation,
+    reads_english,
+)
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -62,6 +77,9 @@ MAX_CONCURRENT_CALLS = 8
 _MAX_FEEDBACK_CHARS = 8_000
 _MAX_QUESTION_CHARS = 300
 _MAX_FOCUS_CHARS = 200
+_MAX_NOTE_CHARS = 800
+# The model says "none" when no competency applies (the schema stays a flat enum).
+NO_COMPETENCY = "none"
 
 _PROMPTS = "reframe/llm_system"
 # "<feedback", "</ situation", and their HTML-escaped forms as Slack delivers a typed "<".
@@ -76,11 +94,15 @@ class ReframeAnswer(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    questions: list[str] = Field(description="2 to 4 open coaching questions for the rep")
-    competency: Literal[COMPETENCIES] = Field(  # type: ignore[valid-type]
-        description="the one competency id the feedback is mainly about"
+    kind: Literal[KINDS] = Field(  # type: ignore[valid-type]
+        description="what kind of message this is, read before anything is asked"
+    )
+    questions: list[str] = Field(description="the open coaching questions for the rep")
+    competency: Literal[(*COMPETENCIES, NO_COMPETENCY)] = Field(  # type: ignore[valid-type]
+        description="the one competency id the message is mainly about, or none"
     )
     focus: str = Field(description="one sentence: the one behaviour for the rep to work on")
+    note: str = Field(description="a short private note to the manager, or an empty string")
 
 
 @dataclass
@@ -132,7 +154,8 @@ class LlmReframer:
             logger.warning("LLM reframe not used (%s); the rules engine answers", call.failure)
             return None
         reframe = _as_reframe(call.answer)
-        problems = _shortfalls(reframe, situation)
+        english = reads_english(text)
+        problems = _shortfalls(reframe, situation, text, english=english)
         if problems:
             logger.warning(
                 "LLM reframe not used (non-compliant answer: %s); the rules engine answers",
@@ -197,12 +220,23 @@ def build_messages(text: str, situation: str | None = None) -> list[dict[str, st
         prompts.text(_PROMPTS, "competency_line", id=competency, label=label)
         for competency, label in competency_labels().items()
     )
+    kinds = "\n".join(
+        prompts.text(
+            _PROMPTS, "kind_line", id=kind, meaning=prompts.text(_PROMPTS, f"kinds.{kind}")
+        )
+        for kind in KINDS
+    )
     hint = (
         prompts.text(_PROMPTS, "situation_hint", situation=defuse(situation)) if situation else ""
     )
     feedback = defuse(text[:_MAX_FEEDBACK_CHARS])
     return [
-        {"role": "system", "content": prompts.text(_PROMPTS, "system", competencies=competencies)},
+        {
+            "role": "system",
+            "content": prompts.text(
+                _PROMPTS, "system", competencies=competencies, kinds=kinds, none=NO_COMPETENCY
+            ),
+        },
         {
             "role": "user",
             "content": prompts.text(_PROMPTS, "user", feedback=feedback, situation_hint=hint),
@@ -245,35 +279,42 @@ def _describe(error: Exception) -> str:
 
 
 def _as_reframe(answer: ReframeAnswer) -> Reframe:
+    note = " ".join(answer.note.split())
     return Reframe(
         questions=tuple(" ".join(q.split()) for q in answer.questions),
-        competency=answer.competency,
+        competency=None if answer.competency == NO_COMPETENCY else answer.competency,
         focus=" ".join(answer.focus.split()),
         engine=LLM_ENGINE,
+        kind=answer.kind,
+        note=note or None,
     )
 
 
-def _shortfalls(reframe: Reframe, situation: str | None) -> list[str]:
-    """The names of the rules the reframe breaks (never its words); empty when it passes."""
-    report = check_reframe(reframe.questions, reframe.competency, situation=situation)
-    problems = [
-        name
-        for name, met in (
-            ("question_count", report.count_ok),
-            ("open_and_non_judging", report.all_open_and_non_judging),
-            ("forward", report.has_forward),
-            ("ownership", report.has_ownership),
-            ("competency", report.competency_known),
-        )
-        if not met
-    ]
-    if not report.passes and not problems:
-        problems.append("quality")  # a rule of QualityReport.passes not named above
+def _shortfalls(
+    reframe: Reframe, situation: str | None, text: str, *, english: bool = True
+) -> list[str]:
+    """The names of the hard rules the reframe breaks (never its words); empty when none.
+
+    Only hard rules count: an answer that does not look forward or hand over the choice
+    in the words of our lists is still a good answer, and is used.
+    """
+    report = check_reframe(
+        reframe.questions,
+        reframe.competency,
+        kind=reframe.kind,
+        note=reframe.note,
+        situation=situation,
+        message=text,
+        english=english,
+    )
+    problems = list(report.hard_problems())
     if any(len(question) > _MAX_QUESTION_CHARS for question in reframe.questions):
         problems.append("question_length")
     focus = reframe.focus
-    if not focus or len(focus) > _MAX_FOCUS_CHARS or judging_words(focus):
+    if not focus or len(focus) > _MAX_FOCUS_CHARS or (english and judging_words(focus)):
         problems.append("focus")
+    if reframe.note is not None and len(reframe.note) > _MAX_NOTE_CHARS:
+        problems.append("note_length")
     return problems
 
 

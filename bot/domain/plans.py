@@ -112,7 +112,7 @@ def suggested_questions(
 @cache
 def _question_pool(competency: str) -> tuple[str, ...]:
     """Every situation-free question for a competency (its behaviours included)."""
-    bank = prompts.load("reframe/questions")
+    bank = prompts.load("reframe/bank")  # the behaviour bank (prompts/reframe/bank.toml)
     table = bank.get(competency)
     if not isinstance(table, dict):
         return ()

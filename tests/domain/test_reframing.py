@@ -1,10 +1,16 @@
-"""The offline reframer: judgement in, open coaching questions out, the same every time."""
+"""The offline reframer: it reads the message first, then answers it as a coach would.
+
+Each kind of message gets its own kind of reply; coaching questions carry what happened,
+in the manager's words; every question is open and free of judgement; the same text gets
+the same reply every time.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 from string import Template
 
@@ -13,9 +19,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import prompts
-from bot.domain.quality import EvalCase, check_question, check_reframe, evaluate, thresholds
+from bot.domain.quality import (
+    EvalCase,
+    carries_situation,
+    check_question,
+    check_reframe,
+    evaluate,
+    load_cases,
+)
 from bot.domain.reframing import (
     COMPETENCIES,
+    KINDS,
     Reframe,
     competency_label,
     competency_labels,
@@ -28,28 +42,101 @@ EVAL_PATH = Path(__file__).resolve().parent.parent / "data" / "feedback_eval.tom
 
 
 def _eval_cases() -> list[EvalCase]:
-    data = tomllib.loads(EVAL_PATH.read_text(encoding="utf-8"))
-    return [EvalCase(c["text"], c["competency"], c.get("situation")) for c in data["case"]]
+    return load_cases(EVAL_PATH)
 
 
 def _passes(reframe: Reframe, situation: str | None = None) -> bool:
-    return check_reframe(reframe.questions, reframe.competency, situation=situation).passes
+    return _report(reframe, situation).passes
 
 
-# --- the example from the issue ---------------------------------------------------------
+def _report(reframe: Reframe, situation: str | None = None):  # type: ignore[no-untyped-def]
+    return check_reframe(
+        reframe.questions,
+        reframe.competency,
+        kind=reframe.kind,
+        note=reframe.note,
+        situation=situation,
+    )
+
+
+def _joined(reframe: Reframe) -> str:
+    return " ".join(reframe.questions).lower()
+
+
+# --- the examples from the issue ----------------------------------------------------------
 
 
 def test_talking_too_much_on_the_acme_call_becomes_listening_questions_about_that_call() -> None:
     reframe = reframe_with_rules("you talked too much on the Acme call")
 
+    assert reframe.kind == "coaching"
     assert reframe.competency == "listening"
     assert reframe.engine == "rules"
+    assert reframe.note is None
     assert extract_situation("you talked too much on the Acme call") == "the Acme call"
     assert any("the Acme call" in q for q in reframe.questions)
-    assert all(check_question(q).open for q in reframe.questions)
     report = check_reframe(reframe.questions, reframe.competency, situation="the Acme call")
     assert report.passes and report.situation_carried
+    assert "talk" in _joined(reframe)
     assert "talk" in reframe.focus.lower()
+    assert "too much" not in _joined(reframe)
+
+
+def test_the_moment_and_the_behaviour_are_asked_about_in_the_managers_words() -> None:
+    text = (
+        "great energy but you lost them the minute pricing came up, "
+        "you just read the price sheet off the slide"
+    )
+    reframe = reframe_with_rules(text)
+
+    assert reframe.kind == "mixed"
+    assert reframe.competency == "presentation"
+    questions = [q.lower() for q in reframe.questions]
+    assert "energy" in questions[0]  # one question reinforces what worked
+    assert any("the minute pricing came up" in q for q in questions)
+    assert any("you read the price sheet off the slide" in q for q in questions)
+    assert any("the next time pricing comes up" in q for q in questions)
+    assert " just " not in " ".join(questions)
+    assert _passes(reframe)
+
+
+def test_what_the_buyer_said_sets_the_scene_and_the_reps_reply_is_the_skill() -> None:
+    text = "when Stark said the budget was frozen you jumped straight to a discount"
+    reframe = reframe_with_rules(text)
+
+    assert reframe.competency == "negotiation"
+    joined = _joined(reframe)
+    assert "when stark said the budget was frozen" in joined
+    assert "the next time a buyer says the budget is frozen" in joined
+    assert "straight" not in joined
+
+
+def test_what_was_left_undone_is_asked_about_without_a_trap() -> None:
+    reframe = reframe_with_rules("you never asked about budget on the Globex call")
+
+    assert reframe.competency == "qualification"
+    joined = _joined(reframe)
+    assert "asking about budget" in joined
+    assert "never" not in joined
+    assert carries_situation(reframe.questions, "the Globex call")
+
+
+def test_a_discount_before_the_buyer_asked_is_never_told_as_after() -> None:
+    text = "you offered 3 months free on the Hooli expansion before they asked for anything"
+    reframe = reframe_with_rules(text)
+
+    assert reframe.competency == "negotiation"
+    assert "when they asked" not in _joined(reframe)
+    assert "before they asked" in _joined(reframe)
+
+
+def test_a_call_still_to_come_gets_pre_call_questions() -> None:
+    reframe = reframe_with_rules("for the Acme call tomorrow, make sure you ask about budget")
+
+    joined = _joined(reframe)
+    assert "notice" not in joined and "looking back" not in joined
+    assert "ask about budget" in joined
+    assert carries_situation(reframe.questions, "the Acme call")
 
 
 def test_the_same_text_always_gets_the_same_reframe() -> None:
@@ -60,26 +147,165 @@ def test_the_same_text_always_gets_the_same_reframe() -> None:
 
 def test_different_feedback_gets_varied_questions() -> None:
     texts = [case.text for case in _eval_cases()]
-    first_questions = {reframe_with_rules(t).questions[0] for t in texts}
-    all_questions = {q for t in texts for q in reframe_with_rules(t).questions}
-    assert len(first_questions) >= 40
-    assert len(all_questions) >= 120
-    listening = [reframe_with_rules(f"talk less on call {n}").questions for n in range(20)]
-    assert len(set(listening)) > 5
+    reframes = [reframe_with_rules(t) for t in texts]
+    first_questions = {r.questions[0] for r in reframes if r.questions}
+    all_questions = {q for r in reframes for q in r.questions}
+    assert len(first_questions) >= 150
+    assert len(all_questions) >= 500
 
 
 def test_to_json_dict_has_the_contract_shape() -> None:
     reframe = reframe_with_rules("talk less")
-    data = reframe.to_json_dict()
-    assert data == {
+    assert reframe.to_json_dict() == {
+        "kind": "coaching",
         "questions": list(reframe.questions),
         "competency": "listening",
         "focus": reframe.focus,
+        "note": None,
         "engine": "rules",
     }
+    assert reframe_with_rules("do better").to_json_dict()["competency"] is None
+    assert set(KINDS) == {
+        "coaching", "praise", "mixed", "results", "expectation", "team_selling",
+        "already_coaching", "too_vague", "other_language",
+    }  # fmt: skip
 
 
-# --- competencies -----------------------------------------------------------------------
+# --- the kinds: each message answered as a coach would ------------------------------------
+
+
+def test_praise_is_reinforced_never_turned_into_a_weakness() -> None:
+    text = "great job summarising their goals in the Hooli renewal"
+    reframe = reframe_with_rules(text)
+
+    assert reframe.kind == "praise"
+    assert reframe.note is None
+    first = reframe.questions[0]
+    assert "summarising their goals" in first and "Hooli renewal" in first
+    assert any(w in q for q in reframe.questions for w in ("else", "next", "habit", "upcoming"))
+    for word in ("differently", "improve", "change", "instead"):
+        assert word not in _joined(reframe)
+    assert _passes(reframe)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["great call today 🔥", "🔥🔥", "Nice save on the Falcon call 👏", "kudos, textbook close"],
+)
+def test_plain_praise_is_praise(text: str) -> None:
+    reframe = reframe_with_rules(text)
+    assert reframe.kind == "praise"
+    assert 2 <= len(reframe.questions) <= 3
+    assert _passes(reframe)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "super helpful 🙃",
+        "great job losing that one",
+        "love that for us :upside_down_face:",
+        "nice going on the Acme call, they ghosted us",
+    ],
+)
+def test_sarcasm_is_not_praise(text: str) -> None:
+    assert reframe_with_rules(text).kind not in ("praise", "mixed")
+
+
+def test_numbers_alone_are_a_results_conversation() -> None:
+    reframe = reframe_with_rules("pipeline coverage is 1.5x, need 3x")
+
+    assert reframe.kind == "results"
+    assert reframe.note and "results conversation" in reframe.note
+    joined = _joined(reframe)
+    assert "1.5x" in joined and "3x" in joined
+    assert _passes(reframe)
+
+
+def test_an_expectation_is_stated_plainly_with_one_question_on_what_gets_in_the_way() -> None:
+    reframe = reframe_with_rules("you were late to standup again")
+
+    assert reframe.kind == "expectation"
+    assert reframe.note and "expectation" in reframe.note and "“" in reframe.note
+    assert len(reframe.questions) == 1
+    assert "gets in the way" in reframe.questions[0]
+    assert "standup" in reframe.questions[0]
+    assert "again" not in _joined(reframe)
+    assert _passes(reframe)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Update your close dates in Salesforce please, half of them are in the past",
+        "expense report is 3 weeks overdue, receipts pls",
+        "you snapped at the SE in the deal channel, not ok",
+        "don't send a discount without approval from me",
+    ],
+)
+def test_admin_and_conduct_are_expectations(text: str) -> None:
+    reframe = reframe_with_rules(text)
+    assert reframe.kind == "expectation"
+    assert _passes(reframe)
+
+
+def test_a_manager_taking_over_a_call_is_team_selling() -> None:
+    reframe = reframe_with_rules("I'll run the final call with Initech myself, you take notes")
+
+    assert reframe.kind == "team_selling"
+    assert reframe.note and "team selling" in reframe.note
+    assert any("lead" in q or "run" in q for q in reframe.questions)
+    assert _passes(reframe)
+
+
+def test_coming_to_a_call_to_observe_is_not_team_selling() -> None:
+    assert reframe_with_rules("I'll join your Acme call to listen").kind != "team_selling"
+
+
+def test_a_good_coaching_question_is_kept_as_the_manager_wrote_it() -> None:
+    text = "feedback for <@U024BE7LH|alex>: what did you notice when the CFO went quiet on pricing"
+    reframe = reframe_with_rules(text + "?")
+
+    assert reframe.kind == "already_coaching"
+    assert reframe.questions[0] == "What did you notice when the CFO went quiet on pricing?"
+    assert len(reframe.questions) <= 2
+    assert _passes(reframe)
+
+
+@pytest.mark.parametrize("text", ["do better", "bad call today", "not good enough", "step it up"])
+def test_a_message_too_vague_to_coach_asks_the_manager_for_the_moment(text: str) -> None:
+    reframe = reframe_with_rules(text)
+
+    assert reframe.kind == "too_vague"
+    assert reframe.competency is None
+    assert reframe.note and "Which call" in reframe.note and "moment" in reframe.note
+    assert _passes(reframe)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nicht so viel reden beim Kunden, du musst mehr zuhören",
+        "hablaste demasiado en la llamada con el cliente",
+        "нужно слушать клиента",
+        "tu as trop parlé pendant l'appel avec le client",
+    ],
+)
+def test_another_language_gets_a_plain_note_and_no_pretend_coaching(text: str) -> None:
+    reframe = reframe_with_rules(text)
+
+    assert reframe.kind == "other_language"
+    assert reframe.questions == ()
+    assert reframe.competency is None
+    assert reframe.note and "English" in reframe.note and "LLM" in reframe.note
+    assert _passes(reframe)
+
+
+def test_a_german_noun_in_an_english_sentence_is_still_english() -> None:
+    assert reframe_with_rules("the Angebot you sent Globex was 40 pages").kind != "other_language"
+
+
+# --- competencies ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -103,28 +329,63 @@ def test_each_competency_is_recognised(text: str, competency: str) -> None:
     assert reframe_with_rules(text).competency == competency
 
 
+@pytest.mark.parametrize(
+    ("text", "focus_word"),
+    [
+        ("you never got to the economic buyer on Initech, only the analyst", "budget"),
+        ("we don't have a champion at Contoso who'd sell this internally", "champion"),
+        ("nobody knows their decision process or who else needs to approve", "decision"),
+        ("stop chasing deals way below our ICP, they're never going to buy", "fit"),
+    ],
+)
+def test_qualification_is_one_behaviour_at_a_time(text: str, focus_word: str) -> None:
+    reframe = reframe_with_rules(text)
+    assert reframe.competency == "qualification"
+    assert focus_word in reframe.focus.lower()
+
+
+def test_no_evidence_is_an_honest_none_not_discovery() -> None:
+    reframe = reframe_with_rules("that was rough")
+    assert reframe.competency is None
+    assert reframe.kind == "too_vague"
+    assert detect_competency("that was rough") in COMPETENCIES  # goals always get one
+
+
+def test_a_deck_is_not_presentation_when_the_problem_is_the_time_spent_on_it() -> None:
+    text = "you spent 3 days on an internal deck nobody asked for instead of calling accounts"
+    assert detect_competency(text) == "time_management"
+
+
+def test_what_the_manager_says_is_not_the_problem_does_not_count() -> None:
+    text = "the deck wasn't the problem, you never asked what they wanted to see"
+    assert detect_competency(text) == "discovery"
+
+
 def test_in_a_praise_sandwich_the_part_after_but_decides() -> None:
     text = "Great energy on the demo and lovely slides, but you did 80% of the talking"
     assert detect_competency(text) == "listening"
+    assert reframe_with_rules(text).kind == "mixed"
 
 
-def test_small_typos_are_forgiven() -> None:
+def test_small_typos_are_forgiven_and_never_echoed() -> None:
     assert detect_competency("objecton handling on the Acme call needs work") == (
         "objection_handling"
     )
     assert detect_competency("Discovry questions were surface level") == "discovery"
+    reframe = reframe_with_rules("u dont let ppl finsh there sentances on calls")
+    assert reframe.competency == "listening"
+    assert "finsh" not in _joined(reframe) and "ppl" not in _joined(reframe)
+
+
+def test_shouting_is_not_echoed() -> None:
+    reframe = reframe_with_rules("YOU NEVER ASKED ABOUT THEIR BUDGET ON THE GLOBEX CALL")
+    assert reframe.competency == "qualification"
+    for question in reframe.questions:
+        assert not re.search(r"\b[A-Z]{4,}\b", question), question
 
 
 def test_next_time_is_not_about_time_management() -> None:
     assert detect_competency("prepare the ROI story next time") == "presentation"
-
-
-def test_several_issues_at_once_ask_which_one_matters_most() -> None:
-    text = "on the Acme call you talked over the buyer, skipped budget and pushed for a close"
-    reframe = reframe_with_rules(text)
-    assert reframe.competency == "listening"
-    assert any("most" in q and "work on" in q for q in reframe.questions)
-    assert _passes(reframe, "the Acme call")
 
 
 def test_labels_and_focus_come_from_the_prompts_data() -> None:
@@ -132,6 +393,7 @@ def test_labels_and_focus_come_from_the_prompts_data() -> None:
     assert tuple(taxonomy["competency"]) == COMPETENCIES
     assert tuple(competency_labels()) == COMPETENCIES
     assert competency_label("objection_handling") == "Handling objections"
+    assert competency_label(None) == taxonomy["none_label"]
     for competency in COMPETENCIES:
         spec = taxonomy["competency"][competency]
         assert spec["label"] and spec["focus"] and spec["behaviour"]
@@ -139,7 +401,7 @@ def test_labels_and_focus_come_from_the_prompts_data() -> None:
             assert behaviour["focus"].endswith(".")
 
 
-# --- situations ---------------------------------------------------------------------------
+# --- situations -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -164,6 +426,7 @@ def test_labels_and_focus_come_from_the_prompts_data() -> None:
         ("Great call but you never asked for the business", None),
         ("ask about budget on every first call", None),
         ("you argued with the customer", None),
+        ("you read the price sheet off the slide", None),
         ("", None),
     ],
 )
@@ -192,17 +455,17 @@ def test_slack_markup_is_understood_and_never_echoed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "carried_as"),
+    ("text", "situation"),
     [
-        ("you talked too much on the Acme call", "on the Acme call"),
+        ("you talked too much on the Acme call", "the Acme call"),
         ("the pricing deck is 40 slides, way too many", "the pricing deck"),
-        ("you interrupted the CFO four times", "in your conversation with the CFO"),
+        ("you interrupted the CFO four times", "the CFO"),
         ("you gave Globex a discount for nothing, with Globex of all accounts", "Globex"),
     ],
 )
-def test_people_and_accounts_read_as_conversations(text: str, carried_as: str) -> None:
+def test_people_accounts_and_meetings_are_carried_back(text: str, situation: str) -> None:
     reframe = reframe_with_rules(text)
-    assert any(carried_as in q for q in reframe.questions), reframe.questions
+    assert carries_situation(reframe.questions, situation), reframe.questions
     assert _passes(reframe)
 
 
@@ -211,12 +474,34 @@ def test_judging_words_in_the_feedback_are_not_echoed() -> None:
     reframe = reframe_with_rules(text)
     assert extract_situation(text) == "the Acme call"
     assert _passes(reframe)
-    joined = " ".join(reframe.questions).lower()
+    words = _joined(reframe).replace("?", " ").split()
     for word in ("lazy", "sloppy", "terrible", "bad", "mistake", "really"):
-        assert word not in joined.split()
+        assert word not in words
 
 
-# --- never raises, always passes the bar ------------------------------------------------
+FILLER = (
+    "of everything that came up",
+    "which of your strengths",
+    "which of these",
+)
+
+
+def test_no_filler_anywhere_in_the_evaluation_set() -> None:
+    for case in _eval_cases():
+        joined = _joined(reframe_with_rules(case.text))
+        for filler in FILLER:
+            assert filler not in joined, (case.text, joined)
+
+
+def test_no_question_repeats_a_phrase_or_the_situation_within_itself() -> None:
+    for case in _eval_cases():
+        for question in reframe_with_rules(case.text).questions:
+            words = question.lower().replace("?", "").replace(",", "").split()
+            pairs = [p for p in itertools.pairwise(words) if max(map(len, p)) > 3]
+            assert len(pairs) == len(set(pairs)), question
+
+
+# --- never raises, always passes the gate --------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -241,124 +526,119 @@ def test_judging_words_in_the_feedback_are_not_echoed() -> None:
         "$situation $on_situation ${x}",
     ],
 )
-def test_any_text_gets_questions_that_pass(text: str) -> None:
+def test_any_text_gets_a_reply_that_passes(text: str) -> None:
     reframe = reframe_with_rules(text)
-    assert reframe.competency in COMPETENCIES
+    assert reframe.kind in KINDS
+    assert reframe.competency is None or reframe.competency in COMPETENCIES
     assert reframe.focus
-    assert _passes(reframe), check_reframe(reframe.questions, reframe.competency).problems()
-
-
-def test_text_with_no_skill_named_gets_general_questions() -> None:
-    for text in ("", "great job this week!", "let's chat tomorrow"):
-        reframe = reframe_with_rules(text)
-        assert reframe.competency in COMPETENCIES
-        assert reframe.focus == prompts.load("reframe/taxonomy")["general_focus"]
-        assert _passes(reframe)
+    assert _passes(reframe), _report(reframe).problems()
 
 
 feedbackish = st.lists(
     st.sampled_from(
         [
-            "you",
-            "talked",
-            "too",
-            "much",
-            "on",
-            "the",
-            "Acme",
-            "call",
-            "but",
-            "great",
-            "demo",
-            "discount",
-            "follow",
-            "up",
-            "budget",
-            "<@U1|alex>",
-            "<#C1|sales>",
-            "<!here>",
-            "<https://x.io|the deck>",
-            ":fire:",
-            "🔥",
-            "\n",
-            ".",
-            ",",
-            "w/",
-            "Globex",
-            "QBR",
-            "with",
-            "CFO",
-            "your",
-            "late",
-            "pipeline",
-            "objection",
-            "next",
-            "step",
-            "$",
-            "?",
+            "you", "talked", "too", "much", "on", "the", "Acme", "call", "but", "great",
+            "demo", "discount", "follow", "up", "budget", "<@U1|alex>", "<#C1|sales>",
+            "<!here>", "<https://x.io|the deck>", ":fire:", "🔥", "🙃", "\n", ".", ",", "w/",
+            "Globex", "QBR", "with", "CFO", "your", "late", "pipeline", "objection", "next",
+            "step", "$", "?", "when", "said", "never", "asked", "I'll", "run", "what", "how",
+            "did", "notice", "tomorrow", "12%", "quota", "standup", "nicht", "und", "der",
         ]
     ),
     max_size=40,
-).map(" ".join)
+).map(" ".join)  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=300), feedbackish))
-def test_property_any_text_gives_two_to_four_questions_that_pass(text: str) -> None:
+def test_property_any_text_gets_a_reply_of_its_kind_that_passes(text: str) -> None:
     reframe = reframe_with_rules(text)
-    assert 2 <= len(reframe.questions) <= 4
     situation = extract_situation(text)
-    report = check_reframe(reframe.questions, reframe.competency, situation=situation)
+    report = _report(reframe, situation if reframe.kind not in ("expectation",) else None)
     assert report.passes, report.problems()
-    assert report.situation_carried
+    if reframe.kind in ("coaching", "mixed", "praise", "results", "team_selling"):
+        assert 2 <= len(reframe.questions) <= 4
     assert reframe == reframe_with_rules(text)
     joined = " ".join(reframe.questions)
     assert "<" not in joined and "|" not in joined and "$" not in joined
 
 
-# --- the question bank --------------------------------------------------------------------
+# --- the templates ----------------------------------------------------------------------------
 
-SAMPLE_SITUATIONS = [
-    {"situation": "the Acme call", "on_situation": "on the Acme call"},
-    {"situation": "the pricing deck", "on_situation": "in the pricing deck"},
-    {"situation": "the CFO", "on_situation": "in your conversation with the CFO"},
-    {"situation": "Globex", "on_situation": "in your conversations with Globex"},
-]
+SAMPLES = {
+    "situation": ["the Acme call", "the pricing deck", "the CFO", "Globex"],
+    "on_situation": [
+        "on the Acme call", "in the pricing deck", "in your conversation with the CFO",
+        "in your conversations with Globex",
+    ],
+    "call": ["the Acme call", "your next call"],
+    "behaviour": ["you read the price sheet off the slide"],
+    "missed": ["asking about budget"],
+    "alternative": ["let him finish his thought"],
+    "moment": ["the minute pricing came up", "when Stark said the budget was frozen"],
+    "next_moment": ["pricing comes up", "a buyer says the budget is frozen"],
+    "gap": ["who signs"],
+    "counterpart": ["their IT lead"],
+    "quote": ["we need better reporting"],
+    "praised": ["summarising their goals", "your energy", "the demo"],
+    "praised_clause": ["you asked for the signature"],
+    "topic": ["the discount", "next steps"],
+    "metric": ["close rate"],
+    "value": ["12%"],
+    "target": ["20%"],
+}  # fmt: skip
 
 
-def _bank_questions() -> list[tuple[str, str, str]]:
-    """(table, stage, question) for every template, filled with each sample situation."""
+def _template_questions() -> list[tuple[str, str]]:
+    """(where, question) for every template, filled with each sample of its slots."""
     found = []
-    for key, table in prompts.load("reframe/questions").items():
-        tables = [(key, table)] + [
-            (f"{key}.{k}", v) for k, v in table.items() if isinstance(v, dict)
-        ]
-        for name, stages in tables:
-            for stage, templates in stages.items():
-                if not isinstance(templates, list):
-                    continue
-                for template in templates:
-                    for values in SAMPLE_SITUATIONS:
-                        found.append((name, stage, Template(template).substitute(values)))
+    for name in ("questions", "bank"):
+        for key, table in prompts.load(f"reframe/{name}").items():
+            tables = [(key, table)] + [
+                (f"{key}.{k}", v) for k, v in table.items() if isinstance(v, dict)
+            ]
+            for where, stages in tables:
+                for stage, texts in stages.items():
+                    if not isinstance(texts, list):
+                        continue
+                    flat = [
+                        t for item in texts for t in (item if isinstance(item, list) else [item])
+                    ]
+                    for text in flat:
+                        template = Template(text)
+                        names = template.get_identifiers()
+                        for n in range(2):
+                            values = {k: SAMPLES[k][n % len(SAMPLES[k])] for k in names}
+                            found.append((f"{name} [{where}] {stage}", template.substitute(values)))
     return found
 
 
-def test_every_question_in_the_bank_is_open_and_kind() -> None:
-    questions = _bank_questions()
-    assert len(questions) > 300
-    for table, stage, question in questions:
+def test_every_template_is_open_and_kind_with_any_piece_in_it() -> None:
+    questions = _template_questions()
+    assert len(questions) > 400
+    for where, question in questions:
         check = check_question(question)
-        assert check.open, (table, stage, question)
-        assert check.non_judging, (table, stage, question, check.judging_words)
+        assert check.open, (where, question)
+        assert check.non_judging, (where, question, check.judging_words)
+        assert check.well_formed, (where, question)
 
 
 def test_every_will_question_looks_forward_and_hands_over_the_choice() -> None:
-    wills = [(t, q) for t, stage, q in _bank_questions() if stage == "will"]
+    wills = [
+        (w, q) for w, q in _template_questions() if w.startswith("bank") and w.endswith("will")
+    ]
     assert wills
-    for table, question in wills:
+    for where, question in wills:
         check = check_question(question)
-        assert check.forward, (table, question)
-        assert check.ownership, (table, question)
+        assert check.forward, (where, question)
+        assert check.ownership, (where, question)
+
+
+def test_every_note_is_free_of_judgement() -> None:
+    notes = prompts.load("reframe/notes")
+    texts = list(notes["note"].values()) + [t["say"] for t in notes["expectation"].values()]
+    for text in texts:
+        assert not check_reframe([], None, kind="too_vague", note=text).hard_problems(), text
 
 
 def test_the_reframer_imports_nothing_from_slack_openai_or_sqlmodel() -> None:
@@ -374,31 +654,72 @@ def test_the_reframer_imports_nothing_from_slack_openai_or_sqlmodel() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-# --- the evaluation set -------------------------------------------------------------------
+def test_the_package_has_no_import_cycle() -> None:
+    """Each step imports only the steps before it: quality.py re-exports, one way."""
+    root = Path(__file__).resolve().parents[2] / "bot" / "domain" / "reframing"
+    order = [
+        "competencies", "result", "phrases", "scoring", "cleaning", "language", "inflection",
+        "evidence", "situation", "extraction", "triage", "composition", "evaluation",
+    ]  # fmt: skip
+    for position, module in enumerate(order):
+        source = (root / f"{module}.py").read_text(encoding="utf-8")
+        imported = set(re.findall(r"from bot\.domain\.reframing(?:\.(\w+))? import", source))
+        imported |= set(re.findall(r"from bot\.domain\.reframing import (\w+)", source))
+        for name in imported - {""}:
+            assert name in order[:position], (module, "imports", name)
+
+
+# --- the evaluation set --------------------------------------------------------------------
 
 
 def test_the_evaluation_set_is_large_varied_and_correctly_labelled() -> None:
     cases = _eval_cases()
-    assert len(cases) >= 80
-    assert {c.competency for c in cases} == set(COMPETENCIES)
-    assert all(c.competency in COMPETENCIES for c in cases)
-    assert sum(1 for c in cases if c.situation) >= 40
-    assert sum(1 for c in cases if not c.situation) >= 30
-    assert sum(1 for c in cases if "<@U" in c.text) >= 5
-    assert sum(1 for c in cases if len(c.text) < 25) >= 5
+    assert len(cases) >= 270
+    assert {c.kind for c in cases} == set(KINDS)
+    assert {c.competency for c in cases} == {*COMPETENCIES, None}
+    assert sum(1 for c in cases if c.situation) >= 100
+    assert sum(1 for c in cases if "<@U" in c.text) >= 10
+    assert sum(1 for c in cases if len(c.text) < 25) >= 10
     assert sum(1 for c in cases if len(c.text) > 200) >= 2
+    for case in cases:
+        assert case.kind in KINDS, case.text
+        assert all(k == k.lower() for k in case.behaviour), case.text
 
 
-def test_the_rules_reframer_meets_the_quality_thresholds_on_the_evaluation_set() -> None:
+# What the rules engine reaches over the whole set, per kind, minus a small margin. Kind
+# and competency are shares of cases; relevant is the share of cases with key words whose
+# questions carry one; situation the share of cases naming one whose questions carry it.
+FLOORS = {
+    # kind:            (kind, competency, relevant, situation)
+    "coaching": (0.93, 0.90, 0.80, 0.85),
+    "praise": (0.85, 0.40, 0.70, 0.75),
+    "mixed": (0.90, 0.90, 0.80, 0.85),
+    "results": (0.70, 0.70, 0.70, 0.00),
+    "expectation": (0.80, 0.80, 0.60, 0.50),
+    "team_selling": (0.75, 0.00, 0.50, 0.50),
+    "already_coaching": (0.50, 0.50, 0.50, 0.00),
+    "too_vague": (0.75, 0.75, 0.00, 0.00),
+    "other_language": (0.90, 0.90, 0.00, 0.00),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_rules_reframer_meets_its_floors_per_kind(kind: str) -> None:
     evaluation = evaluate(_eval_cases(), reframe_with_rules)
-    scores = evaluation.scores()
-    assert dict(thresholds()) == {
-        "open_and_non_judging": 0.95,
-        "competency": 0.85,
-        "forward": 0.95,
-        "ownership": 0.80,
-        "situation_carried": 0.80,
-    }
-    assert evaluation.shortfalls() == {}, scores
-    assert scores["count_ok"] == 1.0
+    results = evaluation.select(kind=kind)
+    assert results, kind
+    scores = evaluation.scores(results=results)
+    kind_floor, competency_floor, relevant_floor, situation_floor = FLOORS[kind]
+    competency = scores["competency"] if any(r.case.competency for r in results) else 1.0
+    competency = min(competency, scores["none"])
+    assert scores["kind"] >= kind_floor, scores
+    assert competency >= competency_floor, scores
+    assert scores["relevant"] >= relevant_floor, scores
+    assert scores["situation_carried"] >= situation_floor, scores
+    assert scores["open_and_non_judging"] == 1.0
     assert scores["passes"] == 1.0
+
+
+def test_the_rules_reframer_meets_the_overall_thresholds() -> None:
+    evaluation = evaluate(_eval_cases(), reframe_with_rules)
+    assert evaluation.shortfalls() == {}, evaluation.scores()

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 # A compliant answer about "You talked too much on the Acme call": open, non-judging,
 # forward-looking, handing the choice to the rep, carrying the situation.
 GOOD_ANSWER: dict[str, Any] = {
+    "kind": "coaching",
     "questions": [
         "What did you notice about how much of the Acme call the buyer spent talking?",
         "Which moments on the Acme call gave the buyer the most room to talk?",
@@ -38,10 +39,52 @@ GOOD_ANSWER: dict[str, Any] = {
     ],
     "competency": "listening",
     "focus": "Let the buyer talk more than you do on every call.",
+    "note": "",
+}
+
+# A good answer that names no "would you like" or "matters to you": the old gate threw
+# it away for ownership; the split gate scores that and uses the answer.
+NO_OWNERSHIP_WORDS_ANSWER: dict[str, Any] = {
+    "kind": "coaching",
+    "questions": [
+        "What would a great first discovery call look like for you next week?",
+        "How will you know the customer's pain before you show the product?",
+        "What support from me would help you practise that?",
+    ],
+    "competency": "discovery",
+    "focus": "Find the customer's pain before you show the product.",
+    "note": "",
+}
+
+# A different kind, with the private note it calls for.
+EXPECTATION_ANSWER: dict[str, Any] = {
+    "kind": "expectation",
+    "questions": ["What gets in the way of getting to standup on time?"],
+    "competency": "time_management",
+    "focus": "Be on time for standup.",
+    "note": "This is an expectation to state plainly and kindly: “I need you at standup on "
+    "time; what gets in the way?”",
+}
+
+# The same kind without its note: refused.
+MISSING_NOTE_ANSWER: dict[str, Any] = {**EXPECTATION_ANSWER, "note": ""}
+
+# An answer in the message's own language (German).
+GERMAN_ANSWER: dict[str, Any] = {
+    "kind": "coaching",
+    "questions": [
+        "Was ist dir im Gespräch mit dem Kunden aufgefallen, als er über sein Budget sprach?",
+        "Wie möchtest du beim nächsten Termin mehr Raum für seine Fragen lassen?",
+    ],
+    "competency": "listening",
+    "focus": "Lass den Kunden mehr sprechen als dich selbst.",
+    "note": "",
 }
 
 # The right shape, but statements rather than questions.
 STATEMENTS_ANSWER: dict[str, Any] = {
+    "kind": "coaching",
+    "note": "",
     "questions": [
         "You talked too much on the Acme call.",
         "Let the buyer do more of the talking on your next call.",
@@ -53,6 +96,8 @@ STATEMENTS_ANSWER: dict[str, Any] = {
 
 # The right shape, but yes/no and judging questions.
 JUDGING_ANSWER: dict[str, Any] = {
+    "kind": "coaching",
+    "note": "",
     "questions": [
         "Did you prepare for the Acme call?",
         "Why did you talk so much when you should have been listening?",
@@ -64,6 +109,9 @@ JUDGING_ANSWER: dict[str, Any] = {
 
 # Compliant questions, but a competency that is not one of Coach's ids.
 UNKNOWN_COMPETENCY_ANSWER: dict[str, Any] = {**GOOD_ANSWER, "competency": "charisma"}
+
+# Compliant questions, but a kind that is not one of Coach's.
+UNKNOWN_KIND_ANSWER: dict[str, Any] = {**GOOD_ANSWER, "kind": "pep_talk"}
 
 # Valid JSON that does not match the schema: questions as one string, no focus.
 WRONG_SHAPE_ANSWER: dict[str, Any] = {
@@ -87,6 +135,11 @@ BEHAVIOURS = (
     "statements",  # JSON of the right shape whose "questions" are statements
     "judging",  # JSON of the right shape with yes/no and "you should…" questions
     "unknown_competency",  # compliant questions, competency "charisma"
+    "unknown_kind",  # compliant questions, kind "pep_talk"
+    "no_ownership_words",  # a good answer without the ownership list's words
+    "expectation",  # an expectation, one question, and its private note
+    "missing_note",  # an expectation without the note it calls for
+    "german",  # a good answer in German
     "wrong_shape",  # valid JSON that does not match the schema
     "garbage",  # content that is not JSON at all
     "refusal",  # no content, a refusal message
@@ -213,6 +266,11 @@ class _Handler(BaseHTTPRequestHandler):
                 "statements": STATEMENTS_ANSWER,
                 "judging": JUDGING_ANSWER,
                 "unknown_competency": UNKNOWN_COMPETENCY_ANSWER,
+                "unknown_kind": UNKNOWN_KIND_ANSWER,
+                "no_ownership_words": NO_OWNERSHIP_WORDS_ANSWER,
+                "expectation": EXPECTATION_ANSWER,
+                "missing_note": MISSING_NOTE_ANSWER,
+                "german": GERMAN_ANSWER,
                 "wrong_shape": WRONG_SHAPE_ANSWER,
             }[behaviour]
             self._json(200, chat_completion(model=model, content=json.dumps(answer)))

@@ -19,13 +19,16 @@ import pytest
 
 import prompts
 from bot.domain.quality import check_reframe
-from bot.domain.reframing import COMPETENCIES, reframe_with_rules
+from bot.domain.reframing import COMPETENCIES, KINDS, reframe_with_rules
 from bot.llm import DEADLINE_SECONDS, LlmReframer
 from bot.reframer import Reframer, build_reframer
 from bot.settings import Settings, load_settings
 from tests.fakes.openai_server import (
+    EXPECTATION_ANSWER,
+    GERMAN_ANSWER,
     GOOD_ANSWER,
     JUDGING_ANSWER,
+    NO_OWNERSHIP_WORDS_ANSWER,
     STATEMENTS_ANSWER,
     UNKNOWN_COMPETENCY_ANSWER,
     FakeOpenAI,
@@ -64,7 +67,12 @@ def reframer(server: FakeOpenAI) -> Reframer:
 
 
 def assert_compliant(reframe: object) -> None:
-    report = check_reframe(reframe.questions, reframe.competency)  # type: ignore[attr-defined]
+    report = check_reframe(
+        reframe.questions,  # type: ignore[attr-defined]
+        reframe.competency,  # type: ignore[attr-defined]
+        kind=reframe.kind,  # type: ignore[attr-defined]
+        note=reframe.note,  # type: ignore[attr-defined]
+    )
     assert report.passes, report.problems()
 
 
@@ -84,6 +92,12 @@ def test_fake_answers_measure_as_their_names_say() -> None:
     assert not check_reframe(JUDGING_ANSWER["questions"], "listening").passes
     unknown = UNKNOWN_COMPETENCY_ANSWER
     assert not check_reframe(unknown["questions"], unknown["competency"]).passes
+    assert check_reframe(NO_OWNERSHIP_WORDS_ANSWER["questions"], "discovery").passes
+    expectation = EXPECTATION_ANSWER
+    assert check_reframe(
+        expectation["questions"], "time_management", kind="expectation", note=expectation["note"]
+    ).passes
+    assert not check_reframe(expectation["questions"], None, kind="expectation").passes
 
 
 # --- which engine answers ------------------------------------------------------------
@@ -93,11 +107,72 @@ def test_a_good_answer_is_the_reframe(server: FakeOpenAI, reframer: Reframer) ->
     reframe = reframer.reframe(FEEDBACK)
 
     assert reframe.engine == "llm"
+    assert reframe.kind == "coaching"
+    assert reframe.note is None  # the model's empty note
     assert reframe.questions == tuple(GOOD_ANSWER["questions"])
     assert reframe.competency == GOOD_ANSWER["competency"]
     assert reframe.focus == GOOD_ANSWER["focus"]
     assert_compliant(reframe)
     assert len(server.requests) == 1
+
+
+def test_a_good_answer_without_the_ownership_words_is_used(
+    server: FakeOpenAI, reframer: Reframer
+) -> None:
+    server.behaviour = "no_ownership_words"
+
+    reframe = reframer.reframe("you pitched before you knew their pain on the discovery call")
+
+    assert reframe.engine == "llm"
+    assert reframe.questions == tuple(NO_OWNERSHIP_WORDS_ANSWER["questions"])
+
+
+def test_the_models_kind_and_note_come_through(server: FakeOpenAI, reframer: Reframer) -> None:
+    server.behaviour = "expectation"
+
+    reframe = reframer.reframe("you were late to standup again")
+
+    assert reframe.engine == "llm"
+    assert reframe.kind == "expectation"
+    assert reframe.note == EXPECTATION_ANSWER["note"]
+    assert reframe.questions == tuple(EXPECTATION_ANSWER["questions"])
+    assert reframe.to_json_dict()["kind"] == "expectation"
+
+
+def test_a_kind_that_needs_a_note_without_one_is_refused(
+    server: FakeOpenAI, reframer: Reframer
+) -> None:
+    server.behaviour = "missing_note"
+
+    reframe = reframer.reframe("you were late to standup again")
+
+    assert reframe.engine == "rules"
+    assert reframe.kind == "expectation"  # the rules engine read it the same way
+    assert reframe.note
+
+
+def test_a_message_in_another_language_is_answered_in_it(
+    server: FakeOpenAI, reframer: Reframer
+) -> None:
+    server.behaviour = "german"
+    text = "nicht so viel reden beim Kunden, du musst mehr zuhören"
+
+    reframe = reframer.reframe(text)
+
+    assert reframe.engine == "llm"
+    assert reframe.questions == tuple(GERMAN_ANSWER["questions"])
+    assert "language of the message" in server.requests[0].message("system")
+
+
+def test_without_the_llm_another_language_gets_the_rules_note(server: FakeOpenAI) -> None:
+    server.behaviour = "error"
+    reframer = Reframer(LlmReframer(llm_settings(server), deadline_seconds=1.0))
+
+    reframe = reframer.reframe("nicht so viel reden beim Kunden, du musst mehr zuhören")
+
+    assert reframe.engine == "rules"
+    assert reframe.kind == "other_language"
+    assert reframe.questions == ()
 
 
 @pytest.mark.parametrize(
@@ -106,6 +181,7 @@ def test_a_good_answer_is_the_reframe(server: FakeOpenAI, reframer: Reframer) ->
         "statements",
         "judging",
         "unknown_competency",
+        "unknown_kind",
         "wrong_shape",
         "garbage",
         "refusal",
@@ -202,11 +278,14 @@ def test_the_system_prompt_comes_from_the_prompts_file(
 
     system = server.requests[0].message("system")
     template = prompts.load("reframe/llm_system")["system"]
-    before_list, after_list = template.split("$competencies")
-    assert system.startswith(before_list)
-    assert system.endswith(after_list)
+    before_kinds = template.split("$kinds")[0]
+    after_competencies = template.split("$competencies")[1]
+    assert system.startswith(before_kinds)
+    assert system.endswith(after_competencies)
     for competency in COMPETENCIES:
         assert f"- {competency}: " in system
+    for kind in KINDS:
+        assert f"- {kind}: " in system
 
 
 def test_the_situation_is_passed_as_delimited_data_too(
@@ -226,11 +305,14 @@ def test_the_request_asks_for_a_json_schema_answer(server: FakeOpenAI, reframer:
     schema_spec = response_format["json_schema"]
     assert schema_spec["strict"] is True
     schema = schema_spec["schema"]
-    assert set(schema["properties"]) == {"questions", "competency", "focus"}
-    assert set(schema["required"]) == {"questions", "competency", "focus"}
+    fields = {"kind", "questions", "competency", "focus", "note"}
+    assert set(schema["properties"]) == fields
+    assert set(schema["required"]) == fields
     assert schema["additionalProperties"] is False
     assert schema["properties"]["questions"]["type"] == "array"
-    assert schema["properties"]["competency"]["enum"] == list(COMPETENCIES)
+    assert schema["properties"]["competency"]["enum"] == [*COMPETENCIES, "none"]
+    assert schema["properties"]["kind"]["enum"] == list(KINDS)
+    assert schema["properties"]["note"]["type"] == "string"
 
 
 def test_prompt_injection_is_still_just_delimited_data(

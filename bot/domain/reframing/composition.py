@@ -1,0 +1,477 @@
+"""Step 6: the reply, built from templates and the pieces the message gave.
+
+Each kind has a plan: a few stages (for coaching: what the rep noticed, what they aimed
+for, what they would like to try next time), each with tiers of templates in
+``prompts/reframe/questions.toml``. A template is usable when every piece it quotes was
+found in the message; the most specific usable tier wins, so a message that names the
+moment gets a question about that moment, and one that names only a skill gets the
+behaviour's own questions from ``prompts/reframe/bank.toml``. Each piece is quoted once,
+the situation is carried in one question, and every question is checked against the hard
+rules (``scoring``) before it is kept. Private notes come from
+``prompts/reframe/notes.toml``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from string import Template
+from types import MappingProxyType
+
+import prompts
+from bot.domain.reframing.competencies import RULES_ENGINE
+from bot.domain.reframing.evidence import Evidence, focus_for
+from bot.domain.reframing.extraction import Facts, Metric
+from bot.domain.reframing.result import Reframe
+from bot.domain.reframing.scoring import carries_situation, check_question, judging_words
+from bot.domain.reframing.triage import Reading
+
+_Tiers = tuple[tuple["_Question", ...], ...]
+# Pieces of the message a question quotes at most once across the reply.
+_ONCE = frozenset(
+    {"behaviour", "missed", "alternative", "moment", "next_moment", "gap", "quote", "topic"}
+)
+_SITUATION_KEYS = frozenset({"situation", "on_situation"})
+_DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
+
+
+@dataclass
+class _Reply:
+    """A reply being built: the questions so far and what they have used."""
+
+    seed: int
+    slots: Mapping[str, str]
+    situation: str | None
+    questions: list[str] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+    _carried: bool = False
+
+    def carried(self) -> bool:
+        if self.situation is None or self._carried:
+            return True
+        self._carried = carries_situation(self.questions, self.situation)
+        return self._carried
+
+
+def compose(
+    text: str, reading: Reading, evidence: Evidence, facts: Facts, metric: Metric | None
+) -> Reframe:
+    """The reply for a message read as ``reading``."""
+    seed = zlib.crc32(text.encode("utf-8", "surrogatepass"))
+    slots = _slots(facts, metric)
+    reply = _Reply(seed, slots, facts.situation.phrase if facts.situation else None)
+    kind = reading.kind
+    competency = reading.competency
+    behaviour = (
+        evidence.behaviour
+        if competency == evidence.competency
+        else evidence.weak_behaviour
+        if competency == evidence.weak_competency
+        else None
+    )
+    note = None
+    focus = focus_for(competency, behaviour) if competency else _focus(kind)
+    if kind == "other_language":
+        return _reframe((), None, _focus(kind), kind, _note(kind))
+    if kind == "coaching" and facts.upcoming:
+        _plan(reply, "upcoming", ("notice", "aim", "forward"), competency, behaviour)
+    elif kind == "coaching":
+        _plan(reply, "coaching", ("notice", "aim", "forward"), competency, behaviour)
+    elif kind == "mixed":
+        _praise(reply, facts, transfer=False)
+        stages = ("notice", "aim?", "forward")
+        _plan(reply, "coaching", stages, competency, behaviour, upcoming=facts.upcoming)
+    elif kind == "praise":
+        _praise(reply, facts, transfer=True)
+        focus = _focus(kind) if competency is None else focus
+    elif kind == "results":
+        tiers = _rules().kinds["results"]
+        behaviour_stage = (
+            f"behaviour_{competency}" if f"behaviour_{competency}" in tiers else ("behaviour")
+        )
+        _plan(reply, "results", ("diagnose", behaviour_stage, "target"), None, None)
+        note, focus = _note(kind), _focus(kind)
+    elif kind == "expectation":
+        return _expectation(reading, facts, competency)
+    elif kind == "team_selling":
+        _plan(reply, "team_selling", ("lead", "outcome", "prepare"), None, None)
+        note, focus = _note(kind), _focus(kind)
+    elif kind == "already_coaching":
+        _already_coaching(reply, facts)
+        note = _note(kind)
+        focus = focus if competency else _focus(kind)
+    else:  # too_vague
+        _plan(reply, "too_vague", ("open", "moment"), None, None)
+        note, focus = _note(kind), _focus(kind)
+    return _reframe(tuple(reply.questions), competency, focus, kind, note)
+
+
+def _reframe(
+    questions: tuple[str, ...], competency: str | None, focus: str, kind: str, note: str | None
+) -> Reframe:
+    return Reframe(questions, competency, focus, RULES_ENGINE, kind=kind, note=note)
+
+
+# --- plans --------------------------------------------------------------------------------
+
+
+def _plan(
+    reply: _Reply,
+    table: str,
+    stages: Sequence[str],
+    competency: str | None,
+    behaviour: str | None,
+    *,
+    upcoming: bool = False,
+) -> None:
+    """Fill each stage from its tiers, or from the behaviour bank when none is usable."""
+    if upcoming:
+        table = "upcoming"
+    rules = _rules()
+    tiers = rules.kinds[table]
+    bank_stage = {"notice": "reality", "aim": "options", "forward": "will"}
+    for index, stage in enumerate(stages):
+        optional = stage.endswith("?")  # asked only from the message's own words
+        stage = stage.rstrip("?")
+        stage_tiers = tiers.get(stage, ())
+        off_call = competency in rules.off_call or reply.slots.get("off_call") == "yes"
+        if table == "coaching" and stage == "notice" and off_call:
+            stage_tiers = rules.kinds["coaching_off_call"]["notice"]  # no buyer in the room
+        if _ask(reply, stage_tiers, index):
+            continue
+        if not optional and stage in bank_stage and table in ("coaching", "upcoming"):
+            _ask_bank(reply, bank_stage[stage], competency, behaviour, index)
+
+
+def _praise(reply: _Reply, facts: Facts, *, transfer: bool) -> None:
+    """One question on what made it work (from what the rep did, when the message tells
+    it), then, for praise alone, one on where else to use it."""
+    praised = facts.praised
+    table = _rules().kinds["praise"]
+    slots = dict(reply.slots)
+    if not transfer:  # mixed: the rep's own clause is the growth area, not the praise
+        slots.pop("behaviour", None)
+        slots.pop("moment", None)
+    told = _Reply(reply.seed, slots, reply.situation, reply.questions, reply.used)
+    if not _ask(told, table["reinforce_told"], 0):
+        stage = "reinforce_plain"
+        if praised is not None and praised.form != "clause":
+            stage = {
+                "gerund": "reinforce",
+                "quality": "reinforce_quality",
+                "event": "reinforce_event",
+            }[praised.form]
+        if not _ask(reply, table[stage], 0):
+            _ask(reply, table["reinforce_plain"], 0)
+    if transfer:
+        _ask(reply, table["transfer"], 1)
+
+
+def _already_coaching(reply: _Reply, facts: Facts) -> None:
+    kept = [q for q in facts.manager_questions if check_question(q).open][:3]
+    reply.questions.extend(kept)
+    if len(kept) < 3 and not any(check_question(q).forward for q in kept):
+        _ask(reply, _rules().kinds["already_coaching"]["add"], len(kept))
+
+
+def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Reframe:
+    rules = _rules()
+    topic = reading.topic or "admin"
+    spec = rules.topics[topic]
+    values = {
+        "place": _first_named(facts, rules.places) or spec.get("place", ""),
+        "crm": _first_named(facts, rules.crms) or spec.get("crm", ""),
+    }
+    key = "question"
+    topic = facts.topic
+    if topic and topic.lower().split()[-1] in values["crm"].lower():
+        topic = None  # "keeping Salesforce up to date in Salesforce"
+    if topic and competency and f"{key}_topic" in spec:
+        key += "_topic"
+        values["topic"] = topic
+    situation = facts.situation
+    if situation is not None and situation.kind == "event" and f"{key}_situation" in spec:
+        key += "_situation"
+        values["situation"] = situation.phrase
+    say = Template(spec["say"]).safe_substitute(values)
+    note = Template(rules.notes["expectation"]).safe_substitute(say=say)
+    question = _fill(Template(spec[key]), values)
+    focus = Template(spec["focus"]).safe_substitute(values)
+    questions = (question,) if check_question(question).open else ()
+    return _reframe(questions, competency, focus, "expectation", note)
+
+
+def _first_named(facts: Facts, names: Mapping[str, str]) -> str | None:
+    lowered = facts.text_lower
+    best: tuple[int, str] | None = None
+    for name, said in names.items():
+        at = _word_at(lowered, name)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, said)
+    return best[1] if best else None
+
+
+def _word_at(text: str, word: str) -> int:
+    start = 0
+    while True:
+        at = text.find(word, start)
+        if at < 0:
+            return -1
+        before = text[at - 1] if at else " "
+        after = text[at + len(word)] if at + len(word) < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            return at
+        start = at + 1
+
+
+# --- asking ---------------------------------------------------------------------------------
+
+
+def _ask(reply: _Reply, tiers: _Tiers, stage: int) -> bool:
+    """Add the first usable question from ``tiers``; False when none is usable."""
+    for tier in tiers:
+        usable = [t for t in tier if _usable(t, reply)]
+        if not usable:
+            continue
+        # Carry the situation in one question, not in every one: the preferred templates
+        # first (one picked by the hash), then the others if none of those reads well.
+        wanted = not reply.carried()
+        preferred = [t for t in usable if t.situated == wanted] or usable
+        others = [t for t in usable if t not in preferred]
+        start = _pick(reply.seed, stage, len(preferred))
+        ordered = preferred[start:] + preferred[:start] + others
+        for template in ordered:
+            question = _fill(template, reply.slots)
+            if _acceptable(question, reply):
+                reply.questions.append(question)
+                reply.used.update(template.names & _ONCE)
+                return True
+    return False
+
+
+def _ask_bank(
+    reply: _Reply, stage: str, competency: str | None, behaviour: str | None, index: int
+) -> None:
+    bank = _rules().bank
+    if competency is None or behaviour is None:
+        tables = [bank["general"]]
+    else:
+        tables = [bank[f"{competency}.{behaviour}"], bank[competency], bank["general"]]
+    candidates: list[_Question] = []
+    if stage == "reality" and reply.situation is not None and not reply.carried():
+        for table in tables[:1]:
+            candidates.extend(table.get("reality_situation", ()))
+            if reply.slots.get("situation_kind") == "event":
+                candidates.extend(table.get("reality_event", ()))
+    if not candidates:
+        for table in tables:
+            if table.get(stage):
+                candidates = list(table[stage])
+                break
+    if _ask(reply, (tuple(candidates),), index):
+        return
+    for table in tables:  # every bank question passes the rules; this is a last resort
+        for template in table.get(stage, ()):
+            question = _fill(template, reply.slots)
+            if question not in reply.questions:
+                reply.questions.append(question)
+                return
+
+
+def _usable(template: _Question, reply: _Reply) -> bool:
+    names = template.names
+    return names <= reply.slots.keys() and not (names & _ONCE & reply.used)
+
+
+def _fill(template: Template, slots: Mapping[str, str]) -> str:
+    question = " ".join(template.substitute(slots).split())
+    question = question.replace(" ,", ",").replace(" ?", "?")
+    return question[0].upper() + question[1:]
+
+
+def _acceptable(question: str, reply: _Reply) -> bool:
+    """New, and repeats no phrase within itself.
+
+    The hard rules hold already: every template is open and kind (the tests check each one),
+    and ``_slots`` keeps only pieces of the message free of judgement and markup.
+    """
+    if question in reply.questions:
+        return False
+    words = question.lower().replace("?", "").replace(",", "").split()
+    pairs = [(a, b) for a, b in itertools.pairwise(words) if len(a) > 3 or len(b) > 3]
+    if len(pairs) != len(set(pairs)):
+        return False  # "your follow-up after your follow-up email"
+    if reply.situation is not None:
+        named = [w for w in reply.situation.lower().split() if w not in _DETERMINERS]
+        if named and question.lower().count(named[-1]) > 1:
+            return False  # "when Stark said… in your conversations with Stark"
+    return True
+
+
+def _pick(seed: int, stage: int, count: int) -> int:
+    """A well-mixed, stable choice in range(count) for one stage of one text."""
+    x = (seed + 0x9E3779B9 * (stage + 1)) & 0xFFFFFFFF
+    x ^= x >> 16
+    x = (x * 0x45D9F3B) & 0xFFFFFFFF
+    x ^= x >> 16
+    return x % count
+
+
+# --- slots ----------------------------------------------------------------------------------
+
+
+_TRUSTED = frozenset({"situation_kind", "call", "off_call"})
+_MARKUP = frozenset("<>|$\\{}[]?@\n")
+
+
+def _clean_piece(piece: str, flagged: set[str]) -> bool:
+    """A piece of the message fit to quote: no judging words, no markup, not too long.
+
+    ``flagged`` are the judging words of the whole message: a piece without any of them
+    needs no closer look.
+    """
+    if not 0 < len(piece) <= 120 or set(piece) & _MARKUP or "http" in piece:
+        return False
+    low = piece.lower()
+    return not any(word.split()[0] in low for word in flagged) or not judging_words(piece)
+
+
+def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
+    slots: dict[str, str] = {}
+    situation = facts.situation
+    if situation is not None:
+        slots["situation"] = situation.phrase
+        slots["on_situation"] = situation.on_phrase
+        slots["situation_kind"] = situation.kind
+    slots["call"] = (
+        situation.phrase if situation and situation.kind == "event" else ("your next call")
+    )
+    for name in (
+        "behaviour",
+        "missed",
+        "alternative",
+        "moment",
+        "next_moment",
+        "gap",
+        "quote",
+        "counterpart",
+        "topic",
+    ):
+        value = getattr(facts, name)
+        if value:
+            slots[name] = value
+    if facts.behaviour_off_call:
+        slots["off_call"] = "yes"
+    if facts.behaviour and not facts.behaviour_past:
+        slots.pop("behaviour")  # "when you interrupt people": asked by the bank instead
+        slots["behaviour_now"] = facts.behaviour
+    counterpart = slots.get("counterpart")
+    if counterpart and any(counterpart in slots.get(k, "") for k in ("behaviour", "moment")):
+        slots.pop("counterpart")
+    if facts.praised is not None:
+        key = "praised_clause" if facts.praised.form == "clause" else "praised"
+        slots[key] = facts.praised.phrase
+    flagged = {w.lower() for w in judging_words(facts.text_lower)}
+    for key in list(slots):
+        if key not in _TRUSTED and not _clean_piece(slots[key], flagged):
+            slots.pop(key)
+    if metric is not None:
+        slots["metric"] = metric.name
+        if metric.value:
+            slots["value"] = metric.value
+        if metric.target:
+            slots["target"] = metric.target
+    return slots
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+def _note(kind: str) -> str:
+    return " ".join(_rules().notes[kind].split())
+
+
+def _focus(kind: str) -> str:
+    return _rules().focus.get(kind) or str(prompts.load("reframe/taxonomy")["general_focus"])
+
+
+@dataclass(frozen=True)
+class _Rules:
+    kinds: Mapping[str, Mapping[str, _Tiers]]
+    bank: Mapping[str, Mapping[str, tuple[_Question, ...]]]
+    notes: Mapping[str, str]
+    focus: Mapping[str, str]
+    topics: Mapping[str, Mapping[str, str]]
+    places: Mapping[str, str]
+    crms: Mapping[str, str]
+    off_call: frozenset[str]
+
+
+_ALLOWED = frozenset(
+    {"behaviour", "missed", "alternative", "moment", "next_moment", "gap", "counterpart",
+     "quote", "praised", "praised_clause", "topic", "situation", "on_situation", "call",
+     "metric", "value", "target"}
+)  # fmt: skip
+
+
+class _Question(Template):
+    """A question template that knows its placeholders (asked of it for every message)."""
+
+    def __init__(self, template: str) -> None:
+        super().__init__(template)
+        self.names = frozenset(self.get_identifiers())
+        self.situated = bool(self.names & _SITUATION_KEYS)
+
+
+def _template(where: str, text: str) -> _Question:
+    template = _Question(text)
+    unknown = set(template.get_identifiers()) - _ALLOWED
+    if unknown or not template.is_valid():
+        raise ValueError(f"prompts/reframe/{where}: bad placeholder {unknown or ''} in {text!r}")
+    return template
+
+
+@cache
+def _rules() -> _Rules:
+    questions = prompts.load("reframe/questions")
+    kinds = {
+        kind: MappingProxyType(
+            {
+                stage: tuple(
+                    tuple(_template(f"questions.toml [{kind}] {stage}", t) for t in tier)
+                    for tier in tiers
+                )
+                for stage, tiers in table.items()
+            }
+        )
+        for kind, table in questions.items()
+    }
+    bank: dict[str, dict[str, tuple[_Question, ...]]] = {}
+    for key, table in prompts.load("reframe/bank").items():
+        tables = [(key, table)] + [
+            (f"{key}.{k}", v) for k, v in table.items() if isinstance(v, dict)
+        ]
+        for name, stages in tables:
+            bank[name] = {
+                stage: tuple(_template(f"bank.toml [{name}] {stage}", t) for t in texts)
+                for stage, texts in stages.items()
+                if isinstance(texts, list)
+            }
+    notes = prompts.load("reframe/notes")
+    return _Rules(
+        kinds=MappingProxyType(kinds),
+        bank=MappingProxyType(bank),
+        notes=MappingProxyType(notes["note"]),
+        focus=MappingProxyType(notes["focus"]),
+        topics=MappingProxyType(notes["expectation"]),
+        places=MappingProxyType(notes["places"]),
+        crms=MappingProxyType(notes["crms"]),
+        off_call=frozenset(
+            c
+            for c, spec in prompts.load("reframe/taxonomy")["competency"].items()
+            if spec.get("off_call")
+        ),
+    )

@@ -1,0 +1,493 @@
+"""Step 3: which skill the message is about, from the behaviours it describes.
+
+Every competency and behaviour has weighted phrases in ``prompts/reframe/taxonomy.toml``
+("talked over", "gave away a discount", "read the slides"). A phrase counts for less in a
+clause of praise ("great demo!"), for more after a "but", for little when it is only the
+name of the meeting ("the discovery call"), and for nothing when the manager says it is not
+the problem ("the deck wasn't the issue"). The competency with the most points wins; when
+no phrase scores enough, there is honestly none (``competency is None``), and triage asks
+the manager for specifics instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from types import MappingProxyType
+
+import prompts
+from bot.domain.reframing.cleaning import Token, english_words
+from bot.domain.reframing.competencies import COMPETENCIES
+from bot.domain.reframing.phrases import PhraseSet
+
+_PHRASE_TOKEN = re.compile(r"[^\W_]+\*?|\*")
+_BOUNDARY = "."
+
+
+@dataclass(frozen=True)
+class Match:
+    """One taxonomy phrase found in the message."""
+
+    first: int  # index of its first and last token in the message's tokens
+    last: int
+    competency: str
+    behaviour: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the message says about skills."""
+
+    competency: str | None  # None: no skill is named clearly enough
+    behaviour: str | None
+    points: Mapping[str, float]  # per competency
+    matches: tuple[Match, ...]  # every phrase that counted, in order
+    runner_up: str | None  # a second competency with nearly as many points
+    weak_competency: str | None = None  # the leader even under min_points (a hint only)
+    weak_behaviour: str | None = None  # and its leading behaviour
+
+    def top_points(self) -> float:
+        return self.points.get(self.competency, 0.0) if self.competency else 0.0
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    tokens: tuple[str, ...]  # a word, "stem*" (any ending) or "*" (any one word)
+    competency: str
+    behaviour: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class _Rules:
+    by_word: Mapping[str, tuple[_Phrase, ...]]
+    by_stem: Mapping[str, tuple[_Phrase, ...]]
+    stem_lengths: tuple[int, ...]
+    contrast_words: frozenset[str]
+    contrast_phrases: tuple[tuple[str, ...], ...]
+    praise_words: frozenset[str]
+    praise_phrases: PhraseSet
+    not_the_problem_before: tuple[tuple[str, ...], ...]
+    not_the_problem_after: tuple[tuple[str, ...], ...]
+    praise_weight: float
+    contrast_weight: float
+    situation_weight: float
+    min_points: float
+    min_weak_points: float
+    several_ratio: float
+    several_min: float
+    focus: Mapping[tuple[str, str], str]
+    keywords: Mapping[tuple[str, str], tuple[str, ...]]
+    moment_words: frozenset[str]
+    moment_weight: float
+    topics: Mapping[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]
+    # per competency: its topics as one phrase set, and each phrase's (behaviour, rank, article)
+    competency_topics: Mapping[
+        str, tuple[PhraseSet, Mapping[tuple[str, ...], tuple[str, int, str]]]
+    ]
+
+
+def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) -> Evidence:
+    """Score every competency and behaviour named in ``tokens`` (a cleaned message).
+
+    ``situation_span`` is the character span of the meeting the message names: words
+    inside it say what the meeting was, not what went wrong, and count for less.
+    """
+    rules = _rules()
+    index = [i for i, t in enumerate(tokens) if t.kind != "soft"]
+    words = [tokens[i].low if tokens[i].kind == "word" else _BOUNDARY for i in index]
+    weights = _clause_weights(words, rules)
+    _weigh_down_moments(words, weights, rules)
+    competency_points: dict[str, float] = {}
+    behaviour_points: dict[tuple[str, str], float] = {}
+    first_seen: dict[str, int] = {}
+    matches: list[Match] = []
+    i, n = 0, len(words)
+    starting = _STARTING
+    while i < n:
+        word = words[i]
+        candidates = starting.get(word)
+        if candidates is None:
+            candidates = _starting_with(word)
+        phrase = _match_at(words, i, rules) if candidates else None
+        if phrase is None:
+            i += 1
+            continue
+        size = len(phrase.tokens)
+        if not phrase.competency or _not_the_problem(words, i, size, rules):
+            i += size
+            continue
+        points = phrase.weight * weights[i]
+        start = tokens[index[i]].start
+        if situation_span is not None and situation_span[0] <= start < situation_span[1]:
+            points *= rules.situation_weight
+        competency_points[phrase.competency] = competency_points.get(phrase.competency, 0) + points
+        key = (phrase.competency, phrase.behaviour)
+        behaviour_points[key] = behaviour_points.get(key, 0.0) + points
+        first_seen.setdefault(phrase.competency, i)
+        matches.append(
+            Match(index[i], index[i + size - 1], phrase.competency, phrase.behaviour, points)
+        )
+        i += size
+
+    ranked = sorted(competency_points, key=lambda c: (-competency_points[c], first_seen[c]))
+    if not ranked:
+        return Evidence(None, None, MappingProxyType(competency_points), tuple(matches), None)
+    if competency_points[ranked[0]] < rules.min_points:
+        weak = ranked[0] if competency_points[ranked[0]] >= rules.min_weak_points else None
+        weak_behaviour = (
+            max(
+                (b for (c, b) in behaviour_points if c == weak),
+                key=lambda b: behaviour_points[weak, b],
+            )
+            if weak
+            else None
+        )
+        return Evidence(
+            None,
+            None,
+            MappingProxyType(competency_points),
+            tuple(matches),
+            None,
+            weak,
+            weak_behaviour,
+        )
+    competency = ranked[0]
+    behaviours = [b for (c, b) in behaviour_points if c == competency]
+    behaviour = max(behaviours, key=lambda b: behaviour_points[competency, b])
+    top = competency_points[competency]
+    runner_up = (
+        ranked[1]
+        if len(ranked) > 1
+        and competency_points[ranked[1]] >= max(top * rules.several_ratio, rules.several_min)
+        else None
+    )
+    return Evidence(
+        competency,
+        behaviour,
+        MappingProxyType(competency_points),
+        tuple(matches),
+        runner_up,
+        competency,
+        behaviour,
+    )
+
+
+def focus_for(competency: str | None, behaviour: str | None) -> str:
+    """The one behaviour to work on, as a sentence (the taxonomy's focus)."""
+    if competency is None or behaviour is None:
+        return str(prompts.load("reframe/taxonomy")["general_focus"])
+    return _rules().focus[competency, behaviour]
+
+
+def behaviour_keywords(competency: str, behaviour: str) -> tuple[str, ...]:
+    """Words a question about this behaviour naturally carries (``keywords`` in taxonomy)."""
+    return _rules().keywords.get((competency, behaviour), ())
+
+
+def find_topic(tokens: list[Token], competency: str | None, behaviour: str | None) -> str | None:
+    """The thing the message talks about for this behaviour, as a question would say it.
+
+    "less discounting" → "discounting"; "we never tested their champion" → "their
+    champion"; "the competitor came up" → "the competitor". None when it names none.
+    """
+    if competency is None:
+        return None
+    rules = _rules()
+    topics = rules.competency_topics.get(competency)
+    if topics is None:
+        return None
+    phrases, meaning = topics
+    words = [t for t in tokens if t.kind == "word" and not t.quoted]
+    lows = [t.low for t in words]
+    best: tuple[int, int, str, int] | None = None  # (rank, position, article, length)
+    for i in range(len(lows)):
+        pattern = phrases.phrase_at(lows, i)
+        if pattern is None:
+            continue
+        owner, rank, article = meaning[pattern]
+        rank = -1 if owner == behaviour else rank  # the behaviour's own topics first
+        if best is None or (rank, i) < best[:2]:
+            best = (rank, i, article, len(pattern))
+    if best is None:
+        return None
+    _, i, article, length = best
+    text = " ".join(_as_written(words[i + j], i + j) for j in range(length))
+    before = lows[i - 1] if i else ""
+    if before in _OWN_DETERMINERS:
+        return f"{before} {text}"
+    return f"{article} {text}" if article else text
+
+
+def _as_written(token: Token, position: int) -> str:
+    """ "CRM" and "Salesforce" as written; "Next" or "Discounting" at a sentence start lowered."""
+    raw = token.raw
+    if (raw.isupper() and len(raw) > 1) or (raw[0].isupper() and token.low not in english_words()):
+        return raw
+    return raw.lower()
+
+
+_OWN_DETERMINERS = frozenset({"the", "their", "your", "our", "that", "this", "those", "these"})
+
+
+def behaviours() -> tuple[tuple[str, str], ...]:
+    """Every (competency, behaviour) the taxonomy defines."""
+    return tuple(_rules().focus)
+
+
+# --- matching ---------------------------------------------------------------------------
+
+
+def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
+    """How much each token's phrase counts: less in praise, more after a "but"."""
+    weights = [1.0] * len(words)
+    clause_start = 0
+    contrast = False
+
+    def close(end: int) -> None:
+        clause = words[clause_start:end]
+        if contrast:
+            weight = rules.contrast_weight
+        elif any(t in rules.praise_words for t in clause) or rules.praise_phrases.found_in(clause):
+            weight = rules.praise_weight
+        else:
+            return
+        for k in range(clause_start, end):
+            weights[k] = weight
+
+    i = 0
+    while i < len(words):
+        if words[i] == _BOUNDARY:
+            close(i)
+            clause_start, contrast = i + 1, False
+        else:
+            length = _phrase_length(words, i, rules.contrast_words, rules.contrast_phrases)
+            if length:
+                close(i)
+                clause_start, contrast = i, True
+                i += length
+                continue
+        i += 1
+    close(len(words))
+    return weights
+
+
+def _weigh_down_moments(words: list[str], weights: list[float], rules: _Rules) -> None:
+    """ "when Stark said the budget was frozen, you jumped to a discount": what the buyer
+    said sets the scene; what the rep did is the skill. Words in the moment count less."""
+    inside = False
+    for i, word in enumerate(words):
+        if word == _BOUNDARY or word in ("you", "youre", "youve", "u"):
+            inside = False
+        elif (
+            word in rules.moment_words
+            and i + 1 < len(words)
+            and words[i + 1]
+            not in (
+                "you",
+                "youre",
+                "u",
+                "i",
+                "we",
+            )
+        ):
+            inside = True
+        elif inside:
+            weights[i] *= rules.moment_weight
+
+
+def _phrase_length(
+    words: list[str], i: int, singles: frozenset[str], phrases: tuple[tuple[str, ...], ...]
+) -> int:
+    if words[i] in singles:
+        return 1
+    for phrase in phrases:
+        if phrase[0] == words[i] and tuple(words[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def _not_the_problem(words: list[str], i: int, size: int, rules: _Rules) -> bool:
+    """ "the deck wasn't the problem", "nothing wrong with the slides": not the issue."""
+    before = words[max(0, i - 4) : i]
+    after = words[i + size : i + size + 4]
+    if _NEGATING.isdisjoint(before) and _FINE.isdisjoint(after):
+        return False
+    for phrase in rules.not_the_problem_before:
+        if _ends_with(before, phrase) or _ends_with(before[:-1], phrase):
+            return True
+    return any(tuple(after[: len(phrase)]) == phrase for phrase in rules.not_the_problem_after)
+
+
+_NEGATING = frozenset({"not", "no", "nothing", "isnt", "wasnt"})
+_FINE = frozenset({"wasnt", "isnt", "was", "is", "are", "were", "werent"})
+
+
+def _ends_with(words: list[str], phrase: tuple[str, ...]) -> bool:
+    return len(words) >= len(phrase) and tuple(words[-len(phrase) :]) == phrase
+
+
+def _match_at(words: list[str], i: int, rules: _Rules) -> _Phrase | None:
+    """The longest (then strongest) taxonomy phrase that starts at token ``i``."""
+    following = words[i + 1] if i + 1 < len(words) else _BOUNDARY
+    for phrase in _candidates(words[i], following):  # longest, then strongest, first
+        if _matches(phrase.tokens, words, i):
+            return phrase
+    return None
+
+
+@lru_cache(maxsize=32_768)
+def _candidates(word: str, following: str) -> tuple[_Phrase, ...]:
+    """Every phrase that could start with ``word`` then ``following``, best first."""
+    return tuple(
+        p for p in _starting_with(word) if len(p.tokens) == 1 or _part_fits(p.tokens[1], following)
+    )
+
+
+def _starting_with(word: str) -> tuple[_Phrase, ...]:
+    """Every phrase that starts with ``word``, best first (remembered, up to a bound)."""
+    rules = _rules()
+    found = list(rules.by_word.get(word, ()))
+    for length in rules.stem_lengths:
+        if length > len(word):
+            break
+        found.extend(rules.by_stem.get(word[:length], ()))
+    candidates = tuple(sorted(found, key=lambda p: (-len(p.tokens), -p.weight)))
+    if len(_STARTING) < 20_000:
+        _STARTING[word] = candidates
+    return candidates
+
+
+_STARTING: dict[str, tuple[_Phrase, ...]] = {_BOUNDARY: ()}
+
+
+def _part_fits(part: str, word: str) -> bool:
+    if word == _BOUNDARY:
+        return False
+    if part == "*":
+        return True
+    return word.startswith(part[:-1]) if part.endswith("*") else word == part
+
+
+def _matches(pattern: tuple[str, ...], words: list[str], i: int) -> bool:
+    if i + len(pattern) > len(words):
+        return False
+    for offset, part in enumerate(pattern):
+        word = words[i + offset]
+        if word == _BOUNDARY:
+            return False
+        if part == "*":
+            continue
+        if part.endswith("*"):
+            if not word.startswith(part[:-1]):
+                return False
+        elif word != part:
+            return False
+    return True
+
+
+# --- the rules, compiled once from prompts/reframe/taxonomy.toml -------------------------
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """A taxonomy phrase as the tokens it matches ("didn't" → "didnt", "follow-up" → 2)."""
+    return tuple(_PHRASE_TOKEN.findall(phrase.lower().replace("'", "").replace("’", "")))
+
+
+@cache
+def _rules() -> _Rules:
+    taxonomy = prompts.load("reframe/taxonomy")
+    competencies = taxonomy["competency"]
+    if tuple(competencies) != COMPETENCIES:
+        raise ValueError("prompts/reframe/taxonomy.toml must list exactly COMPETENCIES, in order")
+    weights = taxonomy["weights"]
+    strengths = {name: float(weights[name]) for name in ("strong", "clear", "hint")}
+    phrases: list[_Phrase] = []
+    focus: dict[tuple[str, str], str] = {}
+    keywords: dict[tuple[str, str], tuple[str, ...]] = {}
+    topics: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+    for competency, spec in competencies.items():
+        for behaviour, behaviour_spec in spec["behaviour"].items():
+            focus[competency, behaviour] = behaviour_spec.get("focus", spec["focus"])
+            keywords[competency, behaviour] = tuple(behaviour_spec.get("keywords", ()))
+            topics[competency, behaviour] = tuple(
+                _topic(text) for text in behaviour_spec.get("topics", ())
+            )
+            for strength, weight in strengths.items():
+                for text in behaviour_spec.get(strength, ()):
+                    tokens = phrase_tokens(text)
+                    if tokens and tokens[0] != "*":
+                        phrases.append(_Phrase(tokens, competency, behaviour, weight))
+    for text in taxonomy.get("neutral", {}).get("phrases", ()):
+        tokens = phrase_tokens(text)
+        if tokens and tokens[0] != "*":
+            phrases.append(_Phrase(tokens, "", "", 0.0))
+    # Longest first, then strongest, then as listed.
+    phrases.sort(key=lambda p: (-len(p.tokens), -p.weight))
+    by_word: dict[str, list[_Phrase]] = {}
+    by_stem: dict[str, list[_Phrase]] = {}
+    for phrase in phrases:
+        first = phrase.tokens[0]
+        if first.endswith("*"):
+            by_stem.setdefault(first[:-1], []).append(phrase)
+        else:
+            by_word.setdefault(first, []).append(phrase)
+    clauses = taxonomy["clauses"]
+    not_problem = taxonomy["not_the_problem"]
+    return _Rules(
+        by_word=MappingProxyType({k: tuple(v) for k, v in by_word.items()}),
+        by_stem=MappingProxyType({k: tuple(v) for k, v in by_stem.items()}),
+        stem_lengths=tuple(sorted({len(stem) for stem in by_stem})),
+        contrast_words=frozenset(_singles(clauses["contrast"])),
+        contrast_phrases=tuple(_multiples(clauses["contrast"])),
+        praise_words=frozenset(_singles(clauses["praise"])),
+        praise_phrases=PhraseSet(_multiples(clauses["praise"])),
+        not_the_problem_before=tuple(phrase_tokens(p) for p in not_problem["before"]),
+        not_the_problem_after=tuple(phrase_tokens(p) for p in not_problem["after"]),
+        praise_weight=float(weights["praise"]),
+        contrast_weight=float(weights["after_contrast"]),
+        situation_weight=float(weights["inside_situation"]),
+        min_points=float(weights["min_points"]),
+        min_weak_points=float(weights["min_hint_points"]),
+        several_ratio=float(weights["several_issues_ratio"]),
+        several_min=float(weights["several_issues_min_points"]),
+        focus=MappingProxyType(focus),
+        keywords=MappingProxyType(keywords),
+        moment_words=frozenset(
+            {"when", "whenever", "once", "after", "while", "minute", "moment", "soon", "second"}
+        ),
+        moment_weight=float(weights["inside_moment"]),
+        topics=MappingProxyType(topics),
+        competency_topics=MappingProxyType(_by_competency(topics)),
+    )
+
+
+def _by_competency(
+    topics: Mapping[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]],
+) -> dict[str, tuple[PhraseSet, Mapping[tuple[str, ...], tuple[str, int, str]]]]:
+    """Each competency's topics in one phrase set; a phrase keeps its first listing."""
+    found: dict[str, dict[tuple[str, ...], tuple[str, int, str]]] = {}
+    for (competency, behaviour), entries in topics.items():
+        meaning = found.setdefault(competency, {})
+        for article, pattern in entries:
+            meaning.setdefault(pattern, (behaviour, len(meaning), article))
+    return {c: (PhraseSet(m), MappingProxyType(m)) for c, m in found.items()}
+
+
+def _topic(text: str) -> tuple[str, tuple[str, ...]]:
+    """ "the discount*" → ("the", ("discount*",)): the article a question puts before it."""
+    first, _, rest = text.partition(" ")
+    if first.lower() in ("the", "a", "an") and rest:
+        return first.lower(), phrase_tokens(rest)
+    return "", phrase_tokens(text)
+
+
+def _singles(phrases: list[str]) -> list[str]:
+    return [t[0] for t in map(phrase_tokens, phrases) if len(t) == 1]
+
+
+def _multiples(phrases: list[str]) -> list[tuple[str, ...]]:
+    return [t for t in map(phrase_tokens, phrases) if len(t) > 1]

@@ -1,0 +1,1180 @@
+"""Step 4: what happened, in the manager's own words, as pieces a question can carry.
+
+From "great energy but you lost them the minute pricing came up, you just read the price
+sheet off the slide" it takes the behaviour ("you read the price sheet off the slide"), the
+moment ("the minute pricing came up") and how that moment reads in a question about next
+time ("pricing comes up"). It also finds what was left undone ("you never asked about
+budget" → "asking about budget"), what the manager hopes for ("let him finish his
+thought"), a gap in what the rep knows ("who signs"), the counterpart, quotes, numbers,
+the thing praised, the manager's own questions, and whether the call is still to come.
+
+Everything quoted is cut to one clause, with judgement and filler left out ("just",
+"again", "way too much"), loaded words said as a coach would ("steamrolled" → "talked
+over"), and a clause that judges the person ("you were lazy") is never quoted at all. A
+piece that cannot be taken cleanly is left out: the questions then come from the
+behaviour's own bank rather than from a garbled quote. Word lists:
+``prompts/reframe/extraction.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+
+import prompts
+from bot.domain.reframing import inflection
+from bot.domain.reframing.cleaning import Token, english_words
+from bot.domain.reframing.evidence import Evidence, find_topic, phrase_tokens
+from bot.domain.reframing.phrases import PhraseSet
+from bot.domain.reframing.situation import Situation, heads, not_names, roles
+
+_MAX_QUOTED_WORDS = 14
+_MAX_CLAUSES_READ = 8
+_YOU = frozenset({"you", "youre", "youve", "youd"})
+_MODALS = frozenset(
+    {
+        "can",
+        "could",
+        "will",
+        "would",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "had",
+        "should",
+        "must",
+        "might",
+    }
+)
+_BUYER_SIDE = frozenset(
+    {
+        "they",
+        "he",
+        "she",
+        "buyer",
+        "customer",
+        "prospect",
+        "client",
+        "cfo",
+        "ceo",
+        "cto",
+        "vp",
+        "procurement",
+        "legal",
+        "champion",
+    }
+)
+_NOT = frozenset({"not", "never", "no", "isnt", "wasnt", "arent", "werent", "hardly"})
+_MIN_QUOTE_WORDS = 2
+_PRONOUNS = frozenset({"they", "he", "she", "them", "him", "her"})
+# Words that finish a verb rather than start a phrase: "jumping in", "cut her off".
+_PARTICLES = frozenset({"in", "on", "over", "off", "up", "out", "back", "through", "down"})
+_DID_NOT_SEE = frozenset(
+    {("didnt", "hear"), ("never", "heard"), ("didnt", "see"), ("never", "saw"), ("not", "hear"),
+     ("dont", "hear"), ("dont", "see"), ("not", "see")}
+)  # fmt: skip
+_SOFT_BREAKS = frozenset(
+    {
+        "before",
+        "after",
+        "when",
+        "while",
+        "because",
+        "and",
+        "so",
+        "until",
+        "as",
+        "since",
+        "with",
+        "without",
+        "instead",
+    }
+)
+_VAGUE_ENDINGS = frozenset({"it", "them", "that", "this", "those", "these"})
+_DETERMINERS = frozenset({"the", "their", "your", "our", "a", "an", "this", "that", "his", "her"})
+_NUMBER = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s?(?:%|x\b|k\b|m\b|percent\b|"
+    r"(?:slides?|minutes?|mins?|days?|weeks?|hours?|times|calls?|dials|meetings?|deals?|"
+    r"emails?|months?|opps?|accounts?)\b)",
+    re.IGNORECASE,
+)
+_QUOTE = re.compile(r"[\"“]([^\"“”]{3,120})[\"”]")
+
+
+@dataclass(frozen=True)
+class Praise:
+    """What the manager praised, in the form a question needs."""
+
+    phrase: str  # "summarising their goals", "your energy", "you handled pricing"
+    form: str  # "gerund", "quality" (a noun the rep brought), "event" (the call itself)
+    # or "clause" (what the rep did: "you handled the pricing objection")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """The number a results message is about: "close rate", "12%", and a target if any."""
+
+    name: str
+    value: str | None
+    target: str | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The pieces of one message a question can carry; None where there is none."""
+
+    situation: Situation | None
+    behaviour: str | None  # "you read the price sheet off the slide"
+    behaviour_past: bool  # the behaviour is told in the past ("you read…", "you were…")
+    behaviour_off_call: bool  # what the rep did away from the buyer ("you spent 3 weeks…")
+    missed: str | None  # what was left undone, as a gerund phrase: "asking about budget"
+    alternative: str | None  # what the manager hopes for: "let him finish his thought"
+    moment: str | None  # "the minute pricing came up", "when Stark said the budget was frozen"
+    next_moment: str | None  # the moment in a question about next time: "pricing comes up"
+    gap: str | None  # what the rep has not found out: "who signs or what the budget is"
+    topic: str | None  # what the behaviour was about: "the discount", "their champion"
+    counterpart: str | None  # "their IT lead", "Sarah", "the CFO"
+    quote: str | None  # what the buyer said, as the manager quoted it
+    numbers: tuple[str, ...]
+    praised: Praise | None
+    praise_clauses: int  # clauses that praise (sarcasm aside)
+    critical_clauses: int  # clauses that describe something to change
+    directives: int  # requests and "you need to…" clauses
+    upcoming: bool  # the call is still to come: ask pre-call questions
+    manager_questions: tuple[str, ...]  # the manager's own open-looking questions, tidied
+    statements: int  # sentences that are not questions
+    words: int
+    text_lower: str  # the cleaned message in lower case, to look words up in
+
+
+@dataclass(frozen=True)
+class _Clause:
+    first: int  # token indices, inclusive
+    last: int
+    sentence: int
+    after_contrast: bool
+    words: tuple[int, ...]  # its word tokens
+    lows: tuple[str, ...]  # and their lower-case forms
+    praises: bool  # it has a word of praise (outside quotes)
+
+
+def extract(
+    text: str,
+    tokens: list[Token],
+    evidence: Evidence,
+    situation: Situation | None,
+    *,
+    sarcastic: bool = False,
+) -> Facts:
+    """The pieces of ``text`` (a cleaned message, ``tokens`` its tokens) questions can carry."""
+    rules = _rules()
+    clauses = _clauses(tokens, rules)
+    scores = _clause_scores(clauses, evidence)
+    praise_clauses = 0 if sarcastic else sum(1 for c in clauses if _praises(tokens, c, rules))
+    behaviour = missed = alternative = gap = None
+    behaviour_past = told_in_past = False
+    moment = next_moment = None
+    critical = directives = 0
+    # The clauses with the most evidence first; a long message is read for its main points.
+    ranked = sorted(range(len(clauses)), key=lambda k: -scores[k])[:_MAX_CLAUSES_READ]
+    for k in ranked:
+        clause = clauses[k]
+        request = _request(text, tokens, clause, rules)  # "make sure you ask about budget"
+        found = ("wants", request, False) if request else _you_clause(text, tokens, clause, rules)
+        kind = found[0] if found else None
+        if kind == "did" and behaviour is None and found is not None:
+            behaviour, behaviour_past = found[1], found[2]
+        elif kind == "missed" and missed is None and found is not None:
+            missed = found[1]
+            told_in_past = told_in_past or found[2]
+        elif kind == "wants" and alternative is None and found is not None:
+            alternative = found[1]
+        if gap is None:
+            gap = _gap(text, tokens, clause, rules)
+            if gap is not None:
+                kind = kind or "gap"
+        if moment is None:
+            found_moment = _moment(text, tokens, clause, rules)
+            if found_moment is not None:
+                moment, next_moment = found_moment
+        if kind in ("did", "missed", "gap") or (
+            kind is None and scores[k] > 0 and not _praises(tokens, clause, rules)
+        ):
+            critical += 1
+        if kind == "wants":
+            directives += 1
+    if situation is not None and situation.kind == "event":
+        next_moment = _without_situation(next_moment, situation, rules)
+        behaviour = _without_situation(behaviour, situation, rules)
+        missed = _without_situation(missed, situation, rules)
+        alternative = _without_situation(alternative, situation, rules)
+    praised = None if sarcastic else _praised(text, tokens, clauses, rules)
+    if praised is not None and situation is not None:
+        phrase = _without_situation(praised.phrase, situation, rules)
+        praised = Praise(phrase, praised.form) if phrase else None
+    sentences = _sentences(text, tokens)
+    questions = tuple(_tidy_question(s) for s in sentences if s.rstrip().endswith("?"))
+    return Facts(
+        situation=situation,
+        behaviour=behaviour,
+        behaviour_past=behaviour_past,
+        behaviour_off_call=bool(behaviour)
+        and len(behaviour.split()) > 1
+        and behaviour.split()[1].lower() in rules.off_call_verbs,
+        missed=missed,
+        alternative=alternative,
+        moment=moment,
+        next_moment=next_moment,
+        gap=gap,
+        topic=_topic_outside(
+            find_topic(
+                tokens,
+                evidence.competency or evidence.weak_competency,
+                evidence.behaviour or evidence.weak_behaviour,
+            ),
+            situation,
+        ),
+        counterpart=_counterpart(text, tokens, situation, rules),
+        quote=_quote(text, tokens, rules),
+        numbers=tuple(dict.fromkeys(m.group().strip() for m in _NUMBER.finditer(text))),
+        praised=praised,
+        praise_clauses=praise_clauses,
+        critical_clauses=critical,
+        directives=directives,
+        upcoming=_upcoming(tokens, behaviour_past or told_in_past, rules),
+        manager_questions=tuple(q for q in questions if q),
+        statements=sum(1 for s in sentences if not s.rstrip().endswith("?")),
+        words=sum(1 for t in tokens if t.kind == "word"),
+        text_lower=text.lower(),
+    )
+
+
+# --- clauses ----------------------------------------------------------------------------
+
+
+def _clauses(tokens: list[Token], rules: _Rules) -> list[_Clause]:
+    """Clauses: cut at stops, commas and dashes, and before "but"."""
+    clauses: list[_Clause] = []
+    start, sentence, contrast = 0, 0, False
+
+    def close(end: int) -> None:
+        words = [k for k in range(start, end) if tokens[k].kind == "word"]
+        if words:
+            lows = tuple(tokens[k].low for k in words)
+            own = [tokens[k].low for k in words if not tokens[k].quoted]
+            praises = any(
+                w in rules.praise_words and (j == 0 or own[j - 1] not in _NOT)
+                for j, w in enumerate(own)
+            ) or rules.praise_phrases.found_in(own)
+            clauses.append(
+                _Clause(words[0], words[-1], sentence, contrast, tuple(words), lows, praises)
+            )
+
+    for k, token in enumerate(tokens):
+        if token.kind == "stop":
+            close(k)
+            start, sentence, contrast = k + 1, sentence + 1, False
+        elif token.kind == "soft" and token.raw not in '"“”':
+            close(k)
+            start = k + 1
+        elif token.low in rules.contrast:
+            close(k)
+            start, contrast = k + 1, True
+    close(len(tokens))
+    return clauses
+
+
+def _clause_scores(clauses: list[_Clause], evidence: Evidence) -> list[float]:
+    """How much of the leading competency's evidence each clause holds."""
+    scores = []
+    for clause in clauses:
+        points = sum(
+            m.points * (1.0 if m.competency == evidence.competency else 0.3)
+            for m in evidence.matches
+            if clause.first <= m.first <= clause.last
+        )
+        scores.append(points + (0.5 if clause.after_contrast and points else 0.0))
+    return scores
+
+
+def _sentences(text: str, tokens: list[Token]) -> list[str]:
+    found, start = [], 0
+    for token in tokens:
+        if token.kind == "stop":
+            piece = text[start : token.end].strip()
+            if any(c.isalpha() for c in piece):
+                found.append(piece)
+            start = token.end
+    piece = text[start:].strip()
+    if any(c.isalpha() for c in piece):
+        found.append(piece)
+    return found
+
+
+def _words_of(tokens: list[Token], clause: _Clause) -> list[int]:
+    return [k for k in range(clause.first, clause.last + 1) if tokens[k].kind == "word"]
+
+
+# --- the rep's own clause: what they did, left undone, or are asked to do ----------------
+
+
+def _you_clause(
+    text: str, tokens: list[Token], clause: _Clause, rules: _Rules
+) -> tuple[str, str, bool] | None:
+    """("did", "you read the price sheet off the slide", past?), ("missed", "asking about
+    budget", _), ("wants", "let them finish", _), or None."""
+    if not _YOU.intersection(clause.lows):
+        return None
+    words = list(clause.words)
+    for position, k in enumerate(words):
+        low = tokens[k].low
+        if low not in ("you", "youre", "youve", "youd"):
+            continue
+        if position > 0 and tokens[words[position - 1]].low in rules.subordinators:
+            continue  # "when you showed pricing": a moment, not the main clause
+        if (
+            position > 1
+            and tokens[words[position - 2]].low in _DETERMINERS
+            and tokens[words[position - 1]].low not in rules.meeting_words
+        ):
+            continue  # "the voicemail you left…" is about the voicemail; "the call you…" not
+        rest = words[position + 1 :]
+        before = tuple(tokens[j].low for j in words[max(0, position - 2) : position])
+        if before in _DID_NOT_SEE and rest:
+            verb = tokens[rest[0]].low  # "didn't hear you ask about timeline"
+            tail = _phrase(text, tokens, rest[1:], rules, allow_empty=True)
+            if tail is not None and (verb in rules.imperatives or inflection.is_gerund(verb)):
+                return ("missed", " ".join(p for p in (inflection.gerund(verb), tail) if p), True)
+        if low == "youre":
+            rest_low = [tokens[j].low for j in rest]
+            return _quoted_did(text, tokens, k, rest, rules, "youre", rest_low)
+        found = _after_you(text, tokens, k, rest, rules)
+        if found is not None:
+            return found
+    return None
+
+
+def _after_you(
+    text: str, tokens: list[Token], you: int, rest: list[int], rules: _Rules
+) -> tuple[str, str, bool] | None:
+    lows = [tokens[j].low for j in rest]
+    skip = 0
+    while skip < len(lows) and lows[skip] in rules.adverbs and lows[skip] not in ("kept", "keep"):
+        skip += 1
+    lows_after = lows[skip:]
+    directive = _starts_with(lows_after, rules.directives)
+    if directive:
+        phrase = _phrase(text, tokens, rest[skip + directive :], rules)
+        return ("wants", phrase, False) if phrase and _is_base_start(phrase, rules) else None
+    negation = _starts_with(lows_after, rules.negations)
+    if negation:
+        after = rest[skip + negation :]
+        while after and tokens[after[0]].low in rules.adverbs:
+            after = after[1:]
+        if not after:
+            return None
+        verb = tokens[after[0]].low
+        if verb in ("ask", "asked") or inflection.is_past(verb) or verb in rules.imperatives:
+            if verb in ("have", "had", "been", "be", "do", "did", "know", "knew"):
+                return None
+            tail = _phrase(text, tokens, after[1:], rules, allow_empty=True)
+            if tail is None:
+                return None
+            missed = " ".join(p for p in (inflection.gerund(verb), tail) if p)
+            present = lows_after[0] in ("dont", "do", "cant", "wont")
+            return ("missed", missed, not present)
+        return None
+    return _quoted_did(text, tokens, you, rest, rules, "you", lows)
+
+
+def _quoted_did(
+    text: str,
+    tokens: list[Token],
+    you: int,
+    rest: list[int],
+    rules: _Rules,
+    subject: str,
+    lows: list[str],
+) -> tuple[str, str, bool] | None:
+    """ "you read the price sheet off the slide" as a clause fit to quote, or None."""
+    if not rest:
+        return None
+    first = 0
+    while (
+        first < len(lows) and lows[first] in rules.adverbs and lows[first] not in ("kept", "keep")
+    ):
+        first += 1
+    if first >= len(lows):
+        return None
+    verb = lows[first]
+    past = inflection.is_past(verb) or verb in ("kept", "were", "was", "did", "had")
+    if subject == "youre":
+        if not inflection.is_gerund(verb):
+            return None  # "you're at 1.5x", "you're great": not something the rep did
+        past = False
+    elif not (past or verb in rules.present_verbs or verb in ("keep",)):
+        return None
+    if (
+        verb in ("did", "do", "does")
+        and first + 1 < len(lows)
+        and lows[first + 1]
+        in (
+            "a",
+            "an",
+            "great",
+            "good",
+            "well",
+            "nice",
+            "amazing",
+            "awesome",
+        )
+    ):
+        return None  # "you did a great job": praise, not a behaviour
+    if (
+        verb in ("were", "was", "are")
+        and first + 1 < len(lows)
+        and not (
+            inflection.is_gerund(lows[first + 1])
+            or lows[first + 1] in ("on", "in", "at", "talking")
+        )
+    ):
+        return None  # "you were great", "you were late": a verdict, not a behaviour
+    phrase = _phrase(text, tokens, rest[first:], rules)
+    if phrase is None or len(phrase.split()) < 2:
+        return None
+    words = phrase.split()
+    if words[0].lower() in ("kept", "keep"):  # "you kept cutting Sarah off" → "were cutting"
+        if len(words) < 2 or not inflection.is_gerund(words[1]):
+            return None
+        words[0] = "were" if subject == "you" and past else "are"
+        past = words[0] == "were"
+    start = "you" if subject == "you" else "you're"
+    return ("did", " ".join([start, *words]), past)
+
+
+def _request(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> str | None:
+    """ "next time, ask about budget" / "pls let them finish" → "ask about budget"."""
+    words = list(clause.words)
+    lows = list(clause.lows)
+    i = 0
+    while i < len(lows):
+        lead = _starts_with(lows, rules.lead_ins, i)
+        if not lead:
+            break
+        i += lead
+    if i >= len(lows) or lows[i] not in rules.imperatives:
+        return None
+    if i + 1 < len(lows) and lows[i + 1] in _MODALS:
+        return None  # "research can be lighter": "research" is a noun here
+    if (
+        lows[i] in ("do", "be", "have", "go", "come")
+        and i + 1 < len(lows)
+        and lows[i + 1]
+        in (
+            "better",
+            "more",
+            "less",
+            "good",
+            "great",
+        )
+    ):
+        return None  # "do better": too vague to quote
+    phrase = _phrase(text, tokens, words[i:], rules)
+    return phrase if phrase and len(phrase.split()) >= 2 else None
+
+
+def _is_base_start(phrase: str, rules: _Rules) -> bool:
+    first = phrase.split()[0].lower()
+    return first in rules.imperatives or first in rules.present_verbs
+
+
+# --- moments, gaps, counterparts --------------------------------------------------------
+
+
+def _moment(
+    text: str, tokens: list[Token], clause: _Clause, rules: _Rules
+) -> tuple[str, str | None] | None:
+    """("the minute pricing came up", "pricing comes up") for a moment not about the rep."""
+    words = list(clause.words)
+    lows = list(clause.lows)
+    if not rules.moment_starters.found_in(lows):
+        return None
+    for i in range(len(lows)):
+        size = _starts_with(lows, rules.moment_starters, i)
+        if not size:
+            continue
+        body = words[i + size :]
+        if len(body) < 2 or tokens[body[0]].low in ("you", "youre", "i", "we"):
+            continue
+        # The moment ends where the rep's own clause starts: "…short staffed you kept going".
+        end = len(body)
+        for j in range(1, len(body)):
+            if tokens[body[j]].low in ("you", "youre") or tokens[body[j]].low in rules.breaks:
+                end = j
+                break
+        body = body[:end]
+        verb_at = next(
+            (j for j in range(len(body)) if _verb_like(tokens[body[j]].low, rules) and j > 0),
+            None,
+        )
+        if verb_at is None or verb_at > 4:
+            continue
+        phrase = _phrase(text, tokens, words[i : i + size] + body, rules, keep_lead=True)
+        if phrase is None or len(phrase.split()) < size + 2:
+            continue
+        return phrase, _next_time(tokens, body, verb_at, rules)
+    return None
+
+
+def _verb_like(low: str, rules: _Rules) -> bool:
+    return inflection.is_past(low) or low in ("is", "are", "was", "were", "came", "went", "said")
+
+
+def _next_time(tokens: list[Token], body: list[int], verb_at: int, rules: _Rules) -> str | None:
+    """The moment told as the next time it happens: "a buyer says the budget is frozen"."""
+    subject = [tokens[k] for k in body[:verb_at]]
+    if not subject:
+        return None
+    lows = [t.low for t in subject]
+    is_person = any(low in rules.people for low in lows) or (
+        len(subject) <= 3 and all(t.raw[0].isupper() for t in subject if t.low not in _DETERMINERS)
+    )
+    verb = tokens[body[verb_at]].low
+    present = inflection.present_of(verb)
+    if present is None:
+        return None
+    if is_person:
+        if verb in ("were", "are"):
+            present = "is"
+        head = ["a", "buyer"]
+    else:
+        if any(low in _PRONOUNS for low in lows):
+            return None
+        head = [
+            t.raw if t.raw[0].isupper() and t.low not in _DETERMINERS else t.low for t in subject
+        ]
+    rest = []
+    for k in body[verb_at + 1 :]:
+        low = tokens[k].low
+        if low in rules.drop_words:
+            continue
+        raw = tokens[k].raw
+        rest.append(raw if "'" in raw else {"was": "is", "were": "are", "had": "has"}.get(low, raw))
+    words = [*head, present, *rest]
+    if len(words) > _MAX_QUOTED_WORDS:
+        return None
+    return " ".join(words)
+
+
+def _gap(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> str | None:
+    """ "we still don't know who signs or what the budget is" → "who signs or what…"."""
+    words = list(clause.words)
+    lows = list(clause.lows)
+    if not rules.gap_cues.found_in(lows):
+        return None
+    for i in range(len(lows)):
+        size = _starts_with(lows, rules.gap_cues, i)
+        if not size:
+            continue
+        rest = words[i + size :]
+        if rest and tokens[rest[0]].low in ("about", "on", "of", "yet"):
+            rest = rest[1:]
+        if not rest or tokens[rest[0]].low not in (
+            "who",
+            "what",
+            "how",
+            "when",
+            "why",
+            "where",
+            "whether",
+            "if",
+            "their",
+            "the",
+            "which",
+        ):
+            continue
+        if tokens[rest[0]].low == "if":
+            continue
+        phrase = _phrase(text, tokens, rest, rules, keep_lead=True)
+        if phrase and len(phrase.split()) >= 2:
+            return phrase
+    return None
+
+
+def _counterpart(
+    text: str, tokens: list[Token], situation: Situation | None, rules: _Rules
+) -> str | None:
+    """The buyer-side person the message is about, by name or role, if it names one."""
+    if situation is not None and situation.kind == "person":
+        return situation.phrase
+    words = [k for k, t in enumerate(tokens) if t.kind == "word"]
+    role_words = roles()
+    for position, k in enumerate(words):
+        low = tokens[k].low
+        if low not in ("the", "their") or position + 1 >= len(words):
+            continue
+        role = []
+        for j in words[position + 1 : position + 4]:
+            if tokens[j].low in role_words and tokens[j].low != "of":
+                role.append(j)
+            else:
+                break
+        if role and any(tokens[j].low in rules.specific_roles for j in role):
+            return " ".join([low] + [_role_text(tokens[j]) for j in role])
+    return None
+
+
+def _role_text(token: Token) -> str:
+    return token.raw if token.raw.isupper() or token.raw[0].isupper() else token.low
+
+
+def _quote(text: str, tokens: list[Token], rules: _Rules) -> str | None:
+    """What the buyer said, as quoted: never the rep's own words ("you said 'I'll check'")."""
+    for m in _QUOTE.finditer(text):
+        if _speaker(tokens, m.start()) != "buyer":
+            continue
+        quoted = " ".join(m.group(1).split()).strip(" ,.!?")
+        words = quoted.lower().split()
+        if _MIN_QUOTE_WORDS <= len(words) <= _MAX_QUOTED_WORDS and not (set(words) & rules.loaded):
+            return quoted
+    return None
+
+
+def _speaker(tokens: list[Token], at: int) -> str | None:
+    """Who said the words quoted at ``at``: the nearest speaker before it in the sentence,
+    "rep" for "you … 'no rush'", "buyer" for "they said 'send me some info'"."""
+    for token in reversed([t for t in tokens if t.end <= at]):
+        if token.kind == "stop":
+            return None
+        if token.low in _YOU:
+            return "rep"
+        if token.low in _BUYER_SIDE or (token.kind == "word" and token.raw[0].isupper()):
+            return "buyer"
+    return None
+
+
+def _upcoming(tokens: list[Token], behaviour_past: bool, rules: _Rules) -> bool:
+    """The call is still to come ("for the Acme call tomorrow…"), and nothing is told as
+    having happened already ("…like yesterday", "you never asked")."""
+    if behaviour_past:
+        return False
+    lows = [t.low for t in tokens if t.kind == "word" and not t.quoted]  # not "'next week'"
+    if not rules.future.found_in(lows):
+        return False
+    future = any(
+        _starts_with(lows, rules.future, i) and (i == 0 or lows[i - 1] not in ("not", "than"))
+        for i in range(len(lows))
+    )
+    return future and not _has_any(lows, rules.strong_past)
+
+
+# --- praise -------------------------------------------------------------------------------
+
+
+def _praises(tokens: list[Token], clause: _Clause, rules: _Rules) -> bool:
+    return clause.praises
+
+
+def _praised(
+    text: str, tokens: list[Token], clauses: list[_Clause], rules: _Rules
+) -> Praise | None:
+    """What the manager praised: "summarising their goals", "your energy", "the demo"."""
+    for clause in clauses:
+        if clause.after_contrast or not _praises(tokens, clause, rules):
+            continue
+        words = list(clause.words)
+        lows = list(clause.lows)
+        for i, low in enumerate(lows):
+            if low not in rules.praise_words and low not in ("nailed", "crushed", "smashed"):
+                continue
+            if i >= 2 and lows[i - 1] in ("was", "is", "were", "looked", "felt", "sounded"):
+                subject = _phrase(text, tokens, words[: i - 1], rules)  # "your recap was perfect"
+                if subject and subject.split()[0].lower() in ("your", "the", "that", "this"):
+                    found = _praise_form(subject, rules)
+                    if found is not None:
+                        return found
+                continue
+            after = words[i + 1 :]
+            after_low = lows[i + 1 :]
+            for j in range(len(after_low) - 1):
+                if after_low[j : j + 2] in (["how", "you"], ["way", "you"]):
+                    phrase = _phrase(text, tokens, after[j + 1 :], rules)
+                    if phrase and phrase.split()[0].lower() == "you":
+                        return Praise(phrase, "clause")
+                    break
+            while after_low and after_low[0] in (
+                "job",
+                "work",
+                "on",
+                "with",
+                "at",
+                "for",
+                "stuff",
+                "going",
+            ):
+                after, after_low = after[1:], after_low[1:]
+            phrase = _phrase(text, tokens, after, rules)
+            if not phrase:
+                continue
+            return _praise_form(phrase, rules)
+    return None
+
+
+def _praise_form(phrase: str, rules: _Rules) -> Praise | None:
+    words = phrase.split()
+    first = words[0].lower()
+    if len(words) > 8 or first in (
+        "you",
+        "i",
+        "we",
+        "it",
+        "that",
+        "this",
+        "to",
+        "and",
+        "one",
+        "ones",
+        "thing",
+        "of",
+        "job",
+        "call",
+    ):
+        return None
+    if {w.lower() for w in words} & {"i", "i've", "i'd", "me", "my", "we", "us"}:
+        return None
+    if inflection.is_gerund(first):
+        return Praise(phrase, "gerund")
+    if first in ("the", "your", "their", "our", "that", "this"):
+        head = words[1].lower() if len(words) > 1 else ""
+        return Praise(phrase, "event" if head in rules.events else "quality")
+    if first in rules.events or (len(words) > 1 and words[-1].lower() in rules.events):
+        return Praise("the " + phrase, "event")
+    if words[-1].lower() in ("today", "yesterday", "earlier"):
+        return None
+    return Praise("your " + phrase, "quality")
+
+
+# --- quoting a piece of the message -------------------------------------------------------
+
+
+def _phrase(
+    text: str,
+    tokens: list[Token],
+    indices: list[int],
+    rules: _Rules,
+    *,
+    allow_empty: bool = False,
+    keep_lead: bool = False,
+) -> str | None:
+    """The words at ``indices``, cut at the first break, without judgement or filler.
+
+    None when what is left judges the person, is too long to quote, or is empty.
+    """
+    lows = [tokens[k].low for k in indices]
+    dropped_intensity = False
+    cut = len(indices)
+    # Set lookups first: a phrase is only looked for where one can start.
+    break_firsts = rules.breaks_multi.firsts
+    moment_firsts = rules.moment_starters.firsts
+    for i in range(len(lows)):
+        if i == 0 and keep_lead:
+            continue
+        low = lows[i]
+        if low in rules.breaks or (
+            low in break_firsts and _starts_with(lows, rules.breaks_multi, i)
+        ):
+            cut = i
+            break
+        if (
+            lows[i] == "and"
+            and i + 1 < len(lows)
+            and i > 0
+            and (
+                lows[i + 1] in rules.adverbs
+                or _starts_with(lows, rules.negations, i + 1)
+                or inflection.is_past(lows[i + 1])
+            )
+        ):
+            cut = i  # "you read your slides during the pitch and never looked up": two things
+            break
+        size = (
+            _starts_with(lows, rules.moment_starters, i)
+            if i > 0 and not keep_lead and low in moment_firsts
+            else 0
+        )
+        if size and not (i + size < len(lows) and inflection.is_gerund(lows[i + size])):
+            cut = i  # "…the minute pricing came up" starts a moment; "after naming" does not
+            break
+    indices, lows = indices[:cut], lows[:cut]
+    kept: list[str] = []
+    drop_firsts = rules.drop_phrases.firsts
+    i = 0
+    while i < len(indices):
+        size = _starts_with(lows, rules.drop_phrases, i) if lows[i] in drop_firsts else 0
+        if size:
+            if lows[i : i + size] and " ".join(lows[i : i + size]) in rules.intensity:
+                dropped_intensity = True
+            i += size
+            continue
+        token = tokens[indices[i]]
+        low = token.low
+        if token.quoted:  # someone's own words: kept as they were said, in quotes
+            run = [token.raw]
+            while i + 1 < len(indices) and tokens[indices[i + 1]].quoted:
+                i += 1
+                run.append(tokens[indices[i]].raw)
+            kept.append('"' + " ".join(run) + '"')
+            i += 1
+            continue
+        if low in rules.loaded:
+            return None
+        if low == "like" and not (i + 1 < len(lows) and lows[i + 1][:1].isdigit()):
+            kept.append(token.raw)  # "what success looks like"; but "like 4 times" → "4 times"
+            i += 1
+            continue
+        if low in rules.drop_words and not (keep_lead and i == 0):
+            i += 1
+            continue
+        soft = rules.soften.get(token.raw.lower())
+        if soft:
+            kept.extend(soft.split())
+        else:
+            kept.append(_word_text(token, rules))
+        i += 1
+    while (
+        kept
+        and kept[-1].lower() in rules.trailing
+        and not (kept[-1].lower() in _PARTICLES and len(kept) > 1 and _verb_form(kept[-2]))
+    ):
+        kept.pop()
+    for time_phrase in rules.time_words:
+        size = len(time_phrase)
+        if len(kept) > size and tuple(w.lower() for w in kept[-size:]) == time_phrase:
+            kept = kept[:-size]
+    if not kept:
+        return "" if allow_empty else None
+    if len(kept) > _MAX_QUOTED_WORDS:
+        cuts = [k for k in range(3, _MAX_QUOTED_WORDS + 1) if kept[k].lower() in _SOFT_BREAKS]
+        if not cuts:
+            return None
+        kept = kept[: cuts[-1]]  # the longest piece that ends before a new thought
+        while kept and kept[-1].lower() in rules.trailing:
+            kept.pop()
+    if not kept:
+        return None
+    if len(kept) <= 3 and kept[-1].lower() in _VAGUE_ENDINGS:
+        return None  # "you ignored it": what "it" was is not in the clause
+    if dropped_intensity and _vacuous(kept, rules):
+        return None  # "you talked too much" is about how much: "you talked" says nothing
+    return " ".join(kept)
+
+
+def _vacuous(kept: list[str], rules: _Rules) -> bool:
+    """Only a verb and where it happened: nothing a question could be about."""
+    content = [
+        w
+        for w in kept[1:]
+        if w.lower() not in rules.trailing
+        and w.lower() not in _DETERMINERS
+        and w.lower() not in ("call", "calls", "demo", "meeting", "today", "yesterday")
+        and not w[0].isupper()
+    ]
+    return len(content) == 0
+
+
+def _topic_outside(topic: str | None, situation: Situation | None) -> str | None:
+    """ "the deck" in "the pricing deck is 40 slides" is the situation, not a topic."""
+    if topic is None or situation is None:
+        return topic
+    return None if topic.split()[-1].lower() in situation.phrase.lower().split() else topic
+
+
+def _without_situation(piece: str | None, situation: Situation, rules: _Rules) -> str | None:
+    """ "you read the slides on the Acme call" → "you read the slides": a question puts
+    the situation back where it reads best."""
+    if not piece:
+        return piece
+    low = piece.lower()
+    target = situation.phrase.lower()
+    bare = " ".join(w for w in target.split() if w not in _DETERMINERS)
+    for preposition in ("on", "in", "at", "during", "from"):
+        inner = f" {preposition} {target} "  # "you offered 3 months free on the Hooli expansion
+        at = low.find(inner)  # before they asked" → "…free before they asked"
+        if at > 0:
+            return piece[:at] + " " + piece[at + len(inner) :]
+    for ending in (target, bare):
+        if ending and low.endswith(ending) and len(low) > len(ending):
+            words = piece[: len(piece) - len(ending)].split()
+            while words and words[-1].lower() in rules.trailing | _DETERMINERS:
+                words.pop()
+            return " ".join(words) if len(words) >= 2 else None
+    return piece
+
+
+def _verb_form(word: str) -> bool:
+    low = word.lower()
+    return inflection.is_past(low) or inflection.is_gerund(low) or inflection.is_irregular_form(low)
+
+
+def _word_text(token: Token, rules: _Rules) -> str:
+    raw = token.raw
+    if raw.lower() in ("i", "i'm", "i've", "i'd", "i'll"):
+        return raw[0].upper() + raw[1:]
+    if (
+        raw[0].isupper()
+        and not raw.isupper()
+        and (
+            token.low in rules.imperatives
+            or token.low in rules.present_verbs
+            or token.low in rules.common
+        )
+    ):
+        return raw.lower()  # "Explore it next time" quoted mid-sentence
+    return raw
+
+
+def _tidy_question(sentence: str) -> str:
+    """The manager's question as it could be sent: capital letter, one question mark."""
+    question = sentence.strip().strip("-–—*_ ")
+    question = re.sub(r"\?+$", "?", question.rstrip(" .!"))
+    if not question.endswith("?") or len(question) < 8:
+        return ""
+    return question[0].upper() + question[1:]
+
+
+def _starts_with(lows: list[str], phrases: PhraseSet, at: int = 0) -> int:
+    """The length of the longest phrase that starts at ``lows[at]``, or 0."""
+    return phrases.longest_at(lows, at)
+
+
+def _has_any(lows: list[str], phrases: PhraseSet) -> bool:
+    return phrases.found_in(lows)
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rules:
+    drop_words: frozenset[str]
+    drop_phrases: PhraseSet
+    soften: Mapping[str, str]
+    loaded: frozenset[str]
+    adverbs: frozenset[str]
+    negations: PhraseSet
+    directives: PhraseSet
+    lead_ins: PhraseSet
+    imperatives: frozenset[str]
+    present_verbs: frozenset[str]
+    breaks: frozenset[str]
+    breaks_multi: PhraseSet
+    time_words: tuple[tuple[str, ...], ...]
+    moment_starters: PhraseSet
+    subordinators: frozenset[str]
+    people: frozenset[str]
+    specific_roles: frozenset[str]
+    gap_cues: PhraseSet
+    future: PhraseSet
+    strong_past: PhraseSet
+    praise_words: frozenset[str]
+    praise_phrases: PhraseSet
+    contrast: frozenset[str]
+    events: frozenset[str]
+    trailing: frozenset[str]
+    common: frozenset[str]
+    off_call_verbs: frozenset[str]
+    meeting_words: frozenset[str]
+    intensity: frozenset[str]
+
+
+def _phrases(items: list[str]) -> PhraseSet:
+    return PhraseSet(phrase_tokens(item) for item in items)
+
+
+@cache
+def _rules() -> _Rules:
+    data = prompts.load("reframe/extraction")
+    words = data["words"]
+    taxonomy = prompts.load("reframe/taxonomy")
+    situation = prompts.load("reframe/situation")
+    single_breaks = {p for p in map(phrase_tokens, words["clause_breaks"]) if len(p) == 1}
+    praise = taxonomy["clauses"]["praise"]
+    return _Rules(
+        drop_words=frozenset(w.lower().replace("'", "") for w in data["drop_words"]),
+        drop_phrases=_phrases(data["drop_phrases"]),
+        soften=MappingProxyType({k.lower(): v for k, v in data["soften"].items()}),
+        loaded=frozenset(w.lower() for w in words["loaded"]),
+        adverbs=frozenset(w.lower() for w in words["adverbs"]),
+        negations=_phrases(words["negations"]),
+        directives=_phrases(words["directives"]),
+        lead_ins=_phrases(words["imperative_lead_ins"]),
+        imperatives=frozenset(w.lower() for w in words["imperative_verbs"]),
+        present_verbs=frozenset(w.lower() for w in words["imperative_verbs"])
+        | frozenset(
+            {
+                "interrupt",
+                "ramble",
+                "rush",
+                "jump",
+                "pitch",
+                "skip",
+                "miss",
+                "over",
+                "discount",
+                "forget",
+                "ignore",
+                "wait",
+                "spend",
+                "talk",
+                "seem",
+                "sound",
+                "tend",
+                "go",
+                "keep",
+                "lose",
+                "cave",
+                "fold",
+                "argue",
+                "sell",
+                "oversell",
+                "undersell",
+                "assume",
+                "overexplain",
+                "leave",
+                "move",
+            }
+        ),
+        breaks=frozenset(p[0] for p in single_breaks) | frozenset({"because", "which", "so"}),
+        breaks_multi=_phrases([b for b in words["clause_breaks"] if len(b.split()) > 1]),
+        time_words=tuple(
+            sorted({phrase_tokens(w) for w in words["time_words"]}, key=len, reverse=True)
+        ),
+        moment_starters=_phrases(words["moment_starters"]),
+        subordinators=frozenset(
+            {
+                "when",
+                "whenever",
+                "once",
+                "after",
+                "while",
+                "if",
+                "as",
+                "before",
+                "until",
+                "since",
+                "because",
+                "that",
+                "how",
+                "what",
+                "where",
+                "why",
+                "who",
+                "whether",
+            }
+        ),
+        people=frozenset(w.lower() for w in words["people"]),
+        specific_roles=frozenset(situation["roles"]) - frozenset(situation["generic_roles"]),
+        gap_cues=_phrases(words["gap_cues"]),
+        future=_phrases(words["future"]),
+        strong_past=_phrases(
+            [
+                p
+                for p in words["past"]
+                if len(p.split()) > 1
+                or p in ("yesterday", "earlier", "ago", "rewatched", "listened back")
+            ]
+        ),
+        praise_words=frozenset(
+            p for p in (t[0] for t in map(phrase_tokens, praise) if len(t) == 1)
+        ),
+        praise_phrases=_phrases([p for p in praise if len(p.split()) > 1]),
+        contrast=frozenset({"but", "however", "though", "tho", "although", "except"}),
+        events=frozenset(
+            {
+                "call",
+                "demo",
+                "meeting",
+                "pitch",
+                "presentation",
+                "qbr",
+                "session",
+                "deck",
+                "renewal",
+                "discovery",
+                "close",
+                "negotiation",
+                "workshop",
+                "kickoff",
+                "review",
+                "proposal",
+                "email",
+                "recap",
+                "follow-up",
+                "opener",
+                "intro",
+                "week",
+                "quarter",
+                "month",
+                "day",
+                "job",
+            }
+        ),
+        trailing=frozenset(
+            {
+                "and",
+                "or",
+                "so",
+                "to",
+                "the",
+                "a",
+                "an",
+                "of",
+                "with",
+                "for",
+                "on",
+                "in",
+                "at",
+                "your",
+                "their",
+                "about",
+                "that",
+                "which",
+                "when",
+                "then",
+                "like",
+                "from",
+                "during",
+                "after",
+                "over",
+            }
+        ),
+        common=english_words(),
+        meeting_words=heads() | {"today", "yesterday", "morning", "week", "time"},
+        off_call_verbs=frozenset(w.lower() for w in words["off_call_verbs"]),
+        intensity=frozenset(
+            {
+                "way too much",
+                "too much",
+                "a lot",
+                "too long",
+                "way too long",
+                "too many",
+                "way too many",
+                "like crazy",
+                "the whole time",
+                "all the time",
+                "too fast",
+                "way too fast",
+            }
+        ),
+    )
+
+
+def extraction_rules_loaded() -> bool:
+    """Compile the word lists now (the engine warms up once at start)."""
+    return _rules() is not None and not_names() is not None

@@ -1,0 +1,351 @@
+"""Step 5: what kind of message this is, read first, as a coach would.
+
+Not every message is coaching material. Praise is reinforced, not turned into a weakness;
+a KPI is a results conversation; lateness or CRM hygiene is an expectation to state
+plainly; a manager taking over a call is team selling; a message that already asks a good
+question keeps it; "do better" asks the manager for the moment. Sarcasm ("super helpful
+🙃", "great job losing that one") is not praise. The phrases are in
+``prompts/reframe/triage.toml``; the checks run in the order listed there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+
+import prompts
+from bot.domain.reframing.cleaning import Cleaned, Token
+from bot.domain.reframing.evidence import Evidence, phrase_tokens
+from bot.domain.reframing.extraction import Facts, Metric
+from bot.domain.reframing.phrases import PhraseSet
+from bot.domain.reframing.scoring import check_question, judging_words
+
+_Phrases = PhraseSet
+_CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "yet"})
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the message was read: its kind, and for an expectation which one."""
+
+    kind: str
+    competency: str | None
+    topic: str | None = None  # the expectation's topic ("lateness", "crm"…)
+
+
+def is_sarcastic(cleaned: Cleaned, tokens: list[Token]) -> bool:
+    """Praise words that are not praise: 🙃, "super helpful", "great job losing that one"."""
+    rules = _rules()
+    if cleaned.emoji & rules.sarcasm_emoji:
+        return True
+    lows = _lows(tokens)
+    if _find(lows, rules.sarcasm_phrases):
+        return True
+    if rules.praise_words.isdisjoint(lows) and not rules.praise_phrases.found_in(lows):
+        return False  # no praise to be sarcastic with
+    # Praise and a bad outcome in the same clause.
+    clause: list[str] = []
+    for token in [*tokens, None]:
+        if token is None or token.kind == "stop" or token.raw == "," or token.low in _CONTRAST:
+            words = clause
+            if _has_praise_words(words) and any(w in rules.sarcasm_outcomes for w in words):
+                return True
+            clause = []
+        elif token.kind == "word":
+            clause.append(token.low)
+    return False
+
+
+def triage(
+    cleaned: Cleaned,
+    tokens: list[Token],
+    evidence: Evidence,
+    facts: Facts,
+    *,
+    english: bool,
+    sarcastic: bool,
+) -> Reading:
+    """The kind of ``cleaned`` (see ``KINDS``), and the competency that goes with it."""
+    rules = _rules()
+    lows = _lows(tokens)
+    if not english:
+        return Reading("other_language", None)
+    if not any(low != "." for low in lows):
+        if cleaned.emoji & rules.praise_emoji and not sarcastic:
+            return Reading("praise", None)  # "🔥🔥"
+        return Reading("too_vague", None)
+    if _find(lows, rules.team_selling):
+        # "you just listen", "take notes" are the manager's plan, not a skill named: only a
+        # clearly named one counts.
+        strong = evidence.competency and evidence.top_points() >= rules.team_selling_points
+        return Reading("team_selling", evidence.competency if strong else None)
+    topic = _expectation(lows, rules)
+    if (
+        topic is not None
+        and not _coaching_outweighs(evidence, topic, rules)
+        and not (topic in rules.deal_topics and _names_a_deal(facts))
+    ):
+        return Reading("expectation", rules.topic_competency.get(topic), topic)
+    grounded = bool(
+        facts.behaviour or facts.missed or facts.moment or facts.gap or facts.alternative
+    )
+    if _is_results(lows, facts, evidence, grounded, rules):
+        return Reading("results", _results_competency(lows, evidence, rules))
+    if _already_coaching(facts, tokens):
+        return Reading("already_coaching", evidence.competency)
+    praised = not sarcastic and (
+        facts.praise_clauses > 0 or bool(cleaned.emoji & rules.praise_emoji)
+    )
+    if praised:
+        growth = (
+            facts.gap is not None
+            or facts.missed is not None
+            or (facts.directives > 0 and not _find(lows, rules.keep_going))
+            or _find(lows, rules.growth)
+            or any(t.low in rules.loaded for t in tokens if t.kind == "word" and not t.quoted)
+        )
+        if growth and (grounded or evidence.competency is not None):
+            return Reading("mixed", evidence.competency)
+        if not growth or evidence.competency is None:
+            return Reading("praise", evidence.competency or evidence.weak_competency)
+    competency = evidence.competency
+    if competency is None and (grounded or facts.situation is not None or facts.numbers):
+        competency = evidence.weak_competency  # a hint, but in a specific message
+    if competency is None:
+        return Reading("too_vague", None)
+    return Reading("coaching", competency)
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+def _expectation(lows: list[str], rules: _Rules) -> str | None:
+    """The first topic (in triage.toml order) whose phrases the message has."""
+    strong = {rules.strong_topic[p] for p in rules.all_strong.phrases_in(lows)}
+    for topic, (_, with_, context) in rules.topics.items():
+        if topic in strong or (with_ and _find(lows, with_) and _find(lows, context)):
+            return topic
+    return None
+
+
+def _coaching_outweighs(evidence: Evidence, topic: str, rules: _Rules) -> bool:
+    """A customer-facing skill named more strongly than the admin point itself."""
+    own = rules.topic_competency.get(topic)
+    others = max((p for c, p in evidence.points.items() if c != own), default=0.0)
+    return others >= rules.coaching_over_expectation
+
+
+def _already_coaching(facts: Facts, tokens: list[Token]) -> bool:
+    """The manager already asks the rep a good open question, and says nothing that
+    judges: keep their words. Statements around it ("feels like you're firefighting")
+    are context, not a verdict, as long as none of them judges or directs."""
+    if not facts.manager_questions or not all(_good_question(q) for q in facts.manager_questions):
+        return False
+    statements = " ".join(t.raw for t in tokens if t.kind == "word" and not t.quoted)
+    rules = _rules()
+    if judging_words(statements) or facts.gap is not None:
+        return False
+    if _find([t.low for t in tokens if t.kind == "word"], rules.verdicts):
+        return False
+    return not any(t.low in rules.loaded for t in tokens if t.kind == "word")
+
+
+def _good_question(question: str) -> bool:
+    """Open, kind, and asked of the rep (in the part after any lead-in)."""
+    check = check_question(question)
+    asked = question.rsplit(",", 1)[-1] if not question.lower().startswith(_OPEN) else question
+    words = asked.lower().replace("'", " ").replace("?", " ").split()
+    return check.open and check.non_judging and ("you" in words or "your" in words)
+
+
+_OPEN = ("what", "how", "which", "when", "where", "who")
+
+
+def _names_a_deal(facts: Facts) -> bool:
+    """ "the Lucerne opp has no close date": one deal to coach, not admin to state."""
+    situation = facts.situation
+    if situation is None:
+        return False
+    return situation.kind == "account" or situation.phrase.split()[-1].lower() in (
+        "opp",
+        "opportunity",
+        "deal",
+        "account",
+        "renewal",
+    )
+
+
+def _is_results(
+    lows: list[str], facts: Facts, evidence: Evidence, grounded: bool, rules: _Rules
+) -> bool:
+    """A number, or a shortfall, about a metric, with no behaviour named beyond it."""
+    told = facts.behaviour or facts.missed or facts.moment
+    if told and not (facts.behaviour and any(c.isdigit() for c in facts.behaviour)):
+        return False  # a behaviour, not only a number ("you sent 15 emails" is a number)
+    if not _find(lows, rules.metrics):
+        return False
+    if evidence.competency is not None and (
+        f"{evidence.competency}.{evidence.behaviour}" not in rules.number_behaviours
+    ):
+        return False
+    has_number = bool(facts.numbers) or any(any(c.isdigit() for c in w) for w in lows)
+    return has_number or bool(_find(lows, rules.signals))
+
+
+def _results_competency(lows: list[str], evidence: Evidence, rules: _Rules) -> str | None:
+    """The competency of the first metric the message names ("coverage" → pipeline)."""
+    for i in range(len(lows)):
+        for competency, phrases in rules.metric_competency.items():
+            if phrases.longest_at(lows, i):
+                return competency
+    return evidence.competency
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+def _lows(tokens: list[Token]) -> list[str]:
+    return [t.low if t.kind == "word" else "." for t in tokens if t.kind != "soft"]
+
+
+def _find(lows: list[str], phrases: _Phrases) -> bool:
+    return phrases.found_in(lows)
+
+
+def _has_praise(tokens: list[Token]) -> bool:
+    return _has_praise_words([t.low for t in tokens if t.kind == "word"])
+
+
+def _has_praise_words(words: list[str]) -> bool:
+    rules = _rules()
+    return any(w in rules.praise_words for w in words) or _find(words, rules.praise_phrases)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    sarcasm_emoji: frozenset[str]
+    sarcasm_phrases: _Phrases
+    sarcasm_outcomes: frozenset[str]
+    praise_emoji: frozenset[str]
+    praise_words: frozenset[str]
+    praise_phrases: _Phrases
+    growth: _Phrases
+    metrics: _Phrases
+    signals: _Phrases
+    topics: Mapping[str, tuple[_Phrases, _Phrases, _Phrases]]
+    topic_competency: Mapping[str, str]
+    coaching_over_expectation: float
+    team_selling: _Phrases
+    verdicts: _Phrases
+    team_selling_points: float
+    all_strong: _Phrases
+    strong_topic: Mapping[tuple[str, ...], str]
+    keep_going: _Phrases
+    loaded: frozenset[str]
+    deal_topics: frozenset[str]
+    number_behaviours: frozenset[str]
+    metric_competency: Mapping[str, _Phrases]
+    not_metric_names: frozenset[str]
+    target_words: _Phrases
+
+
+def _compile(items: list[str]) -> _Phrases:
+    return PhraseSet(phrase_tokens(item) for item in items)
+
+
+@cache
+def _rules() -> _Rules:
+    data = prompts.load("reframe/triage")
+    praise = prompts.load("reframe/taxonomy")["clauses"]["praise"]
+    topics = {}
+    competencies = {}
+    for topic, spec in data["expectation"].items():
+        topics[topic] = (
+            _compile(spec["strong"]),
+            _compile(spec.get("with", [])),
+            _compile(spec.get("context", [])),
+        )
+        if spec.get("competency"):
+            competencies[topic] = spec["competency"]
+    strong_topic: dict[tuple[str, ...], str] = {}
+    for topic, spec in reversed(list(data["expectation"].items())):  # the first topic wins
+        for phrase in spec["strong"]:
+            strong_topic[phrase_tokens(phrase)] = topic
+    return _Rules(
+        all_strong=PhraseSet(strong_topic),
+        strong_topic=MappingProxyType(strong_topic),
+        sarcasm_emoji=frozenset(data["sarcasm"]["emoji"]),
+        sarcasm_phrases=_compile(data["sarcasm"]["phrases"]),
+        sarcasm_outcomes=frozenset(data["sarcasm"]["outcomes"]),
+        praise_emoji=frozenset(data["praise"]["emoji"]),
+        praise_words=frozenset(t[0] for t in map(phrase_tokens, praise) if len(t) == 1),
+        praise_phrases=_compile([p for p in praise if len(p.split()) > 1]),
+        growth=_compile(data["praise"]["growth"]),
+        metrics=_compile(data["results"]["metrics"]),
+        signals=_compile(data["results"]["words"]["signals"]),
+        topics=MappingProxyType(topics),
+        topic_competency=MappingProxyType(competencies),
+        coaching_over_expectation=float(data.get("coaching_over_expectation", 6.0)),
+        team_selling=_compile(data["team_selling"]["phrases"]),
+        verdicts=_compile(data["already_coaching"]["verdicts"]),
+        team_selling_points=float(data["team_selling"]["min_competency_points"]),
+        keep_going=_compile(
+            [
+                "keep doing",
+                "keep it up",
+                "more of this",
+                "more of that",
+                "do it again",
+                "keep that up",
+            ]
+        ),
+        loaded=frozenset(prompts.load("reframe/extraction")["words"]["loaded"]),
+        deal_topics=frozenset({"crm"}),
+        number_behaviours=frozenset(data["results"]["number_behaviours"]),
+        metric_competency=MappingProxyType(
+            {c: _compile(p) for c, p in data["results"]["competency"].items()}
+        ),
+        not_metric_names=frozenset(data["results"]["not_names"]),
+        target_words=_compile(data["results"]["words"]["target_words"]),
+    )
+
+
+def find_metric(tokens: list[Token], facts: Facts) -> Metric | None:
+    """The number a results message is about: ("close rate", "12%", target "3x")."""
+    rules = _rules()
+    lows = [t.low for t in tokens if t.kind == "word"]
+    for i in range(len(lows)):
+        size = rules.metrics.longest_at(lows, i)
+        if size:
+            name = " ".join(lows[i : i + size])
+            if name not in rules.not_metric_names:
+                numbered = [
+                    (k, _number(t.raw))
+                    for k, t in enumerate(tokens)
+                    if t.kind == "word" and _number(t.raw)
+                ]
+                numbers = [n for _, n in numbered]
+                value = numbers[0] if numbers else None
+                target = None
+                if len(numbered) > 1 and tokens[numbered[0][0] - 1].low == "from":
+                    value = numbers[1]  # "dropped from 30% to 18%": where it is now
+                elif len(numbers) > 1 and _find(lows, rules.target_words):
+                    target = numbers[1]
+                return Metric(_metric_name(name), value, target)
+    return None
+
+
+def _number(raw: str) -> str | None:
+    """ "12", "1.5x", "40%" as a question can quote it; None for words."""
+    if not raw[:1].isdigit():
+        return None
+    return raw if raw[-1:] in "x%k" or raw.replace(".", "").replace(",", "").isdigit() else None
+
+
+def _metric_name(name: str) -> str:
+    for lead in ("your ", "the "):
+        if name.startswith(lead):
+            name = name[len(lead) :]
+    return {"arr": "ARR", "acv": "ACV", "nps": "NPS", "kpi": "KPI", "kpis": "KPIs"}.get(name, name)
