@@ -104,9 +104,16 @@ def _reframe(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(reframe.to_json_dict(), indent=2, ensure_ascii=False))
         return 0
+    print(f"Read as: {reframe.kind}")
+    if reframe.note:
+        print(f"\nJust for you: {reframe.note}")
+    if reframe.questions:
+        print()
     for question in reframe.questions:
         print(f"• {question}")
-    print(f"\nFocus ({competency_label(reframe.competency)}): {reframe.focus}")
+    if reframe.questions:
+        label = f" ({competency_label(reframe.competency)})" if reframe.competency else ""
+        print(f"\nFocus{label}: {reframe.focus}")
     return 0
 
 

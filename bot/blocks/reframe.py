@@ -7,11 +7,12 @@ needs no server-side state; the listener re-validates them before anything is se
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
+    ButtonElement,
     InputBlock,
     PlainTextObject,
     UserSelectElement,
@@ -33,54 +34,80 @@ class Prompt:
     """What a button press may act on: the coaching prompt and, if named, the rep."""
 
     rep_id: str | None
-    competency: str
+    competency: str | None
     focus: str
     questions: tuple[str, ...]
+    kind: str = "coaching"
 
 
 def build_reframe(reframe: Reframe, rep_id: str | None) -> tuple[str, list[Block]]:
-    intro = (
-        prompts.text("coaching", "intro", rep=rep_id)
-        if rep_id
-        else prompts.text("coaching", "intro_no_rep")
-    )
-    questions = "\n".join(f"• {escape_mrkdwn(q)}" for q in reframe.questions)
-    focus = prompts.text(
+    """The manager's private reply: how Coach read the message, the note, the questions.
+
+    The note (why this is a results talk, an expectation, team selling…) is for the
+    manager alone; only the questions travel on the buttons. With no questions to send
+    (a message in another language), the only button is Dismiss.
+    """
+    blocks: list[Block] = []
+    fallback: list[str] = []
+    if reframe.note:
+        note = prompts.text("coaching", "note", note=escape_mrkdwn(reframe.note))
+        blocks.append(section(note))
+        fallback.append(note)
+    if reframe.questions:
+        intro = _intro(reframe.kind, rep_id)
+        questions = "\n".join(f"• {escape_mrkdwn(q)}" for q in reframe.questions)
+        blocks.append(section(f"{intro}\n{questions}"))
+        blocks.append(section(_focus(reframe)))
+        fallback += [intro, *(f"• {q}" for q in reframe.questions)]
+    prompt = Prompt(rep_id, reframe.competency, reframe.focus, reframe.questions, reframe.kind)
+    blocks.append(ActionsBlock(block_id="reframe", elements=_buttons(prompt)))
+    kind = prompts.text("coaching", f"kind_{reframe.kind}")
+    engine = prompts.text("coaching", f"engine_{reframe.engine}")
+    blocks.append(context(prompts.text("coaching", "read_as", kind=kind, engine=engine)))
+    return "\n".join(fallback), blocks
+
+
+def _intro(kind: str, rep_id: str | None) -> str:
+    """The line before the questions, in the words that fit how the message was read."""
+    if kind == "praise":
+        return prompts.text("coaching", "intro_praise", rep=rep_id or "")
+    if kind in ("results", "expectation", "team_selling", "too_vague"):
+        return prompts.text("coaching", f"intro_{kind}")
+    if kind == "already_coaching":
+        return prompts.text("coaching", "intro_already_coaching")
+    if rep_id:
+        return prompts.text("coaching", "intro", rep=rep_id)
+    return prompts.text("coaching", "intro_no_rep")
+
+
+def _focus(reframe: Reframe) -> str:
+    if reframe.competency is None:
+        return prompts.text("coaching", "focus_only", focus=escape_mrkdwn(reframe.focus))
+    return prompts.text(
         "coaching",
         "focus",
         label=competency_label(reframe.competency),
         focus=escape_mrkdwn(reframe.focus),
     )
-    engine = prompts.text("coaching", f"engine_{reframe.engine}")
-    value = encode_prompt(Prompt(rep_id, reframe.competency, reframe.focus, reframe.questions))
-    blocks: list[Block] = [
-        section(f"{intro}\n{questions}"),
-        section(focus),
-        ActionsBlock(
-            block_id="reframe",
-            elements=[
-                button(
-                    prompts.text("coaching", "send_button"),
-                    slack_ids.ACTION_REFRAME_SEND,
-                    value,
-                    style="primary",
-                ),
-                button(
-                    prompts.text("coaching", "agenda_button"),
-                    slack_ids.ACTION_REFRAME_AGENDA,
-                    value,
-                ),
-                button(
-                    prompts.text("coaching", "dismiss_button"),
-                    slack_ids.ACTION_REFRAME_DISMISS,
-                    "dismiss",
-                ),
-            ],
-        ),
-        context(engine),
-    ]
-    fallback = "\n".join([intro, *(f"• {q}" for q in reframe.questions)])
-    return fallback, blocks
+
+
+def _buttons(prompt: Prompt) -> list[ButtonElement]:
+    dismiss = button(
+        prompts.text("coaching", "dismiss_button"), slack_ids.ACTION_REFRAME_DISMISS, "dismiss"
+    )
+    if not prompt.questions:
+        return [dismiss]
+    value = encode_prompt(prompt)
+    send = button(
+        prompts.text("coaching", "send_button"),
+        slack_ids.ACTION_REFRAME_SEND,
+        value,
+        style="primary",
+    )
+    agenda = button(
+        prompts.text("coaching", "agenda_button"), slack_ids.ACTION_REFRAME_AGENDA, value
+    )
+    return [send, agenda, dismiss]
 
 
 def build_rep_picker(prompt: Prompt, action: str) -> View:
@@ -119,9 +146,7 @@ def encode_prompt(prompt: Prompt) -> str:
     """The prompt as a button value, dropping trailing questions if Slack's cap needs it."""
     questions = list(prompt.questions)
     while True:
-        value = json.dumps(
-            _prompt_dict(Prompt(prompt.rep_id, prompt.competency, prompt.focus, tuple(questions)))
-        )
+        value = json.dumps(_prompt_dict(replace(prompt, questions=tuple(questions))))
         if len(value) <= MAX_VALUE or len(questions) <= 2:
             return value[:MAX_VALUE]
         questions.pop()
@@ -133,7 +158,14 @@ def decode_prompt(raw: object) -> Prompt | None:
         data = json.loads(raw) if isinstance(raw, str) else raw
         questions = tuple(str(q) for q in data["q"])
         rep = data.get("r") or None
-        return Prompt(str(rep) if rep else None, str(data["c"]), str(data["f"]), questions)
+        competency = data["c"] or None
+        return Prompt(
+            str(rep) if rep else None,
+            str(competency) if competency else None,
+            str(data["f"]),
+            questions,
+            str(data.get("k") or "coaching"),
+        )
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -141,7 +173,8 @@ def decode_prompt(raw: object) -> Prompt | None:
 def _prompt_dict(prompt: Prompt) -> dict[str, object]:
     return {
         "r": prompt.rep_id or "",
-        "c": prompt.competency,
+        "c": prompt.competency or "",
         "f": prompt.focus,
         "q": list(prompt.questions),
+        "k": prompt.kind,
     }

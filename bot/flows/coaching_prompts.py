@@ -43,7 +43,7 @@ def save_to_agenda(
             session=session,
             team_id=team_id,
             pairing_id=pairing.id or 0,
-            competency=prompt.competency,
+            competency=prompt.competency or "",
             focus=prompt.focus[:280],
             questions=list(prompt.questions),
             now=services.clock.now(),
@@ -54,7 +54,7 @@ def save_to_agenda(
 def _problem(
     services: Services, team_id: str, manager_id: str, rep_id: str, prompt: Prompt
 ) -> Outcome | None:
-    if not check_reframe(prompt.questions, prompt.competency).passes:
+    if not check_reframe(prompt.questions, prompt.competency, kind=prompt.kind).sendable:
         return refused("coaching", "not_a_reframe")
     if caller_pairing(services, team_id=team_id, manager_id=manager_id, rep_id=rep_id) is None:
         return refused("coaching", "not_your_rep", rep=rep_id)

@@ -262,7 +262,7 @@ def rep(
 
 
 def bank_questions(competency: str) -> set[str]:
-    """Every question under a competency's tables in the question bank."""
+    """Every question under a competency's tables in the behaviour bank (the plan draws on it)."""
 
     def strings(node: Any) -> Iterator[str]:
         if isinstance(node, str):
@@ -274,7 +274,7 @@ def bank_questions(competency: str) -> set[str]:
             for value in node.values():
                 yield from strings(value)
 
-    return set(strings(prompts.load("reframe/questions")[competency]))
+    return set(strings(prompts.load("reframe/bank")[competency]))
 
 
 def test_the_plan_puts_the_most_overdue_rep_first_then_the_soonest_due() -> None:

@@ -83,6 +83,22 @@ class QualityReport:
         )
 
     @property
+    def sendable(self) -> bool:
+        """The hard rules on the questions alone: what a button may send to a rep.
+
+        The private note stays with the manager, so it is not asked for here; at least
+        one question is, since there is nothing to send otherwise.
+        """
+        return (
+            bool(self.questions)
+            and self.count_ok
+            and self.all_open_and_non_judging
+            and self.all_well_formed
+            and self.kind_known
+            and self.competency_known
+        )
+
+    @property
     def score(self) -> float:
         """The soft qualities, 0 to 1: higher is better; never a reason to refuse."""
         if not self.questions:
