@@ -299,7 +299,7 @@ class FakeOpenAI:
         self._server = _Server(self._address, self)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},  # shutdown() waits up to one poll
             name="fake-openai",
             daemon=True,
         )

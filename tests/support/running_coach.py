@@ -15,9 +15,11 @@ from bot.clock import Clock
 from bot.emulator import SlackEmulator
 from bot.services import Services
 from bot.settings import Settings
+from bot.slack_client import ClientTiming
 from bot.web import build_wsgi
 from bot.wiring import build_coach
 from tests import payloads
+from tests.support.fake_time import instant_timing
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -63,7 +65,11 @@ def _texts(node: Any) -> list[str]:
 
 
 class RunningCoach:
-    """Coach listening on 127.0.0.1:<free port>, as Slack would reach it."""
+    """Coach listening on 127.0.0.1:<free port>, as Slack would reach it.
+
+    Its Web API client retries and paces on fake time (``instant_timing``) unless given a
+    ``slack_timing``: the same calls in the same order, without the real waits between them.
+    """
 
     def __init__(
         self,
@@ -71,11 +77,14 @@ class RunningCoach:
         *,
         slack: SlackEmulator | None = None,
         clock: Clock | None = None,
+        slack_timing: ClientTiming | None = None,
         migrate: bool = True,
     ) -> None:
         self.slack = slack
         self.services: Services
-        self.services, self.app = build_coach(settings, clock=clock, migrate=migrate)
+        self.services, self.app = build_coach(
+            settings, clock=clock, slack_timing=slack_timing or instant_timing(), migrate=migrate
+        )
         self._server = make_server(
             "127.0.0.1",
             0,
@@ -84,7 +93,10 @@ class RunningCoach:
             handler_class=_QuietHandler,
         )
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the loop to notice, once per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
         self._thread.start()
 
     def close(self) -> None:
