@@ -13,6 +13,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.clock import Clock
 from bot.emulator import SlackEmulator
+from bot.logs import ContextCarryingExecutor
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import ClientTiming
@@ -98,6 +99,15 @@ class RunningCoach:
             target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
         self._thread.start()
+
+    def settle(self, timeout: float = 10) -> None:
+        """Return once every acked request's work is over: the listeners Bolt runs after an
+        ack, then the answers they queued. Nothing more reaches Slack from what was sent so
+        far, so a test can assert what did not happen without sleeping on it."""
+        listeners = self.app.listener_runner.listener_executor
+        assert isinstance(listeners, ContextCarryingExecutor)
+        assert listeners.wait_until_idle(timeout), "acked listeners still running"
+        assert self.services.after_ack.wait_until_idle(timeout), "after-ack work still running"
 
     def close(self) -> None:
         self._server.shutdown()
