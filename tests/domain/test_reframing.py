@@ -361,6 +361,7 @@ def test_every_will_question_looks_forward_and_hands_over_the_choice() -> None:
         assert check.ownership, (table, question)
 
 
+@pytest.mark.slow  # starts a process
 def test_the_reframer_imports_nothing_from_slack_openai_or_sqlmodel() -> None:
     code = (
         "import sys; import bot.domain.reframing, bot.domain.quality; "
