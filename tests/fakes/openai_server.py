@@ -158,6 +158,7 @@ def error_body(message: str, kind: str = "server_error", code: str | None = None
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # not 5: a burst of connections is not held back a second
 
     def __init__(self, address: tuple[str, int], fake: FakeOpenAI) -> None:
         super().__init__(address, _Handler)

@@ -25,6 +25,7 @@ from tests.support.fake_time import instant_timing
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # not 5: a burst of connections is not held back a second
 
 
 class _QuietHandler(WSGIRequestHandler):
