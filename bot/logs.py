@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import sys
+import threading
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -74,6 +75,32 @@ class ContextCarryingExecutor(ThreadPoolExecutor):
     """A thread pool whose tasks see the submitter's context variables (the request id):
     Bolt runs listeners on a pool, and their log lines must name the request."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._unfinished = 0
+        self._changed = threading.Condition()
+
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         context = contextvars.copy_context()
-        return super().submit(context.run, fn, *args, **kwargs)
+        with self._changed:
+            self._unfinished += 1
+        try:
+            future = super().submit(context.run, fn, *args, **kwargs)
+        except RuntimeError:  # shut down: nothing was queued
+            self._finished()
+            raise
+        future.add_done_callback(self._finished)
+        return future
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Wait until every task submitted so far has finished, without stopping the pool;
+        False if some still run after ``timeout`` seconds. What follows an ack is invisible
+        to the requester, so this is the signal that it is all over (a test then knows that
+        no further Slack call is on its way)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._unfinished == 0, timeout)
+
+    def _finished(self, _future: Future[Any] | None = None) -> None:
+        with self._changed:
+            self._unfinished -= 1
+            self._changed.notify_all()

@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,7 +29,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.handler import RetryHandler, default_interval_calculator
+from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -259,23 +261,38 @@ def _retry_after(response: HttpResponse) -> float:
     return 1.0
 
 
-def build_slack_client(settings: Settings, *, pacer: PostPacer | None = None) -> WebClient:
+@dataclass(frozen=True)
+class ClientTiming:
+    """How the client waits: between tries of a call that failed (slack_sdk's exponential
+    back-off with jitter) and for a post's turn (the pacer's monotonic clock and sleep).
+
+    Production waits for real, with these defaults. The composition root takes another
+    timing so that tests can pass one that does not wait: the same retries in the same
+    order, the same pacing measured on a clock that moves when someone sleeps on it.
+    """
+
+    retry_interval: RetryIntervalCalculator = default_interval_calculator
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+
+
+def build_slack_client(
+    settings: Settings, *, pacer: PostPacer | None = None, timing: ClientTiming | None = None
+) -> WebClient:
     """A WebClient that paces its posts, waits out 429s (Retry-After) and retries dropped
-    connections."""
-    pacer = pacer or PostPacer()
-    client = PacedWebClient(
+    connections and 5xx answers."""
+    timing = timing or ClientTiming()
+    pacer = pacer or PostPacer(clock=timing.clock, sleep=timing.sleep)
+    after = timing.retry_interval
+    return PacedWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url or SLACK_API_URL,
         timeout=10,
         pacer=pacer,
-    )
-    client.retry_handlers.extend(
-        [
+        # slack_sdk's default set (one retry of a dropped connection), then ours.
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=1, interval_calculator=after),
             RateLimitPacingRetryHandler(pacer),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ]
+            ServerErrorRetryHandler(max_retry_count=2, interval_calculator=after),
+        ],
     )
-    # WebClient installs a ConnectionErrorRetryHandler(max_retry_count=1) by default.
-    if not any(isinstance(h, ConnectionErrorRetryHandler) for h in client.retry_handlers):
-        client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=2))
-    return client

@@ -10,27 +10,35 @@ from bot.clock import Clock, SystemClock
 from bot.reframer import build_reframer
 from bot.services import Services
 from bot.settings import Settings
-from bot.slack_client import build_slack_client
+from bot.slack_client import ClientTiming, build_slack_client
 from storage.db import make_engine
 from storage.migrate import upgrade
 
 
-def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, slack_timing: ClientTiming | None = None
+) -> Services:
+    """``clock`` and ``slack_timing`` default to real time; the sandbox and the tests pass
+    their own clock (days pass at once), the tests a timing too (Slack's back-offs do)."""
     return Services(
         settings=settings,
         engine=make_engine(settings.database_url, pool_size=settings.coach_web_threads),
         clock=clock or SystemClock(),
-        slack=build_slack_client(settings),
+        slack=build_slack_client(settings, timing=slack_timing),
         reframer=build_reframer(settings),
         after_ack=AfterAckExecutor(max_workers=settings.coach_listener_threads),
     )
 
 
 def build_coach(
-    settings: Settings, *, clock: Clock | None = None, migrate: bool = True
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    slack_timing: ClientTiming | None = None,
+    migrate: bool = True,
 ) -> tuple[Services, App]:
     """Everything a process needs to answer Slack; migrates the schema first when asked."""
-    services = build_services(settings, clock=clock)
+    services = build_services(settings, clock=clock, slack_timing=slack_timing)
     if migrate:
         upgrade(services.engine)
     return services, build_app(services)

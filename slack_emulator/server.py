@@ -56,6 +56,9 @@ class _Server(ThreadingHTTPServer):
     """A threading HTTP server that knows the workspace it serves."""
 
     daemon_threads = True
+    # socketserver's default backlog of 5 overflows when a sweep's lookup threads connect
+    # at once, and each refused SYN is retried a whole second later: about 1 s per sweep.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], workspace: Workspace) -> None:
         super().__init__(address, _Handler)

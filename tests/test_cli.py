@@ -42,6 +42,7 @@ def run_coach(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
     ],
 )
+@pytest.mark.slow  # starts a process
 def test_bad_settings_get_one_line_and_exit_2(
     env: dict[str, str], named: str, tmp_path: Path
 ) -> None:
@@ -53,6 +54,7 @@ def test_bad_settings_get_one_line_and_exit_2(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # starts a process
 def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\n")
     result = run_coach("serve", cwd=tmp_path)
@@ -60,12 +62,14 @@ def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
     assert "SLACK_SIGNING_SECRET" in result.stderr  # the token was found; the secret was not
 
 
+@pytest.mark.slow  # starts a process
 def test_manifest_file_in_the_repo_matches_the_command() -> None:
     result = run_coach("manifest")
     assert result.returncode == 0
     assert json.loads(result.stdout) == json.loads((ROOT / "manifest.json").read_text())
 
 
+@pytest.mark.slow  # starts a process
 def test_manifest_points_every_surface_at_the_given_url() -> None:
     manifest = json.loads(run_coach("manifest", "--url", "https://coach.acme.io/").stdout)
     endpoint = "https://coach.acme.io/slack/events"
@@ -94,6 +98,7 @@ def test_manifest_is_the_same_object_the_code_builds() -> None:
     assert build_manifest()["display_information"]["name"] == "Coach"
 
 
+@pytest.mark.slow  # starts a process
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     result = run_coach("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{tmp_path}/c.db"})
     assert result.returncode == 0, result.stderr
@@ -101,6 +106,7 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     assert (tmp_path / "c.db").exists()
 
 
+@pytest.mark.slow  # starts a process
 def test_tick_runs_every_sweep_or_the_one_job_named(tmp_path: Path) -> None:
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}
     every = run_coach("tick", env=env, cwd=tmp_path)
@@ -115,6 +121,7 @@ def test_tick_runs_every_sweep_or_the_one_job_named(tmp_path: Path) -> None:
     assert "retention" in unknown.stderr  # the error lists the jobs there are
 
 
+@pytest.mark.slow  # starts a process
 def test_python_dash_m_and_the_console_script_agree() -> None:
     result = run_coach("--help")
     assert result.returncode == 0
@@ -122,6 +129,7 @@ def test_python_dash_m_and_the_console_script_agree() -> None:
         assert command in result.stdout
 
 
+@pytest.mark.slow  # starts a process
 def test_reframe_prints_open_questions_and_a_focus(tmp_path: Path) -> None:
     result = run_coach("reframe", "you talked way too much on the Acme call", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -132,6 +140,7 @@ def test_reframe_prints_open_questions_and_a_focus(tmp_path: Path) -> None:
     assert "Focus (Listening)" in result.stdout
 
 
+@pytest.mark.slow  # starts a process
 def test_reframe_json_has_the_public_shape(tmp_path: Path) -> None:
     result = run_coach("reframe", "--json", "your follow up after the demo was slow", cwd=tmp_path)
     data = json.loads(result.stdout)
@@ -141,6 +150,7 @@ def test_reframe_json_has_the_public_shape(tmp_path: Path) -> None:
     assert data["engine"] == "rules"
 
 
+@pytest.mark.slow  # starts a process
 def test_reframe_without_text_says_what_to_type(tmp_path: Path) -> None:
     result = run_coach("reframe", cwd=tmp_path)
     assert result.returncode == 2

@@ -19,27 +19,10 @@ from bot.settings import Settings, load_settings
 from bot.slack_client import PostPacer, build_slack_client, paced_posts
 from slack_emulator import SlackEmulator
 from storage.db import make_engine
+from tests.support.fake_time import FakeTime
 
 MANAGER, REP, REP_2 = "U0MANAGER", "U0REP", "U0REP2"
 SALES = "C0SALES"
-
-
-class FakeTime:
-    """A monotonic clock that moves only when someone sleeps (or a post takes time)."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def pass_(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

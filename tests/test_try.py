@@ -66,7 +66,7 @@ def _said(sandbox: Sandbox, line: str) -> str:
 # --- the scripted month ---------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # starts a process
 def test_first_month_shows_a_nudge(transcript: str) -> None:
     assert "⏰ Tue 10 Nov 2026, 09:00 in New York · cadence nudges" in transcript
     assert "╭─ Coach · DM to @morgan" in transcript
@@ -75,7 +75,7 @@ def test_first_month_shows_a_nudge(transcript: str) -> None:
     assert "Logged your 1:1 with @sam on *Thu 12 Nov 2026*" in transcript  # clicked
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # starts a process
 def test_first_month_shows_a_private_reframe(transcript: str) -> None:
     assert "feedback for @kim: you talked way too much" in transcript
     assert "╭─ Coach · to @morgan only · in #sales\n  │ Here's a coaching version" in transcript
@@ -83,7 +83,7 @@ def test_first_month_shows_a_private_reframe(transcript: str) -> None:
     assert "@morgan would like to explore this with you in your next 1:1" in transcript
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # starts a process
 def test_first_month_shows_goals_set_by_text_and_by_modal(transcript: str) -> None:
     assert "Your focus is set: *Ask three discovery questions before every demo*" in transcript
     assert "Modal “Your focus goal” · opened for @sam" in transcript
@@ -91,7 +91,7 @@ def test_first_month_shows_goals_set_by_text_and_by_modal(transcript: str) -> No
     assert "Your focus is set: *Let the buyer finish before I answer* (Listening)" in transcript
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # starts a process
 def test_first_month_shows_check_ins_at_each_reps_local_hour(transcript: str) -> None:
     assert "DM to @sam · Wed 10:05 in London" in transcript
     assert "DM to @alex · Wed 10:05 in Chicago" in transcript
@@ -99,14 +99,14 @@ def test_first_month_shows_check_ins_at_each_reps_local_hour(transcript: str) ->
     assert "[4] On track   [5] Stuck   [6] Achieved" in transcript
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # starts a process
 def test_first_month_records_a_threaded_reply(transcript: str) -> None:
     assert "Coach reacted ✅ to @alex's reply in the thread." in transcript
     plan = transcript.split("morgan> /coach plan", 1)[1]
     assert "note: “Tried it on two demos. The CFO opened up about budget" in plan
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # starts a process
 def test_first_month_posts_the_digest_in_the_channel(transcript: str) -> None:
     assert "╭─ Coach · in #sales · everyone in the channel sees it" in transcript
     assert "*Coaching cadence, week of Mon 16 Nov 2026*" in transcript

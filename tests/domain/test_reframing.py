@@ -641,6 +641,7 @@ def test_every_note_is_free_of_judgement() -> None:
         assert not check_reframe([], None, kind="too_vague", note=text).hard_problems(), text
 
 
+@pytest.mark.slow  # starts a process
 def test_the_reframer_imports_nothing_from_slack_openai_or_sqlmodel() -> None:
     code = (
         "import sys; import bot.domain.reframing, bot.domain.quality; "

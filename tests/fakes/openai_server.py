@@ -211,6 +211,7 @@ def error_body(message: str, kind: str = "server_error", code: str | None = None
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # not 5: a burst of connections is not held back a second
 
     def __init__(self, address: tuple[str, int], fake: FakeOpenAI) -> None:
         super().__init__(address, _Handler)
@@ -357,7 +358,7 @@ class FakeOpenAI:
         self._server = _Server(self._address, self)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},  # shutdown() waits up to one poll
             name="fake-openai",
             daemon=True,
         )

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.clock import SandboxClock
 from bot.settings import Settings
 from slack_emulator import SlackEmulator
@@ -31,6 +33,7 @@ def _tick_process(settings: Settings) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow  # starts a process
 def test_two_ticks_at_once_send_each_nudge_once(settings: Settings, slack: SlackEmulator) -> None:
     # Teams are built ten days ago, so the real clock the tick processes read sees them overdue.
     clock = SandboxClock(start=datetime.now(UTC) - timedelta(days=10))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -72,6 +73,7 @@ def test_forget_me_as_a_manager_ends_their_pairings(coach: RunningCoach) -> None
     assert _count(coach, Goal, rep_id=REP) == 1  # the reps' own goals stay theirs
 
 
+@pytest.mark.slow  # starts a process
 def test_export_writes_a_workspace_or_one_person_as_json(
     coach: RunningCoach, settings: object
 ) -> None:

@@ -40,6 +40,7 @@ def test_help_lists_every_subcommand_privately(
     assert reply.json["response_type"] == "ephemeral"
     for usage in EVERY_SUBCOMMAND:
         assert usage in reply.text
+    coach.settle()
     assert slack.calls_to("chat.postMessage") == []
 
 

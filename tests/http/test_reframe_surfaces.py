@@ -46,6 +46,7 @@ def test_feedback_in_a_channel_gets_a_private_reframe_only(
     text = json.dumps(ephemeral.params["blocks"])
     assert "Acme call" in text
     assert "Listening" in text or "listening" in text
+    coach.settle()
     assert slack.calls_to("chat.postMessage") == []
 
 
@@ -69,6 +70,7 @@ def test_feedback_in_a_dm_gets_a_reply_in_the_dm(coach: RunningCoach, slack: Sla
     coach.event(_message(FEEDBACK, channel=dm))
     reply = slack.wait_for("chat.postMessage", timeout=3)[0]
     assert reply.params["channel"] == dm
+    coach.settle()
     assert slack.calls_to("chat.postEphemeral") == []
 
 
@@ -85,6 +87,7 @@ def test_other_messages_are_ignored(coach: RunningCoach, slack: SlackEmulator, e
     assert coach.event(event).status == 200
     coach.event(_message("feedback: a sentinel so we know the app caught up"))
     slack.wait_for("chat.postEphemeral", timeout=3)
+    coach.settle()
     assert len(slack.calls_to("chat.postEphemeral")) == 1
 
 

@@ -77,6 +77,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+@pytest.mark.slow  # starts a process
 def test_served_app_answers_help_and_refuses_forgeries(served) -> None:
     url, _ = served
     body = Payloads().slash_command("help", user_id=MANAGER)
@@ -90,6 +91,7 @@ def test_served_app_answers_help_and_refuses_forgeries(served) -> None:
     assert _post(url, body, bad_stamp)[0] == 401
 
 
+@pytest.mark.slow  # starts a process
 def test_sigterm_shuts_down_cleanly(served) -> None:
     _, process = served
     process.send_signal(signal.SIGTERM)

@@ -361,6 +361,7 @@ def test_blank_feedback_is_not_sent(server: FakeOpenAI, reframer: Reframer) -> N
     assert server.requests == []
 
 
+@pytest.mark.slow  # starts a process
 def test_openai_is_not_imported_without_an_api_key() -> None:
     code = (
         "import sys\n"

@@ -11,8 +11,8 @@ from storage.db import make_engine
 from storage.migrate import current_revision, upgrade
 
 
-def test_migrations_build_every_table_from_empty(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_migrations_build_every_table_from_empty(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     assert current_revision(engine) is None
     upgrade(engine)
     tables = set(inspect(engine).get_table_names())
@@ -21,8 +21,8 @@ def test_migrations_build_every_table_from_empty(database_url: str) -> None:
     engine.dispose()
 
 
-def test_upgrading_twice_changes_nothing(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_upgrading_twice_changes_nothing(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     first = current_revision(engine)
     upgrade(engine)
@@ -30,9 +30,9 @@ def test_upgrading_twice_changes_nothing(database_url: str) -> None:
     engine.dispose()
 
 
-def test_models_and_migrations_agree(database_url: str) -> None:
+def test_models_and_migrations_agree(empty_database_url: str) -> None:
     """A model changed without a migration would show up here as a difference."""
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

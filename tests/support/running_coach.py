@@ -12,16 +12,20 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.clock import Clock
+from bot.logs import ContextCarryingExecutor
 from bot.services import Services
 from bot.settings import Settings
+from bot.slack_client import ClientTiming
 from bot.web import build_wsgi
 from bot.wiring import build_coach
 from slack_emulator import SlackEmulator, payloads
 from slack_emulator.payloads import TEAM_ID, Payloads
+from tests.support.fake_time import instant_timing
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # not 5: a burst of connections is not held back a second
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -63,7 +67,11 @@ def _texts(node: Any) -> list[str]:
 
 
 class RunningCoach:
-    """Coach listening on 127.0.0.1:<free port>, as Slack would reach it."""
+    """Coach listening on 127.0.0.1:<free port>, as Slack would reach it.
+
+    Its Web API client retries and paces on fake time (``instant_timing``) unless given a
+    ``slack_timing``: the same calls in the same order, without the real waits between them.
+    """
 
     def __init__(
         self,
@@ -71,11 +79,14 @@ class RunningCoach:
         *,
         slack: SlackEmulator | None = None,
         clock: Clock | None = None,
+        slack_timing: ClientTiming | None = None,
         migrate: bool = True,
     ) -> None:
         self.slack = slack
         self.services: Services
-        self.services, self.app = build_coach(settings, clock=clock, migrate=migrate)
+        self.services, self.app = build_coach(
+            settings, clock=clock, slack_timing=slack_timing or instant_timing(), migrate=migrate
+        )
         self._server = make_server(
             "127.0.0.1",
             0,
@@ -84,8 +95,20 @@ class RunningCoach:
             handler_class=_QuietHandler,
         )
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the loop to notice, once per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
         self._thread.start()
+
+    def settle(self, timeout: float = 10) -> None:
+        """Return once every acked request's work is over: the listeners Bolt runs after an
+        ack, then the answers they queued. Nothing more reaches Slack from what was sent so
+        far, so a test can assert what did not happen without sleeping on it."""
+        listeners = self.app.listener_runner.listener_executor
+        assert isinstance(listeners, ContextCarryingExecutor)
+        assert listeners.wait_until_idle(timeout), "acked listeners still running"
+        assert self.services.after_ack.wait_until_idle(timeout), "after-ack work still running"
 
     def close(self) -> None:
         self._server.shutdown()

@@ -34,7 +34,10 @@ class TcpProxy:
             self._up = True
 
     def close(self) -> None:
+        """Cut everything and stop listening; the accept loop wakes and ends at once."""
         self.cut()
+        with suppress(OSError):  # close() alone does not wake a thread blocked in accept()
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
 
     def _accept(self) -> None:
