@@ -26,13 +26,29 @@ from bot.domain.reframing.competencies import RULES_ENGINE
 from bot.domain.reframing.evidence import Evidence, focus_for
 from bot.domain.reframing.extraction import Facts, Metric
 from bot.domain.reframing.result import Reframe
-from bot.domain.reframing.scoring import carries_situation, check_question, judging_words
+from bot.domain.reframing.scoring import (
+    carries_situation,
+    check_question,
+    judging_words,
+    question_range,
+)
 from bot.domain.reframing.triage import Reading
 
 _Tiers = tuple[tuple["_Question", ...], ...]
 # Pieces of the message a question quotes at most once across the reply.
 _ONCE = frozenset(
-    {"behaviour", "missed", "alternative", "moment", "next_moment", "gap", "quote", "topic"}
+    {
+        "behaviour",
+        "missed",
+        "alternative",
+        "moment",
+        "next_moment",
+        "gap",
+        "quote",
+        "topic",
+        "manager_part",
+        "rep_part",
+    }
 )
 _SITUATION_KEYS = frozenset({"situation", "on_situation"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
@@ -106,7 +122,32 @@ def compose(
     else:  # too_vague
         _plan(reply, "too_vague", ("open", "moment"), None, None)
         note, focus = _note(kind), _focus(kind)
-    return _reframe(tuple(reply.questions), competency, focus, kind, note)
+    return _reframe(_gated(reply, kind, competency, behaviour), competency, focus, kind, note)
+
+
+def _gated(
+    reply: _Reply, kind: str, competency: str | None, behaviour: str | None
+) -> tuple[str, ...]:
+    """The questions that pass the hard rules, topped up from the bank if too few remain.
+
+    Templates are checked by the tests and pieces of the message are checked before they
+    are quoted, so this drops nothing in practice; it is the gate that makes sure.
+    """
+    kept = [q for q in reply.questions if _passes_hard_rules(q, kind)]
+    low, _ = question_range(kind)
+    if len(kept) < low:
+        reply.questions = kept
+        for stage, index in (("reality", 0), ("options", 1), ("will", 2)):
+            if len(reply.questions) >= low:
+                break
+            _ask_bank(reply, stage, competency, behaviour, index)
+        kept = [q for q in reply.questions if _passes_hard_rules(q, kind)]
+    return tuple(kept)
+
+
+def _passes_hard_rules(question: str, kind: str) -> bool:
+    check = check_question(question)
+    return check.open and check.non_judging and check.well_formed
 
 
 def _reframe(
@@ -327,16 +368,11 @@ _TRUSTED = frozenset({"situation_kind", "call", "off_call"})
 _MARKUP = frozenset("<>|$\\{}[]?@\n")
 
 
-def _clean_piece(piece: str, flagged: set[str]) -> bool:
-    """A piece of the message fit to quote: no judging words, no markup, not too long.
-
-    ``flagged`` are the judging words of the whole message: a piece without any of them
-    needs no closer look.
-    """
+def _clean_piece(piece: str) -> bool:
+    """A piece of the message fit to quote: no judging words, no markup, not too long."""
     if not 0 < len(piece) <= 120 or set(piece) & _MARKUP or "http" in piece:
         return False
-    low = piece.lower()
-    return not any(word.split()[0] in low for word in flagged) or not judging_words(piece)
+    return not judging_words(piece)
 
 
 def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
@@ -359,6 +395,8 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         "quote",
         "counterpart",
         "topic",
+        "manager_part",
+        "rep_part",
     ):
         value = getattr(facts, name)
         if value:
@@ -374,9 +412,8 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
     if facts.praised is not None:
         key = "praised_clause" if facts.praised.form == "clause" else "praised"
         slots[key] = facts.praised.phrase
-    flagged = {w.lower() for w in judging_words(facts.text_lower)}
     for key in list(slots):
-        if key not in _TRUSTED and not _clean_piece(slots[key], flagged):
+        if key not in _TRUSTED and not _clean_piece(slots[key]):
             slots.pop(key)
     if metric is not None:
         slots["metric"] = metric.name
@@ -413,7 +450,7 @@ class _Rules:
 _ALLOWED = frozenset(
     {"behaviour", "missed", "alternative", "moment", "next_moment", "gap", "counterpart",
      "quote", "praised", "praised_clause", "topic", "situation", "on_situation", "call",
-     "metric", "value", "target"}
+     "metric", "value", "target", "manager_part", "rep_part"}
 )  # fmt: skip
 
 

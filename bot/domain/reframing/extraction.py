@@ -34,6 +34,28 @@ from bot.domain.reframing.situation import Situation, heads, not_names, roles
 _MAX_QUOTED_WORDS = 14
 _MAX_CLAUSES_READ = 8
 _YOU = frozenset({"you", "youre", "youve", "youd"})
+# Words between a word of praise and what was praised: "great call disqualifying Cheers",
+# "perfect example of walking the buyer through…", "nice work finding out…".
+_PRAISE_LEADS = frozenset(
+    {
+        "job",
+        "work",
+        "on",
+        "with",
+        "at",
+        "for",
+        "stuff",
+        "going",
+        "call",
+        "move",
+        "catch",
+        "instinct",
+        "example",
+        "of",
+        "the",
+        "effort",
+    }
+)
 _MODALS = frozenset(
     {
         "can",
@@ -138,6 +160,8 @@ class Facts:
     next_moment: str | None  # the moment in a question about next time: "pricing comes up"
     gap: str | None  # what the rep has not found out: "who signs or what the budget is"
     topic: str | None  # what the behaviour was about: "the discount", "their champion"
+    manager_part: str | None  # team selling: what the manager will do ("the pricing conversation")
+    rep_part: str | None  # and what the rep will ("the intro")
     counterpart: str | None  # "their IT lead", "Sarah", "the CFO"
     quote: str | None  # what the buyer said, as the manager quoted it
     numbers: tuple[str, ...]
@@ -240,6 +264,8 @@ def extract(
             situation,
         ),
         counterpart=_counterpart(text, tokens, situation, rules),
+        manager_part=_part(text, tokens, rules, rules.manager_verbs, ("ill", "me", "myself")),
+        rep_part=_part(text, tokens, rules, rules.rep_verbs, ("you",)),
         quote=_quote(text, tokens, rules),
         numbers=tuple(dict.fromkeys(m.group().strip() for m in _NUMBER.finditer(text))),
         praised=praised,
@@ -268,7 +294,7 @@ def _clauses(tokens: list[Token], rules: _Rules) -> list[_Clause]:
             lows = tuple(tokens[k].low for k in words)
             own = [tokens[k].low for k in words if not tokens[k].quoted]
             praises = any(
-                w in rules.praise_words and (j == 0 or own[j - 1] not in _NOT)
+                w in rules.praise_words and _NOT.isdisjoint(own[max(0, j - 2) : j])
                 for j, w in enumerate(own)
             ) or rules.praise_phrases.found_in(own)
             clauses.append(
@@ -606,6 +632,61 @@ def _gap(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> str 
     return None
 
 
+def _part(
+    text: str, tokens: list[Token], rules: _Rules, verbs: PhraseSet, subjects: tuple[str, ...]
+) -> str | None:
+    """In a plan for a call, what one person will do: "I'll take over the pricing
+    conversation" → "the pricing conversation"; "you just run the intro" → "the intro"."""
+    words = [k for k, t in enumerate(tokens) if t.kind in ("word", "stop")]
+    lows = [tokens[k].low if tokens[k].kind == "word" else "." for k in words]
+    for i, low in enumerate(lows):
+        if low not in subjects:
+            continue
+        j = i + 1
+        while j < len(lows) and lows[j] in rules.adverbs | {"can", "will", "to", "going", "be"}:
+            j += 1
+        size = verbs.longest_at(lows, j)
+        if not size:
+            continue
+        start = words[j + size] if j + size < len(words) else len(tokens)
+        rest = []
+        for k in range(start, len(tokens)):
+            if tokens[k].kind != "word" or tokens[k].low in _PLAN_ENDS:
+                break  # "…the pricing part, you just listen": the next part is someone else's
+            rest.append(k)
+        phrase = _phrase(text, tokens, rest[:_MAX_QUOTED_WORDS], rules)
+        if phrase and phrase.split()[0].lower() in _DETERMINERS | {"all", "everything"}:
+            return phrase
+    return None
+
+
+# Words that end one person's part of a plan: a time, "myself", the other person.
+_PLAN_ENDS = frozenset(
+    {
+        "tomorrow",
+        "today",
+        "tonight",
+        "myself",
+        "yourself",
+        "you",
+        "i",
+        "on",
+        "next",
+        "this",
+        "at",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "and",
+        "so",
+        "because",
+        "while",
+    }
+)
+
+
 def _counterpart(
     text: str, tokens: list[Token], situation: Situation | None, rules: _Rules
 ) -> str | None:
@@ -707,16 +788,7 @@ def _praised(
                     if phrase and phrase.split()[0].lower() == "you":
                         return Praise(phrase, "clause")
                     break
-            while after_low and after_low[0] in (
-                "job",
-                "work",
-                "on",
-                "with",
-                "at",
-                "for",
-                "stuff",
-                "going",
-            ):
+            while after_low and after_low[0] in _PRAISE_LEADS:
                 after, after_low = after[1:], after_low[1:]
             phrase = _phrase(text, tokens, after, rules)
             if not phrase:
@@ -728,7 +800,7 @@ def _praised(
 def _praise_form(phrase: str, rules: _Rules) -> Praise | None:
     words = phrase.split()
     first = words[0].lower()
-    if len(words) > 8 or first in (
+    if len(words) > 12 or first in (
         "you",
         "i",
         "we",
@@ -988,6 +1060,8 @@ class _Rules:
     trailing: frozenset[str]
     common: frozenset[str]
     off_call_verbs: frozenset[str]
+    manager_verbs: PhraseSet
+    rep_verbs: PhraseSet
     meeting_words: frozenset[str]
     intensity: frozenset[str]
 
@@ -1155,6 +1229,8 @@ def _rules() -> _Rules:
         ),
         common=english_words(),
         meeting_words=heads() | {"today", "yesterday", "morning", "week", "time"},
+        manager_verbs=_phrases(words["manager_verbs"]),
+        rep_verbs=_phrases(words["rep_verbs"]),
         off_call_verbs=frozenset(w.lower() for w in words["off_call_verbs"]),
         intensity=frozenset(
             {

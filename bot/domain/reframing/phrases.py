@@ -29,6 +29,7 @@ class PhraseSet:
         self._stem_lengths = sorted({len(stem) for stem in self._by_stem})
         self._firsts = frozenset(self._by_word)
         self._stems = frozenset(self._by_stem)
+        self._stem_tuple = tuple(self._by_stem)
         self._starting: dict[str, tuple[tuple[str, ...], ...]] = {}
 
     @property
@@ -43,7 +44,12 @@ class PhraseSet:
         """The length of the longest phrase starting at ``words[i]``, or 0."""
         if i >= len(words):
             return 0
-        candidates = self._starting.get(words[i])
+        word = words[i]
+        if word not in self._firsts and not (
+            self._stem_tuple and word.startswith(self._stem_tuple)
+        ):
+            return 0
+        candidates = self._starting.get(word)
         if candidates is None:
             candidates = self._starting_with(words[i])
         for phrase in candidates:  # longest first
@@ -56,6 +62,10 @@ class PhraseSet:
         if i >= len(words):
             return None
         word = words[i]
+        if word not in self._firsts and not (
+            self._stem_tuple and word.startswith(self._stem_tuple)
+        ):
+            return None
         candidates = self._starting.get(word)
         if candidates is None:
             candidates = self._starting_with(word)
@@ -98,7 +108,11 @@ class PhraseSet:
         elif not self._stem_lengths and self._firsts.isdisjoint(words):
             return False
         starting = self._starting
+        firsts = self._firsts
+        stems = self._stem_tuple
         for i, word in enumerate(words):
+            if word not in firsts and not (stems and word.startswith(stems)):
+                continue  # nothing starts with this word: the common case, decided in C
             candidates = starting.get(word)
             if candidates is None:
                 candidates = self._starting_with(word)

@@ -252,10 +252,8 @@ def judging_words(text: str) -> tuple[str, ...]:
 
 def _might_judge(text: str, lists: _Lists) -> bool:
     """A quick look before the long pattern: does any word start a judging phrase?"""
-    for word in _ANY_WORD.findall(text.lower()):
-        if word in lists.judging_firsts or any(word.startswith(s) for s in lists.judging_stems):
-            return True
-    return False
+    firsts, stems = lists.judging_firsts, lists.judging_stems
+    return any(w in firsts or w.startswith(stems) for w in _ANY_WORD.findall(text.lower()))
 
 
 def question_range(kind: str) -> tuple[int, int]:

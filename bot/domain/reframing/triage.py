@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 import prompts
 from bot.domain.reframing.cleaning import Cleaned, Token
-from bot.domain.reframing.evidence import Evidence, phrase_tokens
+from bot.domain.reframing.evidence import Evidence, phrase_tokens, weigh
 from bot.domain.reframing.extraction import Facts, Metric
 from bot.domain.reframing.phrases import PhraseSet
 from bot.domain.reframing.scoring import check_question, judging_words
@@ -76,11 +76,11 @@ def triage(
         if cleaned.emoji & rules.praise_emoji and not sarcastic:
             return Reading("praise", None)  # "🔥🔥"
         return Reading("too_vague", None)
-    if _find(lows, rules.team_selling):
-        # "you just listen", "take notes" are the manager's plan, not a skill named: only a
-        # clearly named one counts.
-        strong = evidence.competency and evidence.top_points() >= rules.team_selling_points
-        return Reading("team_selling", evidence.competency if strong else None)
+    if _find(lows, rules.team_selling) or _takes_over(lows, rules):
+        # "you just listen", "take notes" are the manager's plan, not a skill named: the
+        # skill is read without them ("I'll handle the security objection" → objections).
+        planned = weigh([t for t in tokens if t.low not in rules.plan_words])
+        return Reading("team_selling", planned.competency or planned.weak_competency)
     topic = _expectation(lows, rules)
     if (
         topic is not None
@@ -110,6 +110,8 @@ def triage(
             return Reading("mixed", evidence.competency)
         if not growth or evidence.competency is None:
             return Reading("praise", evidence.competency or evidence.weak_competency)
+    if sarcastic and not grounded and evidence.weak_competency is None:
+        return Reading("too_vague", None)  # "wow super helpful call today 🙃"
     competency = evidence.competency
     if competency is None and (grounded or facts.situation is not None or facts.numbers):
         competency = evidence.weak_competency  # a hint, but in a specific message
@@ -119,6 +121,29 @@ def triage(
 
 
 # --- the checks ---------------------------------------------------------------------------
+
+
+def _takes_over(lows: list[str], rules: _Rules) -> bool:
+    """ "I'm going to join the close call and close it myself": the manager takes over.
+
+    The manager speaks of themselves in the future and a verb of taking over follows
+    within a few words, or says "myself" beside one; coming to observe is coaching.
+    """
+    if rules.observe.found_in(lows):
+        return False
+    for i in range(len(lows)):
+        size = rules.first_person.longest_at(lows, i)
+        if not size:
+            continue
+        window = lows[i + size : i + size + rules.takeover_window]
+        if "." in window:
+            window = window[: window.index(".")]
+        if rules.takeover.found_in(window):
+            return True
+    if "myself" in lows:
+        at = lows.index("myself")
+        return rules.takeover.found_in(lows[max(0, at - 6) : at])
+    return False
 
 
 def _expectation(lows: list[str], rules: _Rules) -> str | None:
@@ -200,7 +225,7 @@ def _results_competency(lows: list[str], evidence: Evidence, rules: _Rules) -> s
         for competency, phrases in rules.metric_competency.items():
             if phrases.longest_at(lows, i):
                 return competency
-    return evidence.competency
+    return None  # an outcome (win rate, deal size, attainment) names no skill
 
 
 # --- matching -----------------------------------------------------------------------------
@@ -238,8 +263,12 @@ class _Rules:
     topic_competency: Mapping[str, str]
     coaching_over_expectation: float
     team_selling: _Phrases
+    first_person: _Phrases
+    takeover: _Phrases
+    observe: _Phrases
+    takeover_window: int
     verdicts: _Phrases
-    team_selling_points: float
+    plan_words: frozenset[str]
     all_strong: _Phrases
     strong_topic: Mapping[tuple[str, ...], str]
     keep_going: _Phrases
@@ -289,8 +318,12 @@ def _rules() -> _Rules:
         topic_competency=MappingProxyType(competencies),
         coaching_over_expectation=float(data.get("coaching_over_expectation", 6.0)),
         team_selling=_compile(data["team_selling"]["phrases"]),
+        first_person=_compile(data["team_selling"]["first_person"]),
+        takeover=_compile(data["team_selling"]["takeover"]),
+        observe=_compile(data["team_selling"]["observe"]),
+        takeover_window=int(data["team_selling"]["takeover_window"]),
         verdicts=_compile(data["already_coaching"]["verdicts"]),
-        team_selling_points=float(data["team_selling"]["min_competency_points"]),
+        plan_words=frozenset(data["team_selling"]["plan_words"]),
         keep_going=_compile(
             [
                 "keep doing",
