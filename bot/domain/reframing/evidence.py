@@ -20,7 +20,7 @@ from types import MappingProxyType
 import prompts
 from bot.domain.reframing.cleaning import Token, english_words
 from bot.domain.reframing.competencies import COMPETENCIES
-from bot.domain.reframing.phrases import PhraseSet
+from bot.domain.reframing.phrases import PhraseSet, matches_at
 
 _PHRASE_TOKEN = re.compile(r"[^\W_]+\*?|\*")
 _BOUNDARY = "."
@@ -334,7 +334,7 @@ def _match_at(words: list[str], i: int, rules: _Rules) -> _Phrase | None:
     """The longest (then strongest) taxonomy phrase that starts at token ``i``."""
     following = words[i + 1] if i + 1 < len(words) else _BOUNDARY
     for phrase in _candidates(words[i], following):  # longest, then strongest, first
-        if _matches(phrase.tokens, words, i):
+        if matches_at(phrase.tokens, words, i):
             return phrase
     return None
 
@@ -370,23 +370,6 @@ def _part_fits(part: str, word: str) -> bool:
     if part == "*":
         return True
     return word.startswith(part[:-1]) if part.endswith("*") else word == part
-
-
-def _matches(pattern: tuple[str, ...], words: list[str], i: int) -> bool:
-    if i + len(pattern) > len(words):
-        return False
-    for offset, part in enumerate(pattern):
-        word = words[i + offset]
-        if word == _BOUNDARY:
-            return False
-        if part == "*":
-            continue
-        if part.endswith("*"):
-            if not word.startswith(part[:-1]):
-                return False
-        elif word != part:
-            return False
-    return True
 
 
 # --- the rules, compiled once from prompts/reframe/taxonomy.toml -------------------------

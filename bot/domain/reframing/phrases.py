@@ -143,6 +143,12 @@ _EVERY_WORD: frozenset[str] = _Everything()
 def matches(phrase: tuple[str, ...], words: list[str], i: int) -> bool:
     if len(phrase) == 1 and not phrase[0].endswith("*"):
         return True  # a one-word phrase was looked up by that very word
+    return matches_at(phrase, words, i)
+
+
+def matches_at(phrase: tuple[str, ...], words: list[str], i: int) -> bool:
+    """Whether ``phrase`` (words, ``*`` for any word, ``stem*`` for a prefix) starts at ``i``,
+    within one sentence."""
     if i + len(phrase) > len(words):
         return False
     for offset, part in enumerate(phrase):
