@@ -121,7 +121,8 @@ def test_reframe_prints_open_questions_and_a_focus(tmp_path: Path) -> None:
 def test_reframe_json_has_the_public_shape(tmp_path: Path) -> None:
     result = run_coach("reframe", "--json", "your follow up after the demo was slow", cwd=tmp_path)
     data = json.loads(result.stdout)
-    assert set(data) == {"questions", "competency", "focus", "engine"}
+    assert set(data) == {"kind", "questions", "competency", "focus", "note", "engine"}
+    assert data["kind"] == "coaching"
     assert data["competency"] == "follow_up"
     assert data["engine"] == "rules"
 
