@@ -46,7 +46,6 @@ _PRAISE_LEADS = frozenset(
         "for",
         "stuff",
         "going",
-        "call",
         "move",
         "catch",
         "instinct",
@@ -788,7 +787,14 @@ def _praised(
                     if phrase and phrase.split()[0].lower() == "you":
                         return Praise(phrase, "clause")
                     break
-            while after_low and after_low[0] in _PRAISE_LEADS:
+            while after_low and (
+                after_low[0] in _PRAISE_LEADS
+                or (
+                    after_low[0] == "call"
+                    and len(after_low) > 1
+                    and inflection.is_gerund(after_low[1])  # "great call disqualifying…"
+                )
+            ):
                 after, after_low = after[1:], after_low[1:]
             phrase = _phrase(text, tokens, after, rules)
             if not phrase:
@@ -819,6 +825,8 @@ def _praise_form(phrase: str, rules: _Rules) -> Praise | None:
         return None
     if {w.lower() for w in words} & {"i", "i've", "i'd", "me", "my", "we", "us"}:
         return None
+    if all(w[0].isupper() for w in words):
+        return None  # "Stark Industries": an account, not something the rep did
     if inflection.is_gerund(first):
         return Praise(phrase, "gerund")
     if first in ("the", "your", "their", "our", "that", "this"):
