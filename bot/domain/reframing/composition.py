@@ -35,21 +35,22 @@ from bot.domain.reframing.scoring import (
 from bot.domain.reframing.triage import Reading
 
 _Tiers = tuple[tuple["_Question", ...], ...]
-# Pieces of the message a question quotes at most once across the reply.
-_ONCE = frozenset(
-    {
-        "behaviour",
-        "missed",
-        "alternative",
-        "moment",
-        "next_moment",
-        "gap",
-        "quote",
-        "topic",
-        "manager_part",
-        "rep_part",
-    }
+# The pieces of the message (fields of the extracted facts) a question may quote.
+_QUOTED = (
+    "behaviour",
+    "missed",
+    "alternative",
+    "moment",
+    "next_moment",
+    "gap",
+    "quote",
+    "counterpart",
+    "topic",
+    "manager_part",
+    "rep_part",
 )
+# Those a question quotes at most once across the reply (a person may be named again).
+_ONCE = frozenset(_QUOTED) - {"counterpart"}
 _SITUATION_KEYS = frozenset({"situation", "on_situation"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
 
@@ -385,19 +386,7 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
     slots["call"] = (
         situation.phrase if situation and situation.kind == "event" else ("your next call")
     )
-    for name in (
-        "behaviour",
-        "missed",
-        "alternative",
-        "moment",
-        "next_moment",
-        "gap",
-        "quote",
-        "counterpart",
-        "topic",
-        "manager_part",
-        "rep_part",
-    ):
+    for name in _QUOTED:
         value = getattr(facts, name)
         if value:
             slots[name] = value
