@@ -97,6 +97,8 @@ def clean(text: str) -> Cleaned:
     lower = len(_LOWER.findall(text))
     shouting = upper + lower >= 8 and upper > 0.6 * (upper + lower)
     text = _WORD.sub(lambda m: _fixed(m.group(), shouting), text)
+    if "'" in text or "‘" in text:  # 'we need three quotes': someone's words, as "…" are
+        text = _SINGLE_QUOTED.sub(r'"\1"', text)
     text = _LEAD_IN.sub("", _SPACES.sub(" ", text)).strip()
     text = _drop_addressee(text, rules)
     return Cleaned(text=text, emoji=frozenset(emoji), shouting=shouting)
@@ -247,8 +249,11 @@ def english_words() -> frozenset[str]:
 
 # Words (with inner apostrophes), and marks: ".!?;" and new lines end a clause ("stop"),
 # ",:-–—()\"" only pause it ("soft").
+# A quote in single marks: opened after a space or a colon, closed before one; an
+# apostrophe inside a word ("we're", "Ruth's") neither opens nor closes it.
+_SINGLE_QUOTED = re.compile(r"(?<![\w'’])['‘]([^\W_][^'’‘\n]{0,150}?(?:['’][^\W_][^'’‘\n]{0,150}?)*)['’](?![\w'’])")
 _TOKEN = re.compile(
-    r"\d+(?:[.,]\d+)*%|\d+(?:[.,]\d+)+[^\W_]*|[^\W_]+(?:['’][^\W_]+)*|[.!?;\n]|[,:()\"“”–—]|(?<=\s)-(?=\s)"
+    r"\d+[^\W_]*(?:[-/][^\W_]+)+|(?i:yes/no)|\d+(?:[.,]\d+)*%|\d+(?:[.,]\d+)+[^\W_]*|[^\W_]+(?:['’][^\W_]+)*|[.!?;\n]|[,:()\"“”–—]|(?<=\s)-(?=\s)"
 )
 _STOPS = frozenset(".!?;\n")
 
