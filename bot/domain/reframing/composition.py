@@ -51,7 +51,7 @@ _QUOTED = (
 )
 # Those a question quotes at most once across the reply (a person may be named again).
 _ONCE = frozenset(_QUOTED) - {"counterpart"}
-_SITUATION_KEYS = frozenset({"situation", "on_situation"})
+_SITUATION_KEYS = frozenset({"situation", "on_situation", "event", "on_event", "who"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
 
 
@@ -383,6 +383,11 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         slots["situation"] = situation.phrase
         slots["on_situation"] = situation.on_phrase
         slots["situation_kind"] = situation.kind
+        if situation.kind == "event":  # "on the Acme call": where it happened
+            slots["event"] = situation.phrase
+            slots["on_event"] = situation.on_phrase
+        else:  # "Globex", "Priya": who responded ("How did Globex respond when…")
+            slots["who"] = situation.phrase
     slots["call"] = (
         situation.phrase if situation and situation.kind == "event" else ("your next call")
     )
@@ -439,7 +444,7 @@ class _Rules:
 _ALLOWED = frozenset(
     {"behaviour", "missed", "alternative", "moment", "next_moment", "gap", "counterpart",
      "quote", "praised", "praised_clause", "topic", "situation", "on_situation", "call",
-     "metric", "value", "target", "manager_part", "rep_part"}
+     "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who"}
 )  # fmt: skip
 
 
