@@ -251,7 +251,9 @@ def english_words() -> frozenset[str]:
 # ",:-–—()\"" only pause it ("soft").
 # A quote in single marks: opened after a space or a colon, closed before one; an
 # apostrophe inside a word ("we're", "Ruth's") neither opens nor closes it.
-_SINGLE_QUOTED = re.compile(r"(?<![\w'’])['‘]([^\W_][^'’‘\n]{0,150}?(?:['’][^\W_][^'’‘\n]{0,150}?)*)['’](?![\w'’])")
+_SINGLE_QUOTED = re.compile(
+    r"(?<![\w'’])['‘]([^\W_][^'’‘\n]{0,150}?(?:['’][^\W_][^'’‘\n]{0,150}?)*)['’](?![\w'’])"
+)
 _TOKEN = re.compile(
     r"\d+[^\W_]*(?:[-/][^\W_]+)+|(?i:yes/no)|\d+(?:[.,]\d+)*%|\d+(?:[.,]\d+)+[^\W_]*|[^\W_]+(?:['’][^\W_]+)*|[.!?;\n]|[,:()\"“”–—]|(?<=\s)-(?=\s)"
 )

@@ -184,6 +184,8 @@ def _plan(
             stage_tiers = rules.kinds["coaching_off_call"]["notice"]  # no buyer in the room
         if _ask(reply, stage_tiers, index):
             continue
+        if stage == "forward" and _ask(reply, tiers.get("forward_topic", ()), index):
+            continue
         if not optional and stage in bank_stage and table in ("coaching", "upcoming"):
             _ask_bank(reply, bank_stage[stage], competency, behaviour, index)
 

@@ -116,6 +116,18 @@ _SOFT_BREAKS = frozenset(
         "instead",
     }
 )
+# Verbs that need a second verb: "you let Dmitri [turn the call into…]".
+_CAUSATIVES = frozenset({"let", "made", "make", "had", "have", "got", "get", "helped", "help"})
+_WH_WORDS = frozenset({"how", "what", "whatever", "why", "whether"})
+# Verbs after which "when…" or "who…" is asked, not a moment: "ask when the grant is decided".
+_ASKING = frozenset(
+    {"ask", "asked", "asking", "know", "knew", "knowing", "out", "check", "checked", "confirm",
+     "confirmed", "tell", "told", "understand", "clarify", "learn", "sure", "about", "find"}
+)  # fmt: skip
+_FINITE = frozenset(
+    {"is", "are", "was", "were", "went", "gets", "got", "has", "had", "does", "did", "isnt",
+     "arent", "wasnt", "werent", "said", "came", "ran", "took", "sent", "looked", "seemed"}
+)  # fmt: skip
 _VAGUE_ENDINGS = frozenset({"it", "them", "that", "this", "those", "these"})
 _DETERMINERS = frozenset({"the", "their", "your", "our", "a", "an", "this", "that", "his", "her"})
 _NUMBER = re.compile(
@@ -362,6 +374,8 @@ def _you_clause(
             continue
         if position > 0 and tokens[words[position - 1]].low in rules.subordinators:
             continue  # "when you showed pricing": a moment, not the main clause
+        if _WH_WORDS.intersection(tokens[j].low for j in words[max(0, position - 2) : position]):
+            continue  # "how confident you sounded", "what you said": inside another clause
         if (
             position > 1
             and tokens[words[position - 2]].low in _DETERMINERS
@@ -476,8 +490,15 @@ def _quoted_did(
     if words[0].lower() in ("kept", "keep"):  # "you kept cutting Sarah off" → "were cutting"
         if len(words) < 2 or not inflection.is_gerund(words[1]):
             return None
-        words[0] = "were" if subject == "you" and past else "are"
-        past = words[0] == "were"
+        if words[1].lower() == "going":  # "you kept going with your script" → "carried on"
+            if not (subject == "you" and past):
+                return None
+            words[:2] = ["carried", "on"]
+        else:
+            words[0] = "were" if subject == "you" and past else "are"
+            past = words[0] == "were"
+    if len(words) <= 2 and words[0].lower() in _CAUSATIVES:
+        return None  # "you let Dmitri": what he was let do is in the part that was cut
     start = "you" if subject == "you" else "you're"
     return ("did", " ".join([start, *words]), past)
 
@@ -510,7 +531,16 @@ def _request(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> 
     ):
         return None  # "do better": too vague to quote
     phrase = _phrase(text, tokens, words[i:], rules)
-    return phrase if phrase and len(phrase.split()) >= 2 else None
+    return phrase if phrase and _reads_as_request(phrase) else None
+
+
+def _reads_as_request(phrase: str) -> bool:
+    """ "ask what they'd want to see" is a request; "demo for Caspian was" (a noun and its
+    verb) and "get Omar" (cut before what Omar should do) are not."""
+    words = phrase.split()
+    if len(words) < 2 or (len(words) == 2 and words[1][:1].isupper()):
+        return False
+    return not any(w.lower() in _FINITE for w in words[1:])
 
 
 def _is_base_start(phrase: str, rules: _Rules) -> bool:
@@ -536,6 +566,8 @@ def _moment(
         body = words[i + size :]
         if len(body) < 2 or tokens[body[0]].low in ("you", "youre", "i", "we"):
             continue
+        if i > 0 and lows[i - 1] in _ASKING:
+            continue  # "you didn't ask when the grant gets decided": a question, not a moment
         # The moment ends where the rep's own clause starts: "…short staffed you kept going".
         end = len(body)
         for j in range(1, len(body)):
@@ -566,6 +598,8 @@ def _next_time(tokens: list[Token], body: list[int], verb_at: int, rules: _Rules
     if not subject:
         return None
     lows = [t.low for t in subject]
+    if any(low in _FINITE or low[:1].isdigit() for low in lows):
+        return None  # "the grant gets decided", "6 people joined": not a moment that recurs
     is_person = any(low in rules.people for low in lows) or (
         len(subject) <= 3 and all(t.raw[0].isupper() for t in subject if t.low not in _DETERMINERS)
     )
@@ -591,7 +625,7 @@ def _next_time(tokens: list[Token], body: list[int], verb_at: int, rules: _Rules
         raw = tokens[k].raw
         rest.append(raw if "'" in raw else {"was": "is", "were": "are", "had": "has"}.get(low, raw))
     words = [*head, present, *rest]
-    if len(words) > _MAX_QUOTED_WORDS:
+    if len(words) > _MAX_QUOTED_WORDS or any(w[:1].isdigit() for w in rest):
         return None
     return " ".join(words)
 
