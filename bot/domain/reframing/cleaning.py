@@ -96,6 +96,8 @@ def clean(text: str) -> Cleaned:
     upper = len(_UPPER.findall(text))
     lower = len(_LOWER.findall(text))
     shouting = upper + lower >= 8 and upper > 0.6 * (upper + lower)
+    if "yr" in text or "mo" in text:  # "a 3 yr price lock" is three years, not "3 your"
+        text = _DURATION.sub(lambda m: f"{m.group(1)}-{_DURATIONS[m.group(2).lower()]}", text)
     text = _WORD.sub(lambda m: _fixed(m.group(), shouting), text)
     if "'" in text or "‘" in text:  # 'we need three quotes': someone's words, as "…" are
         text = _SINGLE_QUOTED.sub(r'"\1"', text)
@@ -251,6 +253,8 @@ def english_words() -> frozenset[str]:
 # ",:-–—()\"" only pause it ("soft").
 # A quote in single marks: opened after a space or a colon, closed before one; an
 # apostrophe inside a word ("we're", "Ruth's") neither opens nor closes it.
+_DURATION = re.compile(r"\b(\d+)\s?(yrs?|mos?)\b", re.IGNORECASE)
+_DURATIONS = {"yr": "year", "yrs": "year", "mo": "month", "mos": "month"}
 _SINGLE_QUOTED = re.compile(
     r"(?<![\w'’])['‘]([^\W_][^'’‘\n]{0,150}?(?:['’][^\W_][^'’‘\n]{0,150}?)*)['’](?![\w'’])"
 )
@@ -281,7 +285,7 @@ def tokenize(text: str) -> list[Token]:
         raw = m.group()
         if raw in _STOPS:
             tokens.append(Token(raw, ".", m.start(), m.end(), "stop"))
-            quoted = False
+            quoted = quoted and raw != "\n"  # "are you happy?" keeps its closing mark
         elif not raw[0].isalnum():
             if raw in '"“”':
                 quoted = raw == "“" or (raw == '"' and not quoted)

@@ -124,6 +124,7 @@ _ASKING = frozenset(
     {"ask", "asked", "asking", "know", "knew", "knowing", "out", "check", "checked", "confirm",
      "confirmed", "tell", "told", "understand", "clarify", "learn", "sure", "about", "find"}
 )  # fmt: skip
+_SUBJECTS = frozenset({"we", "i", "they", "he", "she", "you", "it"})
 _FINITE = frozenset(
     {"is", "are", "was", "were", "went", "gets", "got", "has", "had", "does", "did", "isnt",
      "arent", "wasnt", "werent", "said", "came", "ran", "took", "sent", "looked", "seemed"}
@@ -513,8 +514,8 @@ def _request(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> 
         if not lead:
             break
         i += lead
-    if i >= len(lows) or lows[i] not in rules.imperatives:
-        return None
+    if i >= len(lows) or lows[i] not in rules.imperatives or tokens[words[i]].quoted:
+        return None  # "…say 'let me know if you have questions'": the rep's words, not a request
     if i + 1 < len(lows) and lows[i + 1] in _MODALS:
         return None  # "research can be lighter": "research" is a noun here
     if (
@@ -540,6 +541,8 @@ def _reads_as_request(phrase: str) -> bool:
     words = phrase.split()
     if len(words) < 2 or (len(words) == 2 and words[1][:1].isupper()):
         return False
+    if words[1].lower() in _SUBJECTS or '"' in words[0]:
+        return False  # "do we even know?" asks; "'let me know if…'" is someone's words
     return not any(w.lower() in _FINITE for w in words[1:])
 
 
@@ -568,6 +571,8 @@ def _moment(
             continue
         if i > 0 and lows[i - 1] in _ASKING:
             continue  # "you didn't ask when the grant gets decided": a question, not a moment
+        if tokens[body[0]].low in ("our", "my", "us"):
+            continue  # "when our ICP is 2k+": a contrast on our side, not a buyer's moment
         # The moment ends where the rep's own clause starts: "…short staffed you kept going".
         end = len(body)
         for j in range(1, len(body)):
