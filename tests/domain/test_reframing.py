@@ -574,6 +574,7 @@ SAMPLES = {
     "event": ["the Acme call", "the pricing deck"],
     "on_event": ["on the Acme call", "in the pricing deck"],
     "who": ["Globex", "the CFO", "Priya"],
+    "next_event": ["next week's QBR", "the Acme demo on Thursday"],
     "call": ["the Acme call", "your next call"],
     "behaviour": ["you read the price sheet off the slide"],
     "missed": ["asking about budget"],

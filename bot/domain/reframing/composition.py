@@ -51,8 +51,9 @@ _QUOTED = (
 )
 # Those a question quotes at most once across the reply (a person may be named again).
 _ONCE = frozenset(_QUOTED) - {"counterpart"}
-_SITUATION_KEYS = frozenset({"situation", "on_situation", "event", "on_event", "who"})
+_SITUATION_KEYS = frozenset({"situation", "on_situation", "event", "on_event", "who", "next_event"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
+_FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
 
 
 @dataclass
@@ -99,7 +100,7 @@ def compose(
         _plan(reply, "coaching", ("notice", "aim", "forward"), competency, behaviour)
     elif kind == "mixed":
         _praise(reply, facts, transfer=False)
-        stages = ("notice", "aim?", "forward")
+        stages = ("notice?", "aim?", "forward")  # after the praise, two on the growth area
         _plan(reply, "coaching", stages, competency, behaviour, upcoming=facts.upcoming)
     elif kind == "praise":
         _praise(reply, facts, transfer=True)
@@ -385,9 +386,11 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         slots["situation"] = situation.phrase
         slots["on_situation"] = situation.on_phrase
         slots["situation_kind"] = situation.kind
-        if situation.kind == "event":  # "on the Acme call": where it happened
-            slots["event"] = situation.phrase
+        if situation.kind == "event" and _FUTURE.isdisjoint(situation.phrase.lower().split()):
+            slots["event"] = situation.phrase  # "on the Acme call": where it happened
             slots["on_event"] = situation.on_phrase
+        elif situation.kind == "event":  # "next week's QBR": where to try it, not what happened
+            slots["next_event"] = situation.phrase
         else:  # "Globex", "Priya": who responded ("How did Globex respond when…")
             slots["who"] = situation.phrase
     slots["call"] = (
@@ -446,7 +449,8 @@ class _Rules:
 _ALLOWED = frozenset(
     {"behaviour", "missed", "alternative", "moment", "next_moment", "gap", "counterpart",
      "quote", "praised", "praised_clause", "topic", "situation", "on_situation", "call",
-     "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who"}
+     "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who",
+     "next_event"}
 )  # fmt: skip
 
 

@@ -72,6 +72,12 @@ _MODALS = frozenset(
         "might",
     }
 )
+_SPEECH_VERBS = frozenset(
+    {"said", "says", "saying", "say", "asked", "asks", "asking", "told", "tells", "wrote",
+     "writes", "replied", "replies", "mentioned", "mentions", "emailed", "texted", "goes",
+     "went", "answered", "responded", "put", "called", "added", "admitted", "explained",
+     "pushed", "raised", "complained", "shared", "insisted", "claimed"}
+)  # fmt: skip
 _BUYER_SIDE = frozenset(
     {
         "they",
@@ -123,6 +129,14 @@ _WH_WORDS = frozenset({"how", "what", "whatever", "why", "whether"})
 _ASKING = frozenset(
     {"ask", "asked", "asking", "know", "knew", "knowing", "out", "check", "checked", "confirm",
      "confirmed", "tell", "told", "understand", "clarify", "learn", "sure", "about", "find"}
+)  # fmt: skip
+# Verbs that leave their preposition at the end: "features she doesn't care about".
+_STRANDING = frozenset(
+    {"care", "cares", "cared", "talk", "talked", "talking", "ask", "asked", "look", "looks",
+     "looking", "think", "thinking", "worry", "worried", "depend", "depends", "compare",
+     "comparing", "evaluate", "evaluating", "wait", "waiting", "pay", "paying", "deal", "dealing",
+     "hear", "heard", "know", "knew", "agree", "agreed", "asking", "listen", "listening",
+     "focus", "focused", "us", "them", "it"}
 )  # fmt: skip
 _SUBJECTS = frozenset({"we", "i", "they", "he", "she", "you", "it"})
 _FINITE = frozenset(
@@ -506,6 +520,8 @@ def _quoted_did(
 
 def _request(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> str | None:
     """ "next time, ask about budget" / "pls let them finish" → "ask about budget"."""
+    if clause.praises:
+        return None  # "Recap email after Veltro was perfect": praise, not a request
     words = list(clause.words)
     lows = list(clause.lows)
     i = 0
@@ -541,7 +557,7 @@ def _reads_as_request(phrase: str) -> bool:
     words = phrase.split()
     if len(words) < 2 or (len(words) == 2 and words[1][:1].isupper()):
         return False
-    if words[1].lower() in _SUBJECTS or '"' in words[0]:
+    if words[1].lower() in _SUBJECTS or '"' in words[0] or words[1].lower().endswith("'s"):
         return False  # "do we even know?" asks; "'let me know if…'" is someone's words
     return not any(w.lower() in _FINITE for w in words[1:])
 
@@ -589,6 +605,8 @@ def _moment(
         phrase = _phrase(text, tokens, words[i : i + size] + body, rules, keep_lead=True)
         if phrase is None or len(phrase.split()) < size + 2:
             continue
+        if rules.praise_words.intersection(w.lower() for w in phrase.split()):
+            continue  # "after Veltro was perfect" is praise, not a moment to coach
         return phrase, _next_time(tokens, body, verb_at, rules)
     return None
 
@@ -767,7 +785,18 @@ def _quote(text: str, tokens: list[Token], rules: _Rules) -> str | None:
 def _speaker(tokens: list[Token], at: int) -> str | None:
     """Who said the words quoted at ``at``: the nearest speaker before it in the sentence,
     "rep" for "you … 'no rush'", "buyer" for "they said 'send me some info'"."""
-    for token in reversed([t for t in tokens if t.end <= at]):
+    before = [t for t in tokens if t.end <= at]
+    verb_at = None
+    for k in range(len(before) - 1, -1, -1):
+        token = before[k]
+        if token.kind == "stop":
+            break
+        if token.low in _SPEECH_VERBS:
+            verb_at = k
+            break
+    if verb_at is None:
+        return None  # "the close plan is 'hoping for end of month'": nobody said it
+    for token in reversed(before[:verb_at]):  # the speaker is the subject of that verb
         if token.kind == "stop":
             return None
         if token.low in _YOU:
@@ -969,6 +998,7 @@ def _phrase(
         kept
         and kept[-1].lower() in rules.trailing
         and not (kept[-1].lower() in _PARTICLES and len(kept) > 1 and _verb_form(kept[-2]))
+        and not (len(kept) > 1 and kept[-2].lower() in _STRANDING)
     ):
         kept.pop()
     for time_phrase in rules.time_words:
