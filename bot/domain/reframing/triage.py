@@ -354,20 +354,56 @@ def find_metric(tokens: list[Token], facts: Facts) -> Metric | None:
         if size:
             name = " ".join(lows[i : i + size])
             if name not in rules.not_metric_names:
-                numbered = [
-                    (k, _number(t.raw))
-                    for k, t in enumerate(tokens)
-                    if t.kind == "word" and _number(t.raw)
-                ]
-                numbers = [n for _, n in numbered]
-                value = numbers[0] if numbers else None
-                target = None
-                if len(numbered) > 1 and tokens[numbered[0][0] - 1].low == "from":
-                    value = numbers[1]  # "dropped from 30% to 18%": where it is now
-                elif len(numbers) > 1 and _find(lows, rules.target_words):
-                    target = numbers[1]
-                return Metric(_metric_name(name), value, target)
+                return Metric(_metric_name(name), *_value_and_target(tokens, name))
     return None
+
+
+def _value_and_target(tokens: list[Token], name: str) -> tuple[str | None, str | None]:
+    """Where the number is now and where it should be, as a question can say them.
+
+    "down 40%" is a change, not a level; "94" reads as "94 days" with its unit; a target
+    in another unit than the value ("62%" of quota, "3x" coverage) is left out.
+    """
+    rules = _rules()
+    numbered = []
+    for k, token in enumerate(tokens):
+        number = _number(token.raw) if token.kind == "word" else None
+        if number is None:
+            continue
+        before = tokens[k - 1].low if k else ""
+        after = tokens[k + 1].low if k + 1 < len(tokens) else ""
+        if number.replace(".", "").replace(",", "").isdigit():
+            if after not in _UNITS:
+                continue  # "3 months in a row", "2 logos": a count, not the metric
+            if after not in name.split():  # "meetings booked at 3", not "…at 3 meetings"
+                number = f"{number} {after}"
+        numbered.append((number, before))
+    if not numbered:
+        return None, None
+    value, before = numbered[0]
+    if before in _CHANGE:
+        return None, None  # "dials are down 40%": how much it moved, not where it is
+    target = None
+    if len(numbered) > 1 and before == "from":
+        value = numbered[1][0]  # "dropped from 30% to 18%": where it is now
+    elif len(numbered) > 1 and _find(
+        [t.low for t in tokens if t.kind == "word"], rules.target_words
+    ):
+        target = numbered[1][0]
+    if target is not None and _unit(target) != _unit(value):
+        target = None
+    return value, target
+
+
+def _unit(number: str) -> str:
+    return number.split()[-1] if " " in number else number[-1:] if not number[-1:].isdigit() else ""
+
+
+_UNITS = frozenset({"days", "weeks", "months", "deals", "meetings", "calls", "demos", "opps"})
+_CHANGE = frozenset(
+    {"down", "up", "by", "dropped", "fell", "rose", "grew", "increased", "decreased", "minus",
+     "plus", "lost", "gained"}
+)  # fmt: skip
 
 
 def _number(raw: str) -> str | None:
@@ -381,4 +417,13 @@ def _metric_name(name: str) -> str:
     for lead in ("your ", "the "):
         if name.startswith(lead):
             name = name[len(lead) :]
-    return {"arr": "ARR", "acv": "ACV", "nps": "NPS", "kpi": "KPI", "kpis": "KPIs"}.get(name, name)
+    return {
+        "arr": "ARR",
+        "acv": "ACV",
+        "nps": "NPS",
+        "kpi": "KPI",
+        "kpis": "KPIs",
+        "nrr": "NRR",
+        "grr": "GRR",
+        "quota": "quota attainment",
+    }.get(name, name)
