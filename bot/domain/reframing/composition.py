@@ -393,9 +393,12 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
             slots["next_event"] = situation.phrase
         else:  # "Globex", "Priya": who responded ("How did Globex respond when…")
             slots["who"] = situation.phrase
-    slots["call"] = (
-        situation.phrase if situation and situation.kind == "event" else ("your next call")
-    )
+    if situation is None:
+        slots["call"] = "your next call"
+    elif situation.kind == "event":
+        slots["call"] = situation.phrase
+    else:  # "your next call with Eastmere": the pre-call questions still name who it is
+        slots["call"] = f"your next call with {situation.phrase}"
     for name in _QUOTED:
         value = getattr(facts, name)
         if value:
