@@ -53,6 +53,8 @@ _QUOTED = (
 _ONCE = frozenset(_QUOTED) - {"counterpart"}
 _SITUATION_KEYS = frozenset({"situation", "on_situation", "event", "on_event", "who", "next_event"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
+_DANGLING = frozenset({"before", "after", "by", "in", "on", "at", "to", "for", "with", "and", "or"})
+_VAGUE_OBJECTS = frozenset({"it", "them", "this", "that", "these", "those", "me"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
 
 
@@ -241,6 +243,20 @@ def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Refr
     if situation is not None and situation.kind == "event" and f"{key}_situation" in spec:
         key += "_situation"
         values["situation"] = situation.phrase
+    customer_call = situation is not None and situation.kind == "event"
+    if reading.topic == "lateness" and customer_call and not _first_named(facts, rules.places):
+        spec = {**spec, "say": spec["say_customer"], "focus": spec["focus_customer"]}
+    alternative = facts.alternative
+    words = alternative.split() if alternative else []
+    if (
+        alternative
+        and "question_alternative" in spec
+        and _VAGUE_OBJECTS.isdisjoint(w.lower() for w in words)
+        and words[-1].lower() not in _DANGLING
+        and _clean_piece(alternative)
+    ):
+        said = [rules.crms.get(w.lower(), w) if w.lower() != "crm" else w for w in words]
+        key, values["alternative"] = "question_alternative", " ".join(said)
     say = Template(spec["say"]).safe_substitute(values)
     note = Template(rules.notes["expectation"]).safe_substitute(say=say)
     question = _fill(Template(spec[key]), values)
