@@ -126,7 +126,23 @@ def compose(
     else:  # too_vague
         _plan(reply, "too_vague", ("open", "moment"), None, None)
         note, focus = _note(kind), _focus(kind)
-    return _reframe(_gated(reply, kind, competency, behaviour), competency, focus, kind, note)
+    questions = _gated(reply, kind, competency, behaviour)
+    if kind in ("coaching", "mixed"):
+        questions = _carry_who(questions, reply)
+    return _reframe(questions, competency, focus, kind, note)
+
+
+def _carry_who(questions: tuple[str, ...], reply: _Reply) -> tuple[str, ...]:
+    """The account or person named, carried into the last question when none has it yet:
+    "With Copperleaf, how would you like to widen the conversation on your next call?"."""
+    who = reply.slots.get("who")
+    if not who or not questions or carries_situation(questions, who):
+        return questions
+    last = questions[-1]
+    if not last.startswith(("How ", "What ", "Which ", "Who ", "When ", "Where ")):
+        return questions
+    carried = f"With {who}, {last[0].lower()}{last[1:]}"
+    return (*questions[:-1], carried) if check_question(carried).open else questions
 
 
 def _gated(
