@@ -738,3 +738,72 @@ def test_the_rules_reframer_meets_its_floors_per_kind(kind: str) -> None:
 def test_the_rules_reframer_meets_the_overall_thresholds() -> None:
     evaluation = evaluate(_eval_cases(), reframe_with_rules)
     assert evaluation.shortfalls() == {}, evaluation.scores()
+
+
+# --- pieces of the message that read whole ---------------------------------------------------
+
+
+def test_words_in_single_quotes_are_the_buyers_words_when_the_buyer_said_them() -> None:
+    reframe = reframe_with_rules("when Ines said 'we're happy with what we have' you just moved on")
+
+    assert '"we\'re happy with what we have"' in " ".join(reframe.questions)
+
+
+def test_the_reps_own_words_are_never_credited_to_the_buyer() -> None:
+    text = 'you keep saying Fairholme closes "this quarter" but you couldn\'t tell me why'
+    joined = _joined(reframe_with_rules(text))
+
+    assert 'fairholme said "this quarter"' not in joined
+    assert 'they said "this quarter"' not in joined
+
+
+def test_an_account_answers_as_itself_not_as_in_your_conversations_with() -> None:
+    reframe = reframe_with_rules("you said ok no worries and hung up on Lindqvist Marine")
+
+    assert "in your conversations with" not in _joined(reframe)
+    assert carries_situation(reframe.questions, "Lindqvist Marine")
+
+
+def test_a_meeting_still_to_come_is_where_to_try_it_not_what_happened() -> None:
+    text = "next week's QBR w/ Sablewood — last time you read the deck out loud slide by slide"
+    joined = _joined(reframe_with_rules(text))
+
+    assert "next week's qbr" in joined
+    assert "react in next week's" not in joined and "respond in next week's" not in joined
+
+
+@pytest.mark.parametrize(
+    ("text", "garble"),
+    [
+        ("you didn't ask when the grant gets decided, that's the whole timeline", "gets decides"),
+        (
+            "they asked for a 3 yr price lock and you gave them a 3 yr price lock AND 10% off",
+            "3 your",
+        ),
+        ("nobody has met the EB on Norrland. who signs? do we even know?", "help you do we"),
+        ("you asked 12 questions and 10 were yes/no on the Arbor call", "yes no"),
+        ("have 2-3 questions ready for her specifically next time", "2 3 questions"),
+        ("you kept going with your script when she said they're short staffed", "were going"),
+        ("you then spent 20 min on features she doesn't care about", "doesn't care?"),
+        ("you're cold calling 400-person companies when our ICP is 2k+", "when our icp"),
+    ],
+)
+def test_no_question_carries_a_garbled_piece_of_the_message(text: str, garble: str) -> None:
+    assert garble not in _joined(reframe_with_rules(text))
+
+
+def test_a_change_in_a_number_is_not_told_as_its_level() -> None:
+    reframe = reframe_with_rules("ur dials are down 40% week over week")
+
+    assert reframe.kind == "results"
+    assert "at 40%" not in _joined(reframe)
+
+
+def test_late_to_a_customer_call_is_not_about_team_meetings() -> None:
+    reframe = reframe_with_rules(
+        "you were 15 min late to the Brasswick call AGAIN. the customer waited"
+    )
+
+    assert reframe.kind == "expectation"
+    assert reframe.note is not None and "customer calls" in reframe.note
+    assert "team meetings" not in reframe.note + reframe.focus
