@@ -391,6 +391,8 @@ def _you_clause(
             continue  # "when you showed pricing": a moment, not the main clause
         if _WH_WORDS.intersection(tokens[j].low for j in words[max(0, position - 2) : position]):
             continue  # "how confident you sounded", "what you said": inside another clause
+        if position > 0 and tokens[words[position - 1]].quoted:
+            continue  # 'the "free training" you promised Cobalt Row': about the training
         if (
             position > 1
             and tokens[words[position - 2]].low in _DETERMINERS
