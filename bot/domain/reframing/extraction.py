@@ -391,7 +391,7 @@ def _you_clause(
             continue  # "when you showed pricing": a moment, not the main clause
         if _WH_WORDS.intersection(tokens[j].low for j in words[max(0, position - 2) : position]):
             continue  # "how confident you sounded", "what you said": inside another clause
-        if position > 0 and tokens[words[position - 1]].quoted:
+        if position > 0 and _after_quoted_noun(tokens, words, position):
             continue  # 'the "free training" you promised Cobalt Row': about the training
         if (
             position > 1
@@ -413,6 +413,17 @@ def _you_clause(
         if found is not None:
             return found
     return None
+
+
+def _after_quoted_noun(tokens: list[Token], words: list[int], position: int) -> bool:
+    """ 'the "free training" you promised': a quoted noun with its determiner before "you"
+    (but 'they said "too expensive" you offered 15%' is a new clause)."""
+    start = position - 1
+    if not tokens[words[start]].quoted:
+        return False
+    while start > 0 and tokens[words[start - 1]].quoted:
+        start -= 1
+    return start > 0 and tokens[words[start - 1]].low in _DETERMINERS
 
 
 def _after_you(
