@@ -102,7 +102,8 @@ def compose(
         _plan(reply, "coaching", ("notice", "aim", "forward"), competency, behaviour)
     elif kind == "mixed":
         _praise(reply, facts, transfer=False)
-        stages = ("notice?", "aim?", "forward")  # after the praise, two on the growth area
+        # After the praise, the growth area: the bank's question only when its skill is known.
+        stages = ("notice" if competency else "notice?", "aim?", "forward")
         _plan(reply, "coaching", stages, competency, behaviour, upcoming=facts.upcoming)
     elif kind == "praise":
         _praise(reply, facts, transfer=True)

@@ -138,6 +138,7 @@ _STRANDING = frozenset(
      "hear", "heard", "know", "knew", "agree", "agreed", "asking", "listen", "listening",
      "focus", "focused", "us", "them", "it"}
 )  # fmt: skip
+_PREPOSITIONS = frozenset({"on", "in", "at", "for", "with", "from", "by", "of", "about", "over"})
 _SUBJECTS = frozenset({"we", "i", "they", "he", "she", "you", "it"})
 _FINITE = frozenset(
     {"is", "are", "was", "were", "went", "gets", "got", "has", "had", "does", "did", "isnt",
@@ -416,7 +417,7 @@ def _you_clause(
 
 
 def _after_quoted_noun(tokens: list[Token], words: list[int], position: int) -> bool:
-    """ 'the "free training" you promised': a quoted noun with its determiner before "you"
+    """'the "free training" you promised': a quoted noun with its determiner before "you"
     (but 'they said "too expensive" you offered 15%' is a new clause)."""
     start = position - 1
     if not tokens[words[start]].quoted:
@@ -853,6 +854,8 @@ def _praised(
         for i, low in enumerate(lows):
             if low not in rules.praise_words and low not in ("nailed", "crushed", "smashed"):
                 continue
+            if i >= 2 and lows[i - 1] in ("a", "an") and lows[i - 2] in ("youre", "are"):
+                continue  # "you're a fantastic demoer": the person, not something they did
             if i >= 2 and lows[i - 1] in ("was", "is", "were", "looked", "felt", "sounded"):
                 subject = _phrase(text, tokens, words[: i - 1], rules)  # "your recap was perfect"
                 if subject and subject.split()[0].lower() in ("your", "the", "that", "this"):
@@ -906,6 +909,10 @@ def _praise_form(phrase: str, rules: _Rules) -> Praise | None:
         return None
     if {w.lower() for w in words} & {"i", "i've", "i'd", "me", "my", "we", "us"}:
         return None
+    if first in _PREPOSITIONS or (
+        not inflection.is_gerund(first) and any(w.lower() in _FINITE for w in words)
+    ):
+        return None  # "on the team", "Chiara is excellent": not a thing the rep did
     if all(w[0].isupper() for w in words):
         return None  # "Stark Industries": an account, not something the rep did
     if inflection.is_gerund(first):
@@ -917,6 +924,8 @@ def _praise_form(phrase: str, rules: _Rules) -> Praise | None:
         return Praise("the " + phrase, "event")
     if words[-1].lower() in ("today", "yesterday", "earlier"):
         return None
+    if len(words) > 3 or not words[0].islower():
+        return None  # "your rapport with Chiara" reads; a longer bare phrase rarely does
     return Praise("your " + phrase, "quality")
 
 
@@ -1072,6 +1081,8 @@ def _without_situation(piece: str | None, situation: Situation, rules: _Rules) -
     for ending in (target, bare):
         if ending and low.endswith(ending) and len(low) > len(ending):
             words = piece[: len(piece) - len(ending)].split()
+            if words and words[-1].lower() in ("before", "after", "ahead", "for", "to", "of"):
+                return piece  # "the agenda email before the Blackmoor call" stays whole
             while words and words[-1].lower() in rules.trailing | _DETERMINERS:
                 words.pop()
             return " ".join(words) if len(words) >= 2 else None
