@@ -206,7 +206,12 @@ def _plan(
             continue
         if stage == "forward" and _ask(reply, tiers.get("forward_topic", ()), index):
             continue
-        if not optional and stage in bank_stage and table in ("coaching", "upcoming"):
+        if (
+            not optional
+            and stage in bank_stage
+            and table in ("coaching", "upcoming")
+            and (competency is not None or table == "upcoming")
+        ):  # with no skill named, the general bank only tops up a reply that is too short
             _ask_bank(reply, bank_stage[stage], competency, behaviour, index)
 
 
