@@ -29,18 +29,25 @@ def build_plan_page(plan: TeamPlan, page: int = 0) -> Notice:
     page = min(max(page, 0), pages - 1)
     shown = plan.reps[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     week = format_day(week_start(plan.today))
-    heading = prompts.text("plans", "heading", week=week, count=len(plan.reps))
-    streak = (
-        prompts.text("plans", "streak", weeks=plan.streak)
-        if plan.streak
-        else prompts.text("plans", "no_streak")
-    )
-    blocks: list[Block] = [section(heading), context(streak)]
+    heading = prompts.plural("plans", "heading", len(plan.reps), week=week)
+    blocks: list[Block] = [section(heading), context(streak_text(plan))]
     for rep in shown:
         blocks.extend([DividerBlock(), *_rep_blocks(rep)])
     if pages > 1:
         blocks.extend(_pager(page, pages, len(plan.reps)))
     return Notice(text=heading, blocks=blocks)
+
+
+def streak_text(plan: TeamPlan) -> str:
+    """The streak line. While a 1:1 is overdue today it is not shown as kept (the plan
+    would contradict itself one line below): it waits on the catch-up instead."""
+    if not plan.streak:
+        return prompts.text("plans", "no_streak")
+    behind = plan.overdue_now
+    if behind:
+        reps = ", ".join(f"<@{rep}>" for rep in behind)
+        return prompts.plural("plans", "streak_at_risk", plan.streak, reps=reps)
+    return prompts.plural("plans", "streak", plan.streak)
 
 
 def build_rep_agenda(agenda: RepAgenda) -> Notice:
@@ -127,11 +134,8 @@ def _summary(plan: RepPlan, *, latest_check_in: bool = True) -> str:
         lines.append(prompts.text("plans", "no_check_in"))
     if facts.agenda:
         lines.append(
-            prompts.text(
-                "plans",
-                "agenda",
-                count=len(facts.agenda),
-                focus=escape_mrkdwn(facts.agenda[0].focus),
+            prompts.plural(
+                "plans", "agenda", len(facts.agenda), focus=escape_mrkdwn(facts.agenda[0].focus)
             )
         )
     return "\n".join(lines)

@@ -129,7 +129,7 @@ def _team_line(row: PairingRow, today: date) -> TeamLine:
         rep_id=row.pairing.rep_id,
         cadence=describe_cadence(row.pairing.cadence_days),
         last_held_on=row.last_held_on,
-        state=cadence_state(facts_of(row), today, manager_paused_until=row.manager_paused_until),
+        state=cadence_state(facts_of(row), today),
     )
 
 

@@ -46,7 +46,7 @@ def test_plan_names_every_rep_most_overdue_first_with_goal_and_check_in(
         slack.wait_for("response_url", count=seen + 1)[seen].params["blocks"], ensure_ascii=False
     )
     assert plan.index(REP) < plan.index(REP_2) and plan.index(REP) < plan.index(REP_3)
-    assert "overdue by 2 day(s)" in plan
+    assert "overdue by 2 days" in plan
     assert "Let the buyer talk more than I do on discovery calls" in plan
     assert "Latest check-in" in plan and "on track" in plan
     assert "Questions to ask" in plan
