@@ -156,3 +156,40 @@ def test_send_prep_questions_dms_the_rep(coach: RunningCoach, slack: SlackEmulat
     dm = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == REP][-1]
     assert "looking forward to your next 1:1" in dm.params["text"]
     assert "isn't on your team" in coach.press(prep["action_id"], prep["value"], user=OUTSIDER)
+
+
+def test_prep_questions_are_the_ones_the_plan_showed(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    # Sunday 29 Nov, 22:00 in New York but Monday 03:00 UTC: the plan's week is New York's.
+    clock.advance(timedelta(days=6, hours=12))
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.answer("goal Ask three discovery questions before every demo", user=REP)
+    params = coach.answer_params("plan", user=MANAGER)
+    shown = json.dumps(params["blocks"], ensure_ascii=False)
+    prep = next(
+        e for b in params["blocks"] if b["type"] == "actions" for e in b["elements"]
+        if e["action_id"] == slack_ids.ACTION_PLAN_PREP
+    )  # fmt: skip
+    coach.press(prep["action_id"], prep["value"], user=MANAGER)
+    dm = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == REP][-1]
+    sent = [line.removeprefix("• ") for line in dm.params["text"].splitlines() if line[:2] == "• "]
+    assert len(sent) == 3
+    for question in sent:
+        assert json.dumps(question, ensure_ascii=False)[1:-1] in shown
+
+
+def test_the_streak_is_not_claimed_above_an_overdue_1_1(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    clock.advance(timedelta(days=7))
+    coach.answer(f"log <@{REP}>", user=MANAGER)  # Monday 30 Nov: the week ended on cadence
+    clock.advance(timedelta(days=9))  # Wednesday 9 Dec: two days overdue
+    plan = _plan_blocks(coach, slack)
+    assert "overdue by 2 days" in plan
+    # The weeks ending 29 Nov and 6 Dec were kept, but today's slip is not hidden.
+    assert "with every 1:1 on cadence" not in plan
+    assert f"Your *2-week* coaching streak is waiting on a catch-up with <@{REP}>" in plan
+    coach.answer(f"log <@{REP}>", user=MANAGER)
+    assert "Coaching streak: *2 weeks* with every 1:1 on cadence." in _plan_blocks(coach, slack)
