@@ -15,7 +15,7 @@ from bot.blocks.parts import button, context, section
 from bot.blocks.replies import Notice, notice_of
 from bot.blocks.team import describe_status
 from bot.domain.cadence import format_day, week_start
-from bot.domain.plans import CheckInFacts, RepAgenda, RepPlan, TeamPlan
+from bot.domain.plans import CheckInFacts, PauseNote, RepAgenda, RepPlan, TeamPlan
 from bot.domain.reframing import competency_label
 
 PAGE_SIZE = 12
@@ -64,6 +64,9 @@ def build_rep_agenda(agenda: RepAgenda) -> Notice:
         _summary(plan, latest_check_in=False),
         held,
     ]
+    if agenda.pauses:
+        lines = "\n".join(f"• {_pause_text(p)}" for p in agenda.pauses)
+        sections.append(prompts.text("plans", "full.pauses", lines=lines))
     if agenda.recent_check_ins:
         lines = "\n".join(f"• {_check_in_text(c)}" for c in agenda.recent_check_ins)
         sections.append(prompts.text("plans", "full.recent_check_ins", lines=lines))
@@ -201,6 +204,24 @@ def _note(check_in: CheckInFacts) -> str:
     if not check_in.note:
         return ""
     return f": “{escape_mrkdwn(check_in.note[:NOTE_LIMIT])}”"
+
+
+def _pause_text(pause: PauseNote) -> str:
+    if pause.by_status:
+        why = prompts.text("plans", "full.pause_status")
+    elif pause.managers_own:
+        why = prompts.text("plans", "full.pause_manager")
+    else:
+        why = prompts.text("plans", "full.pause_rep")
+    if pause.ends_on is None:
+        return prompts.text("plans", "full.pause_open", start=format_day(pause.starts_on), why=why)
+    return prompts.text(
+        "plans",
+        "full.pause_line",
+        start=format_day(pause.starts_on),
+        end=format_day(pause.ends_on),
+        why=why,
+    )
 
 
 def _check_in_text(check_in: CheckInFacts) -> str:

@@ -85,12 +85,23 @@ class TeamPlan:
 
 
 @dataclass(frozen=True)
+class PauseNote:
+    """One stretch of the pause history, as the full agenda lists it."""
+
+    starts_on: date
+    ends_on: date | None  # None: away by a Slack status, not yet seen back
+    by_status: bool
+    managers_own: bool
+
+
+@dataclass(frozen=True)
 class RepAgenda:
-    """``/coach plan @rep``: one rep's plan with their recent 1:1s and check-ins."""
+    """``/coach plan @rep``: one rep's plan with their recent 1:1s, check-ins and pauses."""
 
     plan: RepPlan
     recent_one_on_ones: list[date]
     recent_check_ins: list[CheckInFacts]
+    pauses: tuple[PauseNote, ...] = ()
 
 
 def build_plan(reps: Iterable[RepFacts], today: date) -> list[RepPlan]:

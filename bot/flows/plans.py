@@ -14,6 +14,7 @@ from bot.domain.plans import (
     AgendaFacts,
     GoalFacts,
     PairingHistory,
+    PauseNote,
     RepAgenda,
     RepFacts,
     TeamPlan,
@@ -37,6 +38,8 @@ from storage.pairings import (
     pairing_rows,
     recent_one_on_ones,
 )
+
+RECENT_PAUSES = 5
 
 
 def team_plan(services: Services, *, team_id: str, manager_id: str) -> TeamPlan:
@@ -112,7 +115,12 @@ def rep_agenda(
         )
         check_ins = check_ins_of(session=session, team_id=team_id, rep_id=rep_id, limit=5)
     plan = build_plan(facts, today)[0]
-    return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins])
+    pauses = tuple(
+        PauseNote(p.starts_on, p.ends_on, p.source == "status", p.pairing_id is None)
+        for p in sorted(rows[0].pauses, key=lambda p: p.starts_on, reverse=True)[:RECENT_PAUSES]
+        if p.ends_on is None or p.ends_on > p.starts_on  # a pause resumed the day it began
+    )
+    return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins], pauses)
 
 
 def pairing_agenda(

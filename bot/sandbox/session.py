@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+import prompts
 from bot import slack_ids
 from bot.clock import SandboxClock
 from bot.domain.checkins import WEEKDAY_NAMES
@@ -623,7 +624,7 @@ class Sandbox:
         if not calls:
             self._say_plain("  (The last step made no Slack Web API calls.)")
             return
-        lines = [f"  The last step's {len(calls)} Slack Web API call(s), in order:"]
+        lines = [prompts.plural("sandbox", "calls", len(calls))]
         for call in calls[:CALLS_SHOWN]:
             params = call.params
             channel, user = params.get("channel"), params.get("user") or params.get("user_id")

@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from bot import slack_ids
 from bot.clock import SandboxClock
+from bot.flows.sweeps import run_sweep
 from slack_emulator import SlackEmulator
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach
@@ -193,3 +194,21 @@ def test_the_streak_is_not_claimed_above_an_overdue_1_1(
     assert f"Your *2-week* coaching streak is waiting on a catch-up with <@{REP}>" in plan
     coach.answer(f"log <@{REP}>", user=MANAGER)
     assert "Coaching streak: *2 weeks* with every 1:1 on cadence." in _plan_blocks(coach, slack)
+
+
+def test_the_full_agenda_lists_every_pause(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.answer(f"pause <@{REP}> until 2026-11-30", user=MANAGER)
+    clock.advance(timedelta(days=14))  # Monday 7 December
+    coach.answer("pause me until 2026-12-10", user=MANAGER)
+    slack.workspace.set_status(REP, status_text="Out sick")
+    clock.advance(timedelta(days=11))  # Friday 18 December: due the 17th, and away
+    run_sweep(coach.services, "cadence")
+    agenda = _plan_blocks(coach, slack, f"plan <@{REP}>")
+    assert "*Pauses:*" in agenda
+    assert "• since Fri 18 Dec 2026: away, by their Slack status" in agenda
+    assert "• Mon 7 Dec 2026 until Thu 10 Dec 2026: your own leave" in agenda
+    assert "• Mon 23 Nov 2026 until Mon 30 Nov 2026: paused" in agenda
+    assert agenda.index("since Fri 18 Dec") < agenda.index("Mon 23 Nov 2026 until")

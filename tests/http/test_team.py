@@ -25,6 +25,15 @@ def test_adding_a_rep_confirms_and_tells_the_rep(coach: RunningCoach, slack: Sla
     assert f"<@{MANAGER}> added you" in text
     assert "will see the focus goals" in text
     assert "/coach team leave" in text
+    assert "with 1:1s weekly." in text
+
+
+def test_the_rep_hears_an_every_n_days_cadence_in_plain_words(
+    coach: RunningCoach, slack: SlackEmulator
+) -> None:
+    coach.answer(f"team add <@{REP}> every 10 days", user=MANAGER)
+    dm = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == REP)[0]
+    assert "added you to their team in Coach, with 1:1s every 10 days." in dm.params["text"]
 
 
 def test_cadence_words_are_understood(coach: RunningCoach) -> None:
