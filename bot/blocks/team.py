@@ -58,8 +58,14 @@ def _row(line: TeamLine) -> str:
     emoji = STATUS_EMOJI[state.status]
     return (
         f"{emoji} <@{line.rep_id}>: *{describe_status(state)}* · {line.cadence} · "
-        f"{_last_held(line)} · {due_words(state)}"
+        f"{_last_held(line)} · {due_words(state)}{_snoozed(line)}"
     )
+
+
+def _snoozed(line: TeamLine) -> str:
+    if line.snoozed_until is None:
+        return ""
+    return prompts.text("plans", "home.snoozed", date=format_day(line.snoozed_until))
 
 
 def _plain_row(line: TeamLine) -> str:

@@ -366,6 +366,7 @@ class TeamLine:
     cadence: str
     last_held_on: date | None
     state: CadenceState
+    snoozed_until: date | None = None  # shown only while it is still ahead
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,8 @@ def test_after_a_snooze_the_board_says_was_due_and_snoozed(
     home = _open_home(coach, slack, MANAGER)
     assert "overdue by 3 days · was due Mon 30 Nov 2026 · nudges snoozed until Thu 10 Dec" in home
     assert "next due Mon 30 Nov" not in home
+    team = coach.answer("team", user=MANAGER)
+    assert "was due Mon 30 Nov 2026 · nudges snoozed until Thu 10 Dec 2026" in team
 
 
 def _pairing_id(coach: RunningCoach) -> str:
