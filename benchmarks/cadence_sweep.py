@@ -108,7 +108,8 @@ def seed(engine: Engine, pairings: int) -> None:
                     "team_id": TEAM,
                     "user_id": user_id,
                     "display_name": user_id.lower(),
-                    "timezone": ZONES[n % len(ZONES)],
+                    # Managers are nudged at their own 09:00: NOW is 09:00 in Chicago.
+                    "timezone": ZONES[n % len(ZONES)] if n < pairings else "America/Chicago",
                     "is_out": False,
                     "is_deleted": False,
                     "is_bot": False,

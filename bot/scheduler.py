@@ -22,8 +22,12 @@ logger = logging.getLogger(__name__)
 
 # A run missed while the process was down is caught up once within this window.
 MISFIRE_GRACE = timedelta(hours=6)
-# The hourly check-in sweep needs no catching up: its next run is never far away.
-CATCH_UP = ("cadence", "digest", "retention")
+# The cadence, digest and check-in sweeps run every half hour or hour and reach each
+# person at their own local hour (bot.domain.hours), so they need no catching up: their
+# next run is never far away, and it still falls within that person's morning.
+CATCH_UP = ("retention",)
+# Every half hour: zones half an hour off UTC (India, Newfoundland) get 09:00 on the dot.
+PEOPLES_HOURS = "0,30"
 # Retention runs daily in the small hours, when nothing else is being sent.
 RETENTION_HOUR = 3
 
@@ -51,14 +55,13 @@ def build_scheduler(services: Services, *, background: bool) -> Any:
 
 
 def sweep_triggers(services: Services) -> dict[str, CronTrigger]:
-    s = services.settings
-    zone = s.coach_timezone
+    """When each sweep wakes. Only retention keeps an hour of its own, in COACH_TIMEZONE:
+    the others decide, person by person, whether it is their hour (COACH_SWEEP_HOUR for
+    nudges and digests, COACH_CHECKIN_HOUR for check-ins) in their own Slack time zone."""
+    zone = services.settings.coach_timezone
     triggers = {
-        "cadence": CronTrigger(day_of_week="mon-fri", hour=s.coach_sweep_hour, timezone=zone),
-        "digest": CronTrigger(
-            day_of_week=s.coach_digest_weekday, hour=s.coach_sweep_hour, minute=30, timezone=zone
-        ),
-        # Check-ins go out hourly; each rep is reached at their own local hour.
+        "cadence": CronTrigger(minute=PEOPLES_HOURS, timezone=zone),
+        "digest": CronTrigger(minute=PEOPLES_HOURS, timezone=zone),
         "checkins": CronTrigger(minute=5, timezone=zone),
         "retention": CronTrigger(hour=RETENTION_HOUR, minute=15, timezone=zone),
     }

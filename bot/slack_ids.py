@@ -14,6 +14,8 @@ SHORTCUT_REFRAME = "reframe_as_coaching"
 # Buttons on the cadence nudge
 ACTION_NUDGE_LOG = "nudge_log_held"
 ACTION_NUDGE_SNOOZE = "nudge_snooze"
+# The nudge's date picker: "it was on another day" (the block id carries the pairing id)
+ACTION_NUDGE_LOG_DATE = "nudge_log_date"
 
 # Buttons on a reframe, and the rep picker behind them
 ACTION_REFRAME_SEND = "reframe_send"

@@ -3,6 +3,10 @@
 Text lives here rather than in code so that a sales leader can change the bot's voice
 without touching Python. Placeholders use ``string.Template`` syntax (``$name``), which
 cannot evaluate expressions or attributes the way ``str.format`` can.
+
+A message that counts something is a table of plural forms (``one = "…"``, ``other =
+"…"``, and for other languages ``few``, ``many``…); :func:`plural` picks the form with
+Babel's CLDR plural rules for the locale, so "1 day" and "2 days" are data, not ``if``s.
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ from functools import cache
 from importlib import resources
 from string import Template
 from typing import Any
+
+from babel import Locale
+
+DEFAULT_LOCALE = "en"
 
 
 @cache
@@ -26,9 +34,42 @@ def text(name: str, key: str, /, **values: object) -> str:
 
     ``key`` may be dotted (``"errors.bad_date"``) to reach a nested table.
     """
-    node: Any = load(name)
-    for part in key.split("."):
-        node = node[part]
+    node = _node(name, key)
     if not isinstance(node, str):
         raise TypeError(f"prompts/{name}.toml: {key} is not a string")
     return Template(node).substitute({k: str(v) for k, v in values.items()})
+
+
+def plural(
+    name: str, key: str, count: int, /, locale: str = DEFAULT_LOCALE, **values: object
+) -> str:
+    """The form of a counted message that fits ``count`` (``$count`` is filled in too).
+
+    The table at ``key`` holds one string per CLDR plural category; a category the table
+    lacks falls back to ``other``, which every table must have.
+    """
+    node = _node(name, key)
+    if not isinstance(node, dict) or not isinstance(node.get("other"), str):
+        raise TypeError(f"prompts/{name}.toml: {key} is not a table of plural forms")
+    form = plural_form(count, locale)
+    template = node.get(form) if isinstance(node.get(form), str) else node["other"]
+    return Template(template).substitute(
+        {"count": str(count), **{k: str(v) for k, v in values.items()}}
+    )
+
+
+@cache
+def _rules(locale: str) -> Locale:
+    return Locale.parse(locale.replace("-", "_"))
+
+
+def plural_form(count: int, locale: str = DEFAULT_LOCALE) -> str:
+    """CLDR's plural category for ``count`` in ``locale``: "one", "few", "other"…"""
+    return str(_rules(locale).plural_form(count))
+
+
+def _node(name: str, key: str) -> Any:
+    node: Any = load(name)
+    for part in key.split("."):
+        node = node[part]
+    return node

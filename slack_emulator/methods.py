@@ -63,7 +63,10 @@ def _auth_test(ws: WorkspaceState, params: Params) -> JsonDict:
 
 def _users_info(ws: WorkspaceState, params: Params) -> JsonDict:
     user = ws.require_user(params.text("user"))
-    return {"user": user.to_slack(team_id=ws.team_id, now=ws.now())}
+    body = user.to_slack(team_id=ws.team_id, now=ws.now())
+    if params.text("include_locale").lower() in {"1", "true"}:
+        body["locale"] = user.locale  # Slack adds it only when asked
+    return {"user": body}
 
 
 def _conversations_open(ws: WorkspaceState, params: Params) -> JsonDict:

@@ -44,6 +44,7 @@ class User:
     status_expiration: int = 0
     is_bot: bool = False
     deleted: bool = False
+    locale: str = "en-US"
 
     def to_slack(self, *, team_id: str, now: float) -> JsonDict:
         """The `user` object; an expired status reads as empty, as Slack clears it."""

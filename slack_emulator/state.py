@@ -98,8 +98,10 @@ class WorkspaceState:
         status_expiration: int = 0,
         is_bot: bool = False,
         deleted: bool = False,
+        locale: str = "en-US",
     ) -> None:
-        """Add (or replace) a member. `deleted=True` is a deactivated account."""
+        """Add (or replace) a member. `deleted=True` is a deactivated account; `locale` is
+        what users.info returns with include_locale (it decides how they write dates)."""
         ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a test
         user = User(
             user_id,
@@ -111,6 +113,7 @@ class WorkspaceState:
             status_expiration,
             is_bot,
             deleted,
+            locale,
         )
         with self.lock:
             self.users[user_id] = user

@@ -24,6 +24,7 @@ def update_manager_settings(
     now: datetime,
     digest_channel_id: str | object | None = _UNSET,
     paused_until: date | object | None = _UNSET,
+    digest_set_at: datetime | object | None = _UNSET,
 ) -> None:
     """Change only the settings given; the row is created on first use."""
     changes: dict[str, object] = {"updated_at": now}
@@ -31,6 +32,8 @@ def update_manager_settings(
         changes["digest_channel_id"] = digest_channel_id
     if paused_until is not _UNSET:
         changes["paused_until"] = paused_until
+    if digest_set_at is not _UNSET:
+        changes["digest_set_at"] = digest_set_at
     statement = (
         insert_for(session, ManagerSettings)
         .values(team_id=team_id, manager_id=manager_id, **changes)

@@ -42,6 +42,7 @@ class SlackUser(SQLModel, table=True):
     is_out: bool = False
     is_deleted: bool = False
     is_bot: bool = False
+    locale: str | None = Field(default=None, max_length=16)  # e.g. en-GB: how they write dates
     fetched_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -183,7 +184,36 @@ class ManagerSettings(SQLModel, table=True):
     manager_id: str = Field(primary_key=True, max_length=32)
     digest_channel_id: str | None = Field(default=None, max_length=32)
     paused_until: date | None = None
+    # When the digest channel was chosen: the first manager to choose a channel sets its hour.
+    digest_set_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Pause(SQLModel, table=True):
+    """Every time someone was away, kept as history: a ``/coach pause`` (a rep's, or a
+    manager's own) or an absence a sweep saw in a Slack status (``source="status"``).
+
+    A rep's pause names its pairing (so it goes with the pairing); a manager's own names
+    the manager and no pairing. ``ends_on`` is exclusive, like ``pause … until``; NULL is
+    an absence still under way. The cadence restarts from each pause's end.
+    """
+
+    __tablename__ = "pauses"
+    __table_args__ = (
+        Index("ix_pauses_team_pairing", "team_id", "pairing_id"),
+        Index("ix_pauses_team_manager", "team_id", "manager_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pairing_id: int | None = Field(default=None, foreign_key="pairings.id", ondelete="CASCADE")
+    manager_id: str | None = Field(default=None, max_length=32)
+    starts_on: date
+    ends_on: date | None = None
+    source: str = Field(default="command", max_length=16)  # command|status
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class AgendaItem(SQLModel, table=True):

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from storage.batches import batched
 from storage.models import ManagerSettings, OneOnOne, Pairing
+from storage.pauses import PauseRow, team_pauses
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,8 @@ class PairingRow:
     pairing: ActivePairing
     last_held_on: date | None
     manager_paused_until: date | None
+    # Every pause of the rep's (this pairing's) and of the manager's own.
+    pauses: tuple[PauseRow, ...] = ()
 
 
 def active_pairing_for_rep(*, session: Session, team_id: str, rep_id: str) -> Pairing | None:
@@ -134,7 +137,8 @@ def record_one_on_one(
 def pairing_rows(
     *, session: Session, team_id: str, manager_id: str | None = None
 ) -> list[PairingRow]:
-    """Active pairings of a team (or of one manager) with their last 1:1, in one query."""
+    """Active pairings of a team (or of one manager) with their last 1:1 (one query) and
+    their pause history (a second)."""
     last_held = (
         select(OneOnOne.pairing_id, func.max(OneOnOne.held_on).label("last_held_on"))
         .where(OneOnOne.team_id == team_id)
@@ -167,9 +171,15 @@ def pairing_rows(
     )
     if manager_id is not None:
         statement = statement.where(Pairing.manager_id == manager_id)
+    rows = list(session.connection().execute(statement))
+    if not rows:
+        return []
+    pauses = team_pauses(session=session, team_id=team_id, manager_id=manager_id)
     return [
-        PairingRow(ActivePairing(*row[:8]), row[8], row[9])
-        for row in session.connection().execute(statement)
+        PairingRow(
+            ActivePairing(*row[:8]), row[8], row[9], tuple(pauses.for_pairing(row[0], row[2]))
+        )
+        for row in rows
     ]
 
 

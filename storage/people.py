@@ -38,8 +38,10 @@ def save_person(
     is_deleted: bool,
     is_bot: bool,
     now: datetime,
+    locale: str | None = None,
 ) -> None:
     values = {
+        "locale": locale,
         "display_name": display_name,
         "timezone": timezone,
         "is_out": is_out,

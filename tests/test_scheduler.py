@@ -37,44 +37,44 @@ def _next_runs(services: Services) -> dict[str, datetime]:
     }
 
 
-def test_sweeps_run_on_weekday_mornings_monday_digest_hourly_check_ins_and_nightly_retention(
+def test_people_sweeps_wake_every_half_hour_check_ins_hourly_and_retention_nightly(
     tmp_path: object,
 ) -> None:
-    friday_evening = _services(datetime(2026, 11, 27, 20, 0, tzinfo=UTC), tmp_path)
+    # Cadence and digest wake every half hour, every day: whether it is someone's weekday
+    # morning is decided in their own zone (tests/domain/test_hours.py), not here.
+    friday_evening = _services(datetime(2026, 11, 27, 20, 10, tzinfo=UTC), tmp_path)
     assert _next_runs(friday_evening) == {
-        "cadence": datetime(2026, 11, 30, 9, 0, tzinfo=UTC),  # skips the weekend
-        "digest": datetime(2026, 11, 30, 9, 30, tzinfo=UTC),
-        "checkins": datetime(2026, 11, 27, 20, 5, tzinfo=UTC),
+        "cadence": datetime(2026, 11, 27, 20, 30, tzinfo=UTC),
+        "digest": datetime(2026, 11, 27, 20, 30, tzinfo=UTC),
+        "checkins": datetime(2026, 11, 27, 21, 5, tzinfo=UTC),
         "retention": datetime(2026, 11, 28, 3, 15, tzinfo=UTC),
     }
     scheduler = build_scheduler(friday_evening, background=True)
     scheduler.start(paused=True)
     try:
         jobs = _jobs(scheduler)
-        # Nothing to catch up at 20:00.
         assert set(jobs) == {"cadence", "checkins", "digest", "retention"}
         assert all(job.coalesce and job.max_instances == 1 for job in jobs.values())
     finally:
         scheduler.shutdown(wait=False)
 
 
-def test_sweep_hour_and_zone_are_configurable(tmp_path: object) -> None:
+def test_the_retention_hour_keeps_coach_timezone(tmp_path: object) -> None:
     services = _services(
-        datetime(2026, 11, 23, 20, 0, tzinfo=UTC),
-        tmp_path,
-        coach_timezone="Europe/Berlin",
-        coach_sweep_hour=7,
+        datetime(2026, 11, 23, 20, 0, tzinfo=UTC), tmp_path, coach_timezone="Europe/Berlin"
     )
-    run = _next_runs(services)["cadence"]
-    assert (run.hour, run.utcoffset().total_seconds()) == (7, 3600)
+    run = _next_runs(services)["retention"]
+    assert (run.hour, run.minute, run.utcoffset().total_seconds()) == (3, 15, 3600)
 
 
-def test_missed_morning_runs_are_caught_up_once(tmp_path: object) -> None:
-    restarted_at = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)  # down over Monday 09:00 and 09:30
+def test_only_a_missed_retention_run_is_caught_up(tmp_path: object) -> None:
+    # Down over 03:15: retention runs once on restart. The people sweeps need no catching
+    # up: the next half-hourly run still falls within each person's morning window.
+    restarted_at = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
     scheduler = build_scheduler(_services(restarted_at, tmp_path), background=True)
     scheduler.start(paused=True)
     try:
         catch_ups = sorted(job_id for job_id in _jobs(scheduler) if job_id.startswith("catch-up"))
-        assert catch_ups == ["catch-up:cadence", "catch-up:digest"]
+        assert catch_ups == ["catch-up:retention"]
     finally:
         scheduler.shutdown(wait=False)

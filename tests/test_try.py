@@ -110,7 +110,12 @@ def test_first_month_records_a_threaded_reply(transcript: str) -> None:
 def test_first_month_posts_the_digest_in_the_channel(transcript: str) -> None:
     assert "╭─ Coach · in #sales · everyone in the channel sees it" in transcript
     assert "*Coaching cadence, week of Mon 16 Nov 2026*" in transcript
-    assert "• @morgan: 1 of 3 behind" in transcript
+    week_3 = transcript.split("*Coaching cadence, week of Mon 16 Nov 2026*", 1)[1]
+    channel, private = week_3.split("╭─ Coach · DM to @morgan", 1)
+    assert "*2 of 3* 1:1s are on cadence this week." in channel
+    assert "@morgan" not in channel and "behind" not in channel
+    assert "*Worth a catch-up this week* (only you see this):" in private
+    assert "• @alex: overdue by 4 days" in private
     assert transcript.rstrip().endswith("The sandbox and its throwaway database are gone.)")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
@@ -11,10 +11,11 @@ import prompts
 from bot import slack_ids as ids
 from bot.blocks.goals import build_goals_overview
 from bot.blocks.parts import button, context, section
-from bot.blocks.team import STATUS_EMOJI, describe_status
+from bot.blocks.plan import streak_text
+from bot.blocks.team import STATUS_EMOJI, describe_status, due_words
 from bot.domain.cadence import Status, format_day, week_start
 from bot.domain.home import HomeData
-from bot.domain.plans import TeamPlan
+from bot.domain.plans import RepPlan, TeamPlan
 
 LINES_PER_SECTION = 20  # keeps each section well under Slack's 3,000 characters
 
@@ -40,22 +41,8 @@ def build_home(data: HomeData) -> View:
 
 
 def _team_board(plan: TeamPlan) -> list[Block]:
-    streak = (
-        prompts.text("plans", "streak", weeks=plan.streak)
-        if plan.streak
-        else prompts.text("plans", "no_streak")
-    )
-    lines = [
-        prompts.text(
-            "plans",
-            "home.board_line",
-            emoji=STATUS_EMOJI[rep.facts.state.status],
-            rep=rep.facts.rep_id,
-            status=describe_status(rep.facts.state),
-            due=format_day(rep.facts.state.next_due),
-        )
-        for rep in plan.reps
-    ]
+    streak = streak_text(plan)
+    lines = [_board_line(rep, plan.today) for rep in plan.reps]
     sunday = week_start(plan.today) + timedelta(days=6)
     due = [
         f"<@{rep.facts.rep_id}>"
@@ -76,6 +63,25 @@ def _team_board(plan: TeamPlan) -> list[Block]:
         chunk = "\n".join(lines[start : start + LINES_PER_SECTION])
         blocks.append(section(chunk))
     return blocks
+
+
+def _board_line(rep: RepPlan, today: date) -> str:
+    """One rep on the board: a past due date reads "was due", and a snooze says so."""
+    facts = rep.facts
+    snoozed = (
+        prompts.text("plans", "home.snoozed", date=format_day(facts.snoozed_until))
+        if facts.snoozed_until is not None and facts.snoozed_until > today
+        else ""
+    )
+    return prompts.text(
+        "plans",
+        "home.board_line",
+        emoji=STATUS_EMOJI[facts.state.status],
+        rep=facts.rep_id,
+        status=describe_status(facts.state),
+        due=due_words(facts.state),
+        snoozed=snoozed,
+    )
 
 
 def _set_goal_button(label_key: str) -> ActionsBlock:

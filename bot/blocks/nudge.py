@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, Block
+from slack_sdk.models.blocks import ActionsBlock, Block, DatePickerElement
 
 import prompts
 from bot import slack_ids
@@ -35,7 +35,11 @@ def _rep_blocks(item: NudgeItem) -> list[Block]:
     else:
         last = prompts.text("nudges", "last_held", date=format_day(item.last_held_on))
     line = prompts.text(
-        "nudges", "rep_line", rep=item.rep_id, overdue=_days(item.days_overdue), last=last
+        "nudges",
+        "rep_line",
+        rep=item.rep_id,
+        overdue=prompts.plural("nudges", "days", item.days_overdue),
+        last=last,
     )
     question = prompts.text("nudges", "invitation", rep=item.rep_id)
     value = str(item.pairing_id)
@@ -53,12 +57,10 @@ def _rep_blocks(item: NudgeItem) -> list[Block]:
                 button(
                     prompts.text("nudges", "snooze_button"), slack_ids.ACTION_NUDGE_SNOOZE, value
                 ),
+                DatePickerElement(
+                    action_id=slack_ids.ACTION_NUDGE_LOG_DATE,
+                    placeholder=prompts.text("nudges", "log_other_day"),
+                ),
             ],
         ),
     ]
-
-
-def _days(count: int) -> str:
-    return (
-        prompts.text("nudges", "day") if count == 1 else prompts.text("nudges", "days", count=count)
-    )

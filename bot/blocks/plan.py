@@ -15,7 +15,7 @@ from bot.blocks.parts import button, context, section
 from bot.blocks.replies import Notice, notice_of
 from bot.blocks.team import describe_status
 from bot.domain.cadence import format_day, week_start
-from bot.domain.plans import CheckInFacts, RepAgenda, RepPlan, TeamPlan
+from bot.domain.plans import CheckInFacts, PauseNote, RepAgenda, RepPlan, TeamPlan
 from bot.domain.reframing import competency_label
 
 PAGE_SIZE = 12
@@ -29,18 +29,25 @@ def build_plan_page(plan: TeamPlan, page: int = 0) -> Notice:
     page = min(max(page, 0), pages - 1)
     shown = plan.reps[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     week = format_day(week_start(plan.today))
-    heading = prompts.text("plans", "heading", week=week, count=len(plan.reps))
-    streak = (
-        prompts.text("plans", "streak", weeks=plan.streak)
-        if plan.streak
-        else prompts.text("plans", "no_streak")
-    )
-    blocks: list[Block] = [section(heading), context(streak)]
+    heading = prompts.plural("plans", "heading", len(plan.reps), week=week)
+    blocks: list[Block] = [section(heading), context(streak_text(plan))]
     for rep in shown:
         blocks.extend([DividerBlock(), *_rep_blocks(rep)])
     if pages > 1:
         blocks.extend(_pager(page, pages, len(plan.reps)))
     return Notice(text=heading, blocks=blocks)
+
+
+def streak_text(plan: TeamPlan) -> str:
+    """The streak line. While a 1:1 is overdue today it is not shown as kept (the plan
+    would contradict itself one line below): it waits on the catch-up instead."""
+    if not plan.streak:
+        return prompts.text("plans", "no_streak")
+    behind = plan.overdue_now
+    if behind:
+        reps = ", ".join(f"<@{rep}>" for rep in behind)
+        return prompts.plural("plans", "streak_at_risk", plan.streak, reps=reps)
+    return prompts.plural("plans", "streak", plan.streak)
 
 
 def build_rep_agenda(agenda: RepAgenda) -> Notice:
@@ -57,6 +64,9 @@ def build_rep_agenda(agenda: RepAgenda) -> Notice:
         _summary(plan, latest_check_in=False),
         held,
     ]
+    if agenda.pauses:
+        lines = "\n".join(f"• {_pause_text(p)}" for p in agenda.pauses)
+        sections.append(prompts.text("plans", "full.pauses", lines=lines))
     if agenda.recent_check_ins:
         lines = "\n".join(f"• {_check_in_text(c)}" for c in agenda.recent_check_ins)
         sections.append(prompts.text("plans", "full.recent_check_ins", lines=lines))
@@ -127,11 +137,8 @@ def _summary(plan: RepPlan, *, latest_check_in: bool = True) -> str:
         lines.append(prompts.text("plans", "no_check_in"))
     if facts.agenda:
         lines.append(
-            prompts.text(
-                "plans",
-                "agenda",
-                count=len(facts.agenda),
-                focus=escape_mrkdwn(facts.agenda[0].focus),
+            prompts.plural(
+                "plans", "agenda", len(facts.agenda), focus=escape_mrkdwn(facts.agenda[0].focus)
             )
         )
     return "\n".join(lines)
@@ -197,6 +204,24 @@ def _note(check_in: CheckInFacts) -> str:
     if not check_in.note:
         return ""
     return f": “{escape_mrkdwn(check_in.note[:NOTE_LIMIT])}”"
+
+
+def _pause_text(pause: PauseNote) -> str:
+    if pause.by_status:
+        why = prompts.text("plans", "full.pause_status")
+    elif pause.managers_own:
+        why = prompts.text("plans", "full.pause_manager")
+    else:
+        why = prompts.text("plans", "full.pause_rep")
+    if pause.ends_on is None:
+        return prompts.text("plans", "full.pause_open", start=format_day(pause.starts_on), why=why)
+    return prompts.text(
+        "plans",
+        "full.pause_line",
+        start=format_day(pause.starts_on),
+        end=format_day(pause.ends_on),
+        why=why,
+    )
 
 
 def _check_in_text(check_in: CheckInFacts) -> str:

@@ -22,14 +22,21 @@ STATUS_EMOJI = {
 
 def describe_status(state: CadenceState) -> str:
     if state.status is Status.OVERDUE:
-        return prompts.text("team", "status.overdue", days=state.days_overdue)
+        return prompts.plural("team", "status.overdue", state.days_overdue)
     return prompts.text("team", f"status.{state.status.value}")
+
+
+def due_words(state: CadenceState) -> str:
+    """ "next due Thu 12 Nov", or "was due …" once that day has passed: never a past date
+    offered as the next one."""
+    key = "home.was_due" if state.status is Status.OVERDUE else "home.next_due"
+    return prompts.text("plans", key, date=format_day(state.next_due))
 
 
 def build_team_list(lines: list[TeamLine]) -> Notice:
     if not lines:
         return build_notice("team", "empty_team")
-    heading = prompts.text("team", "team_heading", count=len(lines))
+    heading = prompts.plural("team", "team_heading", len(lines))
     blocks: list[Block] = [section(f"*{heading}*")]
     for line in lines[:MAX_ROWS]:
         blocks.append(section(_row(line)))
@@ -51,8 +58,14 @@ def _row(line: TeamLine) -> str:
     emoji = STATUS_EMOJI[state.status]
     return (
         f"{emoji} <@{line.rep_id}>: *{describe_status(state)}* · {line.cadence} · "
-        f"{_last_held(line)} · next due {format_day(state.next_due)}"
+        f"{_last_held(line)} · {due_words(state)}{_snoozed(line)}"
     )
+
+
+def _snoozed(line: TeamLine) -> str:
+    if line.snoozed_until is None:
+        return ""
+    return prompts.text("plans", "home.snoozed", date=format_day(line.snoozed_until))
 
 
 def _plain_row(line: TeamLine) -> str:

@@ -11,6 +11,13 @@ Decisions that the rest of Coach relies on:
   through 2026-03-09 and back on cadence on 2026-03-10, and the cadence restarts from that
   day: the next 1:1 is due ``cadence_days`` later, so a long leave is never reported as
   overdue. ``resume`` ends a pause early by storing today as its end.
+- **Every pause is kept** (``PauseSpan``: the commanded ones and the absences seen in a
+  Slack status), so the streak can tell the weeks a pause covered from the weeks before
+  it. On a given day, a span that has ended anchors the cadence at its end; a running
+  span pauses the pairing; a span that starts later is not looked at yet.
+- **The anchor is the last 1:1 held** whenever one is logged, even one held before the
+  pairing started in Coach (a team adopting Coach logs its real history); the start date
+  anchors only a pairing with no 1:1 logged. A pause ending later still restarts it.
 - **Snoozes work the same way**: snoozed until D means no nudge before D. A snooze only
   silences nudges; the pairing still counts as behind in the digest.
 - **Overdue periods**: day 1 to ``cadence_days`` after the due date is period 1, the next
@@ -169,6 +176,18 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class PauseSpan:
+    """A time someone was away: from ``starts_on`` up to ``ends_on`` (exclusive), or still
+    away (``ends_on`` None: an absence seen in a Slack status, not yet seen to end)."""
+
+    starts_on: date
+    ends_on: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+
+@dataclass(frozen=True)
 class PairingFacts:
     """What storage knows about one manager–rep pairing, as plain values.
 
@@ -181,6 +200,8 @@ class PairingFacts:
     last_held_on: date | None
     paused_until: date | None = None
     snoozed_until: date | None = None
+    # Every pause of the rep's and of the manager's own, as far as storage keeps them.
+    pauses: tuple[PauseSpan, ...] = ()
 
     def __post_init__(self) -> None:
         if not 1 <= self.cadence_days <= MAX_CADENCE_DAYS:
@@ -209,15 +230,33 @@ class CadenceState:
         return self.status is Status.OVERDUE
 
 
-def cadence_anchor(facts: PairingFacts, *, manager_paused_until: date | None = None) -> date:
-    """The day the cadence counts from: the latest of the pairing's start, the last 1:1,
-    and the end of any pause (the rep's or the manager's own).
+def cadence_anchor(
+    facts: PairingFacts, today: date | None = None, *, manager_paused_until: date | None = None
+) -> date:
+    """The day the cadence counts from on ``today``: the last 1:1 held (the start date
+    when none is logged), moved later by the end of any pause that began by ``today``.
 
     A pause that is still running already sits in the future, so the answer is the day
     the cadence will restart, which is also what ``next_due`` should count from.
     """
-    candidates = [facts.started_on, facts.last_held_on, facts.paused_until, manager_paused_until]
+    base = facts.last_held_on if facts.last_held_on is not None else facts.started_on
+    candidates = [base, facts.paused_until, manager_paused_until]
+    candidates.extend(
+        span.ends_on
+        for span in facts.pauses
+        if span.ends_on is not None and (today is None or span.starts_on <= today)
+    )
     return max(d for d in candidates if d is not None)
+
+
+def is_paused(
+    facts: PairingFacts, today: date, *, manager_paused_until: date | None = None
+) -> bool:
+    """Whether a pause (stored, or an absence seen in a status) covers ``today``."""
+    ends = (facts.paused_until, manager_paused_until)
+    if any(end is not None and end > today for end in ends):
+        return True
+    return any(span.covers(today) for span in facts.pauses)
 
 
 def cadence_state(
@@ -230,14 +269,12 @@ def cadence_state(
 ) -> CadenceState:
     """The pairing's standing on ``today`` (a date in the manager's zone).
 
-    Someone whose Slack status says they are out counts as PAUSED without moving the
-    anchor: a status carries no record of when the absence began, so the caller should
-    store a pause if the restart-after-leave rule is wanted for it too.
+    Someone whose Slack status says they are out counts as PAUSED at once; the sweeps
+    also record the absence as a ``PauseSpan``, so its end restarts the cadence.
     """
-    anchor = cadence_anchor(facts, manager_paused_until=manager_paused_until)
+    anchor = cadence_anchor(facts, today, manager_paused_until=manager_paused_until)
     next_due = anchor + timedelta(days=facts.cadence_days)
-    pauses = (facts.paused_until, manager_paused_until)
-    paused = any(p is not None and p > today for p in pauses)
+    paused = is_paused(facts, today, manager_paused_until=manager_paused_until)
     if paused or rep_is_out or manager_is_out:
         return _state(anchor, next_due, Status.PAUSED, days_overdue=0, cadence=facts.cadence_days)
     days_overdue = max(0, (today - next_due).days)
@@ -262,6 +299,13 @@ def _state(
     )
 
 
+def has_come_due(facts: PairingFacts, today: date) -> bool:
+    """Whether the pairing has been tested yet: a 1:1 was logged, or the first one's due
+    day has come. On day one nobody has kept a cadence, so nobody is thanked for it."""
+    first_due = facts.started_on + timedelta(days=facts.cadence_days)
+    return facts.last_held_on is not None or today >= first_due
+
+
 def should_nudge(state: CadenceState, today: date, snoozed_until: date | None = None) -> bool:
     """Whether the manager should get a nudge today: overdue (so neither paused nor out)
     and not snoozed. Once-per-period is the ledger's job, keyed on ``state.period_key``."""
@@ -278,10 +322,12 @@ def may_need_nudge(
     """``should_nudge`` for someone not out of office, without building the whole state.
 
     A sweep asks this of every pairing in the workspace before anyone's time zone or
-    status is known; 100,000 full states cost most of a second. A running pause needs no
-    test of its own: it moves the anchor past today.
+    status is known; 100,000 full states cost most of a second. A running pause with an
+    end moves the anchor past today; an open absence is tested for.
     """
-    anchor = cadence_anchor(facts, manager_paused_until=manager_paused_until)
+    if any(span.ends_on is None and span.starts_on <= today for span in facts.pauses):
+        return False
+    anchor = cadence_anchor(facts, today, manager_paused_until=manager_paused_until)
     overdue = today > anchor + timedelta(days=facts.cadence_days)
     return overdue and not is_snoozed(facts.snoozed_until, today)
 
@@ -313,52 +359,6 @@ def summarise_cadence(states: Iterable[CadenceState]) -> CadenceSummary:
 
 
 @dataclass(frozen=True)
-class DigestLine:
-    """One manager's share of a digest."""
-
-    manager_id: str
-    summary: CadenceSummary
-
-    @property
-    def behind(self) -> int:
-        return self.summary.behind
-
-
-@dataclass(frozen=True)
-class ManagerStanding:
-    """Managers to thank and managers to name in a digest.
-
-    ``on_cadence`` lists managers with no pairing behind and at least one not paused (a
-    manager whose reps are all on leave has nothing to be thanked for this week);
-    ``behind`` is ordered most-behind first, so the digest can cut the list short.
-    """
-
-    on_cadence: tuple[str, ...]
-    behind: tuple[DigestLine, ...]
-
-
-def digest_lines(pairs: Iterable[tuple[str, CadenceState]]) -> list[DigestLine]:
-    """Per-manager summaries, ordered by manager id so digests are reproducible."""
-    by_manager: dict[str, list[CadenceState]] = {}
-    for manager_id, state in pairs:
-        by_manager.setdefault(manager_id, []).append(state)
-    return [
-        DigestLine(manager_id, summarise_cadence(states))
-        for manager_id, states in sorted(by_manager.items())
-    ]
-
-
-def managers_by_standing(pairs: Iterable[tuple[str, CadenceState]]) -> ManagerStanding:
-    """Split managers into those fully on cadence and those behind (see ManagerStanding)."""
-    lines = digest_lines(pairs)
-    behind = sorted((line for line in lines if line.behind), key=lambda line: -line.behind)
-    on_cadence = tuple(
-        line.manager_id for line in lines if not line.behind and line.summary.on_cadence
-    )
-    return ManagerStanding(on_cadence=on_cadence, behind=tuple(behind))
-
-
-@dataclass(frozen=True)
 class TeamLine:
     """One rep as ``/coach team`` lists them: cadence, last 1:1 and standing today."""
 
@@ -366,6 +366,7 @@ class TeamLine:
     cadence: str
     last_held_on: date | None
     state: CadenceState
+    snoozed_until: date | None = None  # shown only while it is still ahead
 
 
 @dataclass(frozen=True)

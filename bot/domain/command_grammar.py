@@ -54,7 +54,7 @@ class TeamLeave:
 @dataclass(frozen=True)
 class Log:
     rep_id: str
-    held_on: str | None  # raw YYYY-MM-DD, checked by the cadence module
+    held_on: str | None  # raw words ("yesterday", "Nov 20"), read by bot.domain.dates
 
 
 @dataclass(frozen=True)
@@ -190,9 +190,9 @@ def _team(rest: str) -> Command:
 def _log(rest: str) -> Command:
     words = rest.split()
     rep = user_id_of(words[0]) if words else None
-    if rep is None or len(words) > 2:
+    if rep is None or len(words) > 5:
         return Usage("log", "need_rep", rest)
-    return Log(rep_id=rep, held_on=words[1] if len(words) == 2 else None)
+    return Log(rep_id=rep, held_on=" ".join(words[1:]) or None)
 
 
 def _plan(rest: str) -> Command:

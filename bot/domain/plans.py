@@ -14,7 +14,14 @@ from datetime import date, timedelta
 from functools import cache
 
 import prompts
-from bot.domain.cadence import CadenceState, PairingFacts, Status, cadence_state, week_start
+from bot.domain.cadence import (
+    CadenceState,
+    PairingFacts,
+    PauseSpan,
+    Status,
+    cadence_state,
+    week_start,
+)
 
 SUGGESTED_QUESTIONS = 3
 STREAK_WEEKS_CHECKED = 52
@@ -53,6 +60,7 @@ class RepFacts:
     goal: GoalFacts | None
     latest_check_in: CheckInFacts | None
     agenda: tuple[AgendaFacts, ...]
+    snoozed_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -70,30 +78,49 @@ class TeamPlan:
     reps: list[RepPlan]
     streak: int
 
+    @property
+    def overdue_now(self) -> list[str]:
+        """Reps whose 1:1 is overdue today: while any is, the streak is not shown as kept."""
+        return [rep.facts.rep_id for rep in self.reps if rep.facts.state.status is Status.OVERDUE]
+
+
+@dataclass(frozen=True)
+class PauseNote:
+    """One stretch of the pause history, as the full agenda lists it."""
+
+    starts_on: date
+    ends_on: date | None  # None: away by a Slack status, not yet seen back
+    by_status: bool
+    managers_own: bool
+
 
 @dataclass(frozen=True)
 class RepAgenda:
-    """``/coach plan @rep``: one rep's plan with their recent 1:1s and check-ins."""
+    """``/coach plan @rep``: one rep's plan with their recent 1:1s, check-ins and pauses."""
 
     plan: RepPlan
     recent_one_on_ones: list[date]
     recent_check_ins: list[CheckInFacts]
+    pauses: tuple[PauseNote, ...] = ()
 
 
 def build_plan(reps: Iterable[RepFacts], today: date) -> list[RepPlan]:
     """One plan per rep, most overdue first, then soonest due."""
-    week = week_start(today).isoformat()
     ordered = sorted(reps, key=lambda r: (-r.state.days_overdue, r.state.next_due, r.rep_id))
     return [
         RepPlan(
             facts=rep,
-            questions=suggested_questions(
-                rep.goal.competency if rep.goal else None, seed=f"{rep.rep_id}:{week}"
-            ),
+            questions=plan_questions(rep.goal.competency if rep.goal else None, rep.rep_id, today),
             observe=rep.goal is not None and rep.state.status is not Status.PAUSED,
         )
         for rep in ordered
     ]
+
+
+def plan_questions(competency: str | None, rep_id: str, today: date) -> tuple[str, ...]:
+    """The questions the plan shows for a rep this week (``today`` in the manager's zone),
+    and the very ones *Send prep questions* sends the rep."""
+    return suggested_questions(competency, seed=f"{rep_id}:{week_start(today).isoformat()}")
 
 
 def suggested_questions(
@@ -133,7 +160,9 @@ class PairingHistory:
     cadence_days: int
     started_on: date
     held_on: tuple[date, ...]
-    paused_until: date | None = None
+    paused_until: date | None = None  # a pause whose start is unknown: covers all before
+    # Every pause of the rep's and of the manager's own, each covering only its own days.
+    pauses: tuple[PauseSpan, ...] = ()
 
 
 def coaching_streak(histories: Iterable[PairingHistory], today: date) -> int:
@@ -162,7 +191,7 @@ def _overdue_on(history: PairingHistory, day: date) -> bool:
         cadence_days=history.cadence_days,
         started_on=history.started_on,
         last_held_on=held[-1] if held else None,
-        # Only the latest pause is stored: weeks it covered count as paused, not behind.
         paused_until=history.paused_until,
+        pauses=history.pauses,
     )
     return cadence_state(facts, day).status is Status.OVERDUE

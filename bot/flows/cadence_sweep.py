@@ -1,7 +1,10 @@
 """The cadence sweep: one kind DM per manager listing the reps whose 1:1s newly slipped.
 
-A pairing is nudged once per overdue period: each one is claimed in the ledger under its
-period key before the DM goes out, so repeated or concurrent sweeps cannot send twice.
+It runs every half hour and reaches each manager on a weekday at ``COACH_SWEEP_HOUR`` on
+their own clock (``bot.domain.hours``). A pairing is nudged once per overdue period: each
+one is claimed in the ledger under its period key before the DM goes out, so repeated or
+concurrent sweeps cannot send twice. The people it looks up also tell it who is away by
+their Slack status, which it keeps as pause history (``bot.flows.absences``).
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from bot.domain.cadence import (
     may_need_nudge,
     should_nudge,
 )
+from bot.domain.hours import nudge_hour
+from bot.flows.absences import observe_absences
 from bot.flows.delivery import Key, claim, deliver, unsettled
 from bot.flows.pairings import facts_of
 from bot.flows.people import Person, look_up_people
 from bot.services import Services
 from storage.db import session_scope
 from storage.pairings import PairingRow, pairing_rows
+from storage.people import cached_people
 from storage.workspaces import list_team_ids
 
 logger = logging.getLogger(__name__)
@@ -63,27 +69,58 @@ def _sweep_team(services: Services, team_id: str, counts: SweepCounts) -> None:
     by_manager: dict[str, list[PairingRow]] = defaultdict(list)
     for row in candidates:
         by_manager[row.pairing.manager_id].append(row)
+    by_manager = _at_their_hour(services, team_id, by_manager, now)
+    if not by_manager:
+        return
+    chosen = [row for manager_rows in by_manager.values() for row in manager_rows]
     people = look_up_people(
-        services, team_id, [*by_manager, *(row.pairing.rep_id for row in candidates)], in_sweep=True
+        services, team_id, [*by_manager, *(row.pairing.rep_id for row in chosen)], in_sweep=True
     )
+    today_of = {
+        manager_id: local_today(now, people[manager_id].timezone)
+        for manager_id in by_manager
+        if manager_id in people
+    }
+    observe_absences(services, team_id, chosen, people, today_of)
     due = {
         manager_id: _due_for(manager_id, manager_rows, people, now)
         for manager_id, manager_rows in by_manager.items()
+        if nudge_hour(now, _zone(people, manager_id), services.settings.coach_sweep_hour)
     }
     fresh = set(unsettled(services, team_id, [key for keyed in due.values() for key in keyed]))
     for manager_id, keyed in due.items():
         _nudge_manager(services, team_id, manager_id, keyed, fresh, counts)
 
 
+def _zone(people: dict[str, Person], user_id: str) -> str | None:
+    person = people.get(user_id)
+    return person.timezone if person is not None else None
+
+
+def _at_their_hour(
+    services: Services, team_id: str, by_manager: dict[str, list[PairingRow]], now: datetime
+) -> dict[str, list[PairingRow]]:
+    """The managers it is nudging time for on their own clock, judged by the zone last
+    cached for them however old (a zone rarely changes), so Slack is asked only about
+    managers at their hour; anyone never looked up is kept, to be looked up."""
+    hour = services.settings.coach_sweep_hour
+    with session_scope(services.engine) as session:
+        cached = cached_people(session=session, team_id=team_id, user_ids=list(by_manager))
+    return {
+        manager_id: manager_rows
+        for manager_id, manager_rows in by_manager.items()
+        if manager_id not in cached or nudge_hour(now, cached[manager_id].timezone, hour)
+    }
+
+
 def _possibly_overdue(rows: list[PairingRow], now: datetime) -> list[PairingRow]:
-    """A cheap first pass with no Slack calls: overdue somewhere on Earth today."""
+    """A cheap first pass with no Slack calls: overdue somewhere on Earth today, or away by
+    a status the sweep has to look at again to see whether they are back."""
     latest_today = (now + _LATEST_OFFSET).date()
     return [
         row
         for row in rows
-        if may_need_nudge(
-            facts_of(row), latest_today, manager_paused_until=row.manager_paused_until
-        )
+        if may_need_nudge(facts_of(row), latest_today) or any(p.ends_on is None for p in row.pauses)
     ]
 
 
@@ -136,7 +173,6 @@ def _state(row: PairingRow, today: date, rep: Person, manager: Person) -> Cadenc
         today,
         rep_is_out=rep.is_out,
         manager_is_out=manager.is_out,
-        manager_paused_until=row.manager_paused_until,
     )
 
 

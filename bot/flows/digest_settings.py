@@ -37,10 +37,12 @@ def set_digest_channel(
             manager_id=manager_id,
             now=now,
             digest_channel_id=channel_id,
+            digest_set_at=now,
         )
     weekday = WEEKDAY_NAMES[services.settings.coach_digest_weekday]
     key = "set" if _bot_is_in(services, channel_id) else "set_not_member"
-    return done("digest", key, channel=channel_id, weekday=weekday)
+    time = f"{services.settings.coach_sweep_hour:02d}:00"
+    return done("digest", key, channel=channel_id, weekday=weekday, time=time)
 
 
 def _bot_is_in(services: Services, channel_id: str) -> bool:

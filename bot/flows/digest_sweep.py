@@ -1,31 +1,38 @@
-"""The weekly digest: one post per channel per ISO week summarising the cadence of the
-managers who chose that channel. If the bot can't post there, those managers are told."""
+"""The weekly digest: one celebratory post per channel per week, and one private summary
+per manager. If the bot can't post in a channel, its managers are told.
+
+Each runs on COACH_DIGEST_WEEKDAY at COACH_SWEEP_HOUR on a local clock: a channel's digest
+on the clock of the manager who chose that channel first, each summary on its manager's
+own. The sweep runs every half hour; the ledger keeps each to once per ISO week.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import prompts
-from bot.blocks.digest import build_digest
+from bot.blocks.digest import build_digest, build_manager_summary
 from bot.domain.cadence import (
-    CadenceState,
     Status,
     cadence_state,
+    has_come_due,
     iso_week_key,
     local_today,
-    managers_by_standing,
-    summarise_cadence,
     week_start,
 )
+from bot.domain.digest import DigestEntry, celebrate, summarise_manager
+from bot.domain.hours import weekly_hour
 from bot.flows.delivery import Key, claim_all, deliver
 from bot.flows.pairings import facts_of
 from bot.flows.people import Person, look_up_people
+from bot.flows.plans import streaks_for
 from bot.services import Services
 from bot.slack_client import CHANNEL_GONE, NOT_IN_CHANNEL
 from storage.db import session_scope
 from storage.managers import managers_with_digest
+from storage.models import ManagerSettings
 from storage.pairings import PairingRow, pairing_rows
 from storage.workspaces import list_team_ids
 
@@ -36,41 +43,85 @@ CHANNEL_PROBLEMS = {
     **dict.fromkeys(NOT_IN_CHANNEL, "not_in_channel"),
     **dict.fromkeys(CHANNEL_GONE, "channel_gone"),
 }
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def run_digest_sweep(services: Services) -> str:
     now = services.clock.now()
-    week = local_today(now, services.settings.coach_timezone)
-    posted = failed = 0
+    posted = failed = summaries = 0
     with session_scope(services.engine) as session:
         team_ids = list_team_ids(session=session)
     for team_id in team_ids:
-        done, missed = _digest_team(services, team_id, now, week)
-        posted, failed = posted + done, failed + missed
-    return f"{posted} digests posted, {failed} failed"
+        done, missed, told = _digest_team(services, team_id, now)
+        posted, failed, summaries = posted + done, failed + missed, summaries + told
+    return f"{posted} digests posted, {failed} failed, {summaries} manager summaries sent"
 
 
-def _digest_team(services: Services, team_id: str, now: datetime, today: date) -> tuple[int, int]:
+def _digest_team(services: Services, team_id: str, now: datetime) -> tuple[int, int, int]:
     with session_scope(services.engine) as session:
         chosen = managers_with_digest(session=session, team_id=team_id)
-        rows = pairing_rows(session=session, team_id=team_id) if chosen else []
-    channels: dict[str, list[str]] = defaultdict(list)
+    if not chosen:
+        return 0, 0, 0
+    people = look_up_people(services, team_id, [own.manager_id for own in chosen], in_sweep=True)
+    settings = services.settings
+    weekday, hour = settings.coach_digest_weekday, settings.coach_sweep_hour
+
+    def zone(user_id: str) -> str | None:
+        person = people.get(user_id)
+        return person.timezone if person is not None else None
+
+    channels: dict[str, list[ManagerSettings]] = defaultdict(list)
     for own in chosen:
-        channels[own.digest_channel_id or ""].append(own.manager_id)
-    period = iso_week_key(today)
-    owned = claim_all(services, team_id, [Key("digest", f"channel:{c}", period) for c in channels])
-    if not owned:
-        return 0, 0
-    by_manager: dict[str, list[PairingRow]] = defaultdict(list)
-    for row in rows:
-        by_manager[row.pairing.manager_id].append(row)
+        channels[own.digest_channel_id or ""].append(own)
+    owners = {channel: _owner(managers) for channel, managers in channels.items()}
+    due_channels = [
+        c for c, owner in owners.items() if weekly_hour(now, zone(owner), weekday, hour)
+    ]
+    due_summaries = [
+        own.manager_id for own in chosen if weekly_hour(now, zone(own.manager_id), weekday, hour)
+    ]
+    if not due_channels and not due_summaries:
+        return 0, 0, 0
+    today_of = {own.manager_id: local_today(now, zone(own.manager_id)) for own in chosen}
+    with session_scope(services.engine) as session:
+        rows = pairing_rows(session=session, team_id=team_id)
+        rows = [row for row in rows if row.pairing.manager_id in today_of]
+        streaks = streaks_for(session, team_id, rows, today_of)
+    entries = _entries(services, team_id, rows, people, today_of)
+    posted, failed = _post_digests(
+        services, team_id, due_channels, channels, owners, entries, streaks, today_of
+    )
+    told = _send_summaries(services, team_id, due_summaries, entries, streaks, today_of)
+    return posted, failed, told
+
+
+def _owner(managers: list[ManagerSettings]) -> str:
+    """The manager whose clock a shared channel's digest keeps: the first to choose it."""
+    first = min(
+        managers, key=lambda own: (own.digest_set_at or own.updated_at or _EPOCH, own.manager_id)
+    )
+    return first.manager_id
+
+
+def _post_digests(
+    services: Services,
+    team_id: str,
+    due: list[str],
+    channels: dict[str, list[ManagerSettings]],
+    owners: dict[str, str],
+    entries: list[DigestEntry],
+    streaks: dict[str, int],
+    today_of: dict[str, date],
+) -> tuple[int, int]:
+    keys = [Key("digest", f"channel:{c}", iso_week_key(today_of[owners[c]])) for c in due]
     posted = failed = 0
-    for key, ledger_id in owned.items():
+    for key, ledger_id in claim_all(services, team_id, keys).items():
         channel_id = key.subject.removeprefix("channel:")
-        managers = channels[channel_id]
-        states = _states(services, team_id, managers, by_manager, now)
+        managers = {own.manager_id for own in channels[channel_id]}
+        mine = [e for e in entries if e.manager_id in managers]
+        week_of = week_start(today_of[owners[channel_id]])
         text, blocks = build_digest(
-            week_start(today), summarise_cadence(s for _, s in states), managers_by_standing(states)
+            week_of, celebrate(mine, {m: streaks.get(m, 0) for m in managers})
         )
         delivery = deliver(
             services,
@@ -83,48 +134,72 @@ def _digest_team(services: Services, team_id: str, now: datetime, today: date) -
         failed += not delivery.sent
         if delivery.error in CHANNEL_PROBLEMS:
             _tell_managers(
-                services, team_id, managers, channel_id, CHANNEL_PROBLEMS[delivery.error], period
-            )
+                services, team_id, sorted(managers), channel_id,
+                CHANNEL_PROBLEMS[delivery.error], key.period,
+            )  # fmt: skip
     return posted, failed
 
 
-def _states(
+def _send_summaries(
     services: Services,
     team_id: str,
-    managers: list[str],
-    by_manager: dict[str, list[PairingRow]],
-    now: datetime,
-) -> list[tuple[str, CadenceState]]:
-    """Each pairing's standing in its manager's zone; only people behind are checked for
-    an out-of-office status, so a big team costs few users.info calls."""
-    people = look_up_people(services, team_id, managers, in_sweep=True)
-    first_pass: list[tuple[str, PairingRow, CadenceState, date]] = []
-    for manager_id in managers:
-        manager = people.get(manager_id) or Person(user_id=manager_id, exists=True)
-        today = local_today(now, manager.timezone)
-        for row in by_manager.get(manager_id, []):
-            state = cadence_state(
-                facts_of(row),
-                today,
-                manager_is_out=manager.is_out,
-                manager_paused_until=row.manager_paused_until,
-            )
-            first_pass.append((manager_id, row, state, today))
-    behind = [
-        row.pairing.rep_id for _, row, state, _ in first_pass if state.status is Status.OVERDUE
-    ]
-    reps: dict[str, Person] = (
-        look_up_people(services, team_id, behind, in_sweep=True) if behind else {}
-    )
-    result = []
-    for manager_id, row, state, today in first_pass:
+    due: list[str],
+    entries: list[DigestEntry],
+    streaks: dict[str, int],
+    today_of: dict[str, date],
+) -> int:
+    """Each manager's private week, once per ISO week of theirs."""
+    keys = [Key("summary", f"manager:{m}", iso_week_key(today_of[m])) for m in due]
+    sent = 0
+    for key, ledger_id in claim_all(services, team_id, keys).items():
+        manager_id = key.subject.removeprefix("manager:")
+        own = summarise_manager(manager_id, entries, streaks.get(manager_id, 0))
+        text, blocks = build_manager_summary(week_start(today_of[manager_id]), own)
+        delivery = deliver(
+            services,
+            [ledger_id],
+            lambda m=manager_id, t=text, b=blocks: services.slack.chat_postMessage(
+                channel=m, text=t, blocks=b
+            ),
+        )
+        sent += delivery.sent
+    return sent
+
+
+def _entries(
+    services: Services,
+    team_id: str,
+    rows: list[PairingRow],
+    people: dict[str, Person],
+    today_of: dict[str, date],
+) -> list[DigestEntry]:
+    """Each pairing's standing in its manager's zone; only reps behind are checked for an
+    out-of-office status, so a big team costs few users.info calls."""
+    first_pass = []
+    for row in rows:
+        manager = people.get(row.pairing.manager_id)
+        today = today_of[row.pairing.manager_id]
+        state = cadence_state(
+            facts_of(row), today, manager_is_out=manager is not None and manager.is_out
+        )
+        first_pass.append((row, state, today))
+    behind = [row.pairing.rep_id for row, state, _ in first_pass if state.status is Status.OVERDUE]
+    reps = look_up_people(services, team_id, behind, in_sweep=True) if behind else {}
+    entries = []
+    for row, state, today in first_pass:
         rep = reps.get(row.pairing.rep_id)
         if state.status is Status.OVERDUE and rep is not None and rep.is_out:
-            state = cadence_state(
-                facts_of(row), today, rep_is_out=True, manager_paused_until=row.manager_paused_until
+            state = cadence_state(facts_of(row), today, rep_is_out=True)
+        entries.append(
+            DigestEntry(
+                manager_id=row.pairing.manager_id,
+                rep_id=row.pairing.rep_id,
+                state=state,
+                tested=has_come_due(facts_of(row), today),
+                last_held_on=row.last_held_on,
             )
-        result.append((manager_id, state))
-    return result
+        )
+    return entries
 
 
 def _tell_managers(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.cadence import PairingFacts
+from bot.domain.cadence import PairingFacts, PauseSpan
 from bot.services import Services
 from storage.db import session_scope
 from storage.models import Pairing
@@ -31,12 +31,14 @@ def caller_pairing(
 
 
 def facts_of(row: PairingRow) -> PairingFacts:
-    """What the cadence math needs of a stored pairing and its last 1:1."""
+    """What the cadence math needs of a stored pairing: its last 1:1 and every pause (the
+    rep's and the manager's own, from the pause history, which holds the commanded ones
+    as well as the absences seen in a Slack status)."""
     pairing = row.pairing
     return PairingFacts(
         cadence_days=pairing.cadence_days,
         started_on=pairing.started_on,
         last_held_on=row.last_held_on,
-        paused_until=pairing.paused_until,
         snoozed_until=pairing.snoozed_until,
+        pauses=tuple(PauseSpan(p.starts_on, p.ends_on) for p in row.pauses),
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
 
 from bot.blocks.escape import inline_code
 from bot.blocks.replies import Outcome, done, refused
@@ -12,6 +15,7 @@ from bot.services import Services
 from storage.db import session_scope
 from storage.managers import manager_settings, update_manager_settings
 from storage.pairings import managed_pairing, pairing_rows, update_pairing
+from storage.pauses import end_pauses, record_pause
 
 
 def pause(
@@ -35,6 +39,7 @@ def pause(
             update_manager_settings(
                 session=session, team_id=team_id, manager_id=manager_id, now=now, paused_until=day
             )
+            _keep_history(session, team_id, today, day, now, manager_id=manager_id)
             return done("team", "pause.paused_me", until=format_day(day))
         pairing = managed_pairing(
             session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id
@@ -42,7 +47,19 @@ def pause(
         if pairing is None:
             return refused("team", "not_your_rep", rep=rep_id)
         update_pairing(session=session, pairing=pairing, paused_until=day)
+        _keep_history(session, team_id, today, day, now, pairing_id=pairing.id or 0)
     return done("team", "pause.paused_rep", rep=rep_id, until=format_day(day))
+
+
+def _keep_history(
+    session: Session, team_id: str, today: date, until: date, now: datetime, **subject: Any
+) -> None:
+    """A new pause runs from today; a commanded one still running ends where this starts,
+    so the history holds each stretch once and nothing from before today is rewritten."""
+    end_pauses(session=session, team_id=team_id, on=today, source="command", **subject)
+    record_pause(
+        session=session, team_id=team_id, starts_on=today, ends_on=until, now=now, **subject
+    )
 
 
 def resume(services: Services, *, team_id: str, manager_id: str, rep_id: str | None) -> Outcome:
@@ -57,6 +74,9 @@ def resume(services: Services, *, team_id: str, manager_id: str, rep_id: str | N
             update_manager_settings(
                 session=session, team_id=team_id, manager_id=manager_id, now=now, paused_until=today
             )
+            end_pauses(
+                session=session, team_id=team_id, on=today, manager_id=manager_id, source="command"
+            )
             return done("team", "pause.resumed_me")
         pairing = managed_pairing(
             session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id
@@ -66,10 +86,13 @@ def resume(services: Services, *, team_id: str, manager_id: str, rep_id: str | N
         if pairing.paused_until is None or pairing.paused_until <= today:
             return refused("team", "pause.not_paused_rep", rep=rep_id)
         update_pairing(session=session, pairing=pairing, paused_until=today)
+        end_pauses(
+            session=session, team_id=team_id, on=today, pairing_id=pairing.id, source="command"
+        )
     return done("team", "pause.resumed_rep", rep=rep_id)
 
 
-def _today(services: Services, team_id: str, manager_id: str):
+def _today(services: Services, team_id: str, manager_id: str) -> date:
     manager = look_up_person(services, team_id, manager_id)
     return local_today(services.clock.now(), manager.timezone)
 

@@ -39,6 +39,7 @@ class Person:
     is_out: bool = False
     is_deleted: bool = False
     is_bot: bool = False
+    locale: str | None = None  # Slack's, such as "en-GB": the order they write dates in
 
     @property
     def reachable(self) -> bool:
@@ -97,6 +98,7 @@ def _fetch_all(
                     is_deleted=person.is_deleted,
                     is_bot=person.is_bot,
                     now=now,
+                    locale=person.locale,
                 )
     return {person.user_id: person for person in fetched}
 
@@ -116,7 +118,7 @@ def _fetch_tolerantly(services: Services, user_id: str, *, now: datetime) -> Per
 
 def _fetch(services: Services, user_id: str, *, now: datetime) -> Person:
     try:
-        user = services.slack.users_info(user=user_id)["user"]
+        user = services.slack.users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as error:
         if error.response.get("error") == USER_NOT_FOUND:
             return Person(user_id=user_id, exists=False)
@@ -135,6 +137,7 @@ def _fetch(services: Services, user_id: str, *, now: datetime) -> Person:
         ),
         is_deleted=bool(user.get("deleted")),
         is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
+        locale=user.get("locale"),
     )
     return person
 
@@ -148,4 +151,5 @@ def _from_row(row: SlackUser) -> Person:
         is_out=row.is_out,
         is_deleted=row.is_deleted,
         is_bot=row.is_bot,
+        locale=row.locale,
     )

@@ -14,12 +14,13 @@ from bot.domain.plans import (
     AgendaFacts,
     GoalFacts,
     PairingHistory,
+    PauseNote,
     RepAgenda,
     RepFacts,
     TeamPlan,
     build_plan,
     coaching_streak,
-    suggested_questions,
+    plan_questions,
 )
 from bot.flows.goals import check_in_facts
 from bot.flows.pairings import facts_of
@@ -38,6 +39,8 @@ from storage.pairings import (
     recent_one_on_ones,
 )
 
+RECENT_PAUSES = 5
+
 
 def team_plan(services: Services, *, team_id: str, manager_id: str) -> TeamPlan:
     manager = look_up_person(services, team_id, manager_id)
@@ -52,16 +55,44 @@ def team_plan(services: Services, *, team_id: str, manager_id: str) -> TeamPlan:
             pairing_ids=[r.pairing.id or 0 for r in rows],
             since=since,
         )
-    histories = [
-        PairingHistory(
-            cadence_days=row.pairing.cadence_days,
-            started_on=row.pairing.started_on,
-            held_on=tuple(held[row.pairing.id or 0]),
-            paused_until=row.pairing.paused_until,
-        )
-        for row in rows
-    ]
+    histories = [history_of(row, held[row.pairing.id or 0]) for row in rows]
     return TeamPlan(today, build_plan(reps, today), coaching_streak(histories, today))
+
+
+def history_of(row: PairingRow, held_on: list[date]) -> PairingHistory:
+    """What the streak needs of a pairing: its 1:1s and every pause, each on its own days."""
+    facts = facts_of(row)
+    return PairingHistory(
+        cadence_days=facts.cadence_days,
+        started_on=facts.started_on,
+        held_on=tuple(held_on),
+        pauses=facts.pauses,
+    )
+
+
+def streaks_for(
+    session: Session, team_id: str, rows: list[PairingRow], today_of: dict[str, date]
+) -> dict[str, int]:
+    """Each manager's coaching streak, seen from their own today (for the digest)."""
+    if not rows:
+        return {}
+    earliest = min(today_of.values(), default=None)
+    if earliest is None:
+        return {}
+    since = week_start(earliest) - timedelta(weeks=STREAK_WEEKS_CHECKED + 1)
+    held = held_dates_for(
+        session=session, team_id=team_id, pairing_ids=[r.pairing.id or 0 for r in rows], since=since
+    )
+    by_manager: dict[str, list[PairingHistory]] = {}
+    for row in rows:
+        by_manager.setdefault(row.pairing.manager_id, []).append(
+            history_of(row, held[row.pairing.id or 0])
+        )
+    return {
+        manager_id: coaching_streak(histories, today_of[manager_id])
+        for manager_id, histories in by_manager.items()
+        if manager_id in today_of
+    }
 
 
 def rep_agenda(
@@ -84,7 +115,12 @@ def rep_agenda(
         )
         check_ins = check_ins_of(session=session, team_id=team_id, rep_id=rep_id, limit=5)
     plan = build_plan(facts, today)[0]
-    return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins])
+    pauses = tuple(
+        PauseNote(p.starts_on, p.ends_on, p.source == "status", p.pairing_id is None)
+        for p in sorted(rows[0].pauses, key=lambda p: p.starts_on, reverse=True)[:RECENT_PAUSES]
+        if p.ends_on is None or p.ends_on > p.starts_on  # a pause resumed the day it began
+    )
+    return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins], pauses)
 
 
 def pairing_agenda(
@@ -108,10 +144,10 @@ def send_prep(services: Services, *, team_id: str, manager_id: str, pairing_id: 
             return refused("plans", "not_your_pairing")
         goal = active_goals_for(session=session, team_id=team_id, rep_ids=[pairing.rep_id])
     rep_goal = goal.get(pairing.rep_id)
-    week = week_start(services.clock.now().date()).isoformat()
-    questions = suggested_questions(
-        rep_goal.competency if rep_goal else None, seed=f"prep:{pairing.rep_id}:{week}"
-    )
+    # The very questions the plan showed the manager this week, in the manager's zone.
+    manager = look_up_person(services, team_id, manager_id)
+    today = local_today(services.clock.now(), manager.timezone)
+    questions = plan_questions(rep_goal.competency if rep_goal else None, pairing.rep_id, today)
     lines = "\n".join(f"• {q}" for q in questions)
     text = prompts.text("plans", "prep_dm", manager=manager_id, questions=lines)
     services.slack.chat_postMessage(channel=pairing.rep_id, text=text)
@@ -134,15 +170,14 @@ def _rep_facts(
             pairing_id=row.pairing.id or 0,
             rep_id=row.pairing.rep_id,
             cadence_days=row.pairing.cadence_days,
-            state=cadence_state(
-                facts_of(row), today, manager_paused_until=row.manager_paused_until
-            ),
+            state=cadence_state(facts_of(row), today),
             last_held_on=row.last_held_on,
             goal=_goal(goals.get(row.pairing.rep_id)),
             latest_check_in=check_in_facts(latest[row.pairing.rep_id])
             if row.pairing.rep_id in latest
             else None,
             agenda=tuple(_agenda(item) for item in agenda[row.pairing.id or 0]),
+            snoozed_until=row.pairing.snoozed_until,
         )
         for row in rows
     ]

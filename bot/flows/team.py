@@ -17,6 +17,7 @@ from bot.domain.cadence import (
     cadence_state,
     describe_cadence,
     format_day,
+    is_snoozed,
     local_today,
     parse_cadence,
 )
@@ -125,11 +126,13 @@ def list_team(services: Services, *, team_id: str, manager_id: str) -> list[Team
 
 
 def _team_line(row: PairingRow, today: date) -> TeamLine:
+    snoozed = row.pairing.snoozed_until
     return TeamLine(
         rep_id=row.pairing.rep_id,
         cadence=describe_cadence(row.pairing.cadence_days),
         last_held_on=row.last_held_on,
-        state=cadence_state(facts_of(row), today, manager_paused_until=row.manager_paused_until),
+        state=cadence_state(facts_of(row), today),
+        snoozed_until=snoozed if is_snoozed(snoozed, today) else None,
     )
 
 

@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+import prompts
 from bot import slack_ids
 from bot.clock import SandboxClock
 from bot.domain.checkins import WEEKDAY_NAMES
@@ -96,11 +97,20 @@ Sandbox commands (you are @morgan; the reps are @alex, @sam and @kim):
   status :emoji: TEXT         set your Slack status (status clear to clear it)
   as @NAME …                  do any of the above as someone else: as @alex /coach goals
   wait N minutes|hours|days|weeks
-                              move the clock; nudges, check-ins and digests fall due
+                              move the clock; nudges, check-ins and digests fall due,
+                              each at its hour on its person's own clock: nudges on
+                              weekdays at 09:00 the manager's time, the digest and each
+                              manager's summary on Mondays at 09:00, check-ins on
+                              Wednesdays at 10:00 the rep's time
   people                      who is here, and their local time
   calls                       the Slack Web API calls behind the last step
   help, quit                  this list; leave (also exit or Ctrl-D)
 Lines starting with # are comments."""
+
+
+def _sent_something(summary: str) -> bool:
+    """Whether a sweep's one-line summary ("0 nudged to 0 managers, 0 failed") counts any."""
+    return any(int(number) for number in re.findall(r"[0-9]+", summary))
 
 
 class SandboxProblem(Exception):
@@ -123,7 +133,7 @@ def sandbox_settings(database_url: str, api_url: str, token: str, secret: str) -
         coach_web_workers=1,
         coach_web_threads=4,
         coach_listener_threads=8,
-        coach_timezone=MANAGER.tz,  # the scheduler's clock: mornings in New York
+        coach_timezone=MANAGER.tz,  # only the nightly retention sweep keeps this clock
         coach_sweep_hour=9,
         coach_digest_weekday="mon",
         coach_checkin_weekday="wed",
@@ -523,10 +533,15 @@ class Sandbox:
     def _run_sweeps(self, moment: datetime, names: list[str], step_buttons: list[Button]) -> bool:
         """Run the sweeps due at `moment` and show what they sent, numbering buttons on
         from those shown earlier in the same wait; False when nothing was sent."""
-        problems = [summary for ok, summary in map(self._sweep, names) if not ok]
+        results = [(name, *self._sweep(name)) for name in names]
+        problems = [
+            f"  ⚠ the {name} sweep stopped: {summary}" for name, ok, summary in results if not ok
+        ]
         surfaces = self._visible(self.observer.collect(target=None))
         if not (surfaces or problems):
             return False
+        # The scheduler wakes several sweeps at once; name those that sent something.
+        names = [name for name, ok, summary in results if not ok or _sent_something(summary)]
         text, buttons = self.renderer.render(
             surfaces, when=moment, first_number=len(step_buttons) + 1
         )
@@ -546,8 +561,7 @@ class Sandbox:
         return f"It's now {describe_moment(self.clock.now())}."
 
     def _sweep(self, name: str) -> tuple[bool, str]:
-        completed, summary = run_sweep(self._services, name)
-        return completed, f"  ⚠ the {name} sweep stopped: {summary}"
+        return run_sweep(self._services, name)
 
     def _travel_to(self, moment: datetime) -> None:
         ahead = moment - self.clock.now()
@@ -610,7 +624,7 @@ class Sandbox:
         if not calls:
             self._say_plain("  (The last step made no Slack Web API calls.)")
             return
-        lines = [f"  The last step's {len(calls)} Slack Web API call(s), in order:"]
+        lines = [prompts.plural("sandbox", "calls", len(calls))]
         for call in calls[:CALLS_SHOWN]:
             params = call.params
             channel, user = params.get("channel"), params.get("user") or params.get("user_id")

@@ -15,12 +15,12 @@ from bot.domain.cadence import (
     CadenceState,
     DateError,
     PairingFacts,
+    PauseSpan,
     Status,
     cadence_state,
     describe_cadence,
     iso_week_key,
     local_today,
-    managers_by_standing,
     may_need_nudge,
     parse_cadence,
     parse_iso_date,
@@ -470,28 +470,38 @@ def test_summary_counts_due_today_as_on_cadence_and_paused_apart() -> None:
     assert (summary.total, summary.on_cadence, summary.behind, summary.paused) == (5, 2, 2, 1)
 
 
-def test_managers_split_into_thanked_and_behind() -> None:
-    pairs = [
-        ("U_ANA", state_with(Status.ON_CADENCE)),
-        ("U_ANA", state_with(Status.PAUSED)),
-        ("U_BO", state_with(Status.OVERDUE)),
-        ("U_BO", state_with(Status.ON_CADENCE)),
-        ("U_CY", state_with(Status.OVERDUE)),
-        ("U_CY", state_with(Status.OVERDUE)),
-        ("U_DEE", state_with(Status.PAUSED)),
-    ]
-    standing = managers_by_standing(pairs)
-    assert standing.on_cadence == ("U_ANA",)
-    assert [(line.manager_id, line.behind) for line in standing.behind] == [
-        ("U_CY", 2),
-        ("U_BO", 1),
-    ]
+# The anchor: the last 1:1 held, even before the pairing started in Coach
 
 
-@given(st.lists(st.tuples(st.sampled_from("ABCD"), st.sampled_from(list(Status)))))
-def test_manager_split_matches_the_overall_counts(pairs: list[tuple[str, Status]]) -> None:
-    states = [(manager, state_with(status)) for manager, status in pairs]
-    standing = managers_by_standing(states)
-    overall = summarise_cadence(state for _, state in states)
-    assert sum(line.behind for line in standing.behind) == overall.behind
-    assert not set(standing.on_cadence) & {line.manager_id for line in standing.behind}
+def test_a_1_1_logged_from_before_the_start_is_the_anchor() -> None:
+    # Added to Coach on 10 November; the last real 1:1 was on 20 October.
+    facts = weekly(date(2026, 11, 10), date(2026, 10, 20))
+    state = cadence_state(facts, date(2026, 11, 10))
+    assert (state.anchor, state.next_due, state.status) == (
+        date(2026, 10, 20),
+        date(2026, 10, 27),
+        Status.OVERDUE,
+    )
+    assert state.days_overdue == 14
+
+
+def test_without_a_1_1_the_start_date_anchors_and_a_pause_still_restarts() -> None:
+    assert cadence_state(weekly(date(2026, 11, 10)), date(2026, 11, 12)).anchor == date(
+        2026, 11, 10
+    )
+    paused = weekly(date(2026, 11, 10), date(2026, 10, 20), paused_until=date(2026, 11, 20))
+    assert cadence_state(paused, date(2026, 11, 23)).anchor == date(2026, 11, 20)
+
+
+def test_every_pause_covers_only_its_own_days() -> None:
+    spans = (PauseSpan(date(2026, 2, 2), date(2026, 2, 16)), PauseSpan(date(2026, 4, 1)))
+    facts = PairingFacts(7, date(2026, 1, 5), date(2026, 1, 26), pauses=spans)
+    # Before the first pause began, the missed week counts as missed.
+    assert cadence_state(facts, date(2026, 2, 1)).status is Status.ON_CADENCE
+    assert cadence_state(facts, date(2026, 2, 10)).status is Status.PAUSED
+    # Back on the 16th: the cadence restarts from that day.
+    back = cadence_state(facts, date(2026, 2, 20))
+    assert (back.anchor, back.status) == (date(2026, 2, 16), Status.ON_CADENCE)
+    # An absence seen in a status and not yet over pauses until it is seen to end.
+    assert cadence_state(facts, date(2026, 5, 1)).status is Status.PAUSED
+    assert not may_need_nudge(facts, date(2026, 5, 1))

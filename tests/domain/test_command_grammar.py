@@ -42,6 +42,7 @@ from bot.domain.command_grammar import (
     Usage,
     parse,
 )
+from bot.domain.dates import parse_day
 
 BOB = "<@U0BOB|bob>"  # as Slack sends a mention picked from the @ menu
 BARE = "<@U0BOB>"  # as Slack sends it when it has no name to hand
@@ -178,7 +179,7 @@ def test_an_unknown_word_is_named_back_in_the_help() -> None:
         ("team sack bob", "team.unknown_action"),
         ("log", "log.need_rep"),
         ("log 2026-03-14", "log.need_rep"),
-        (f"log {BOB} 2026-03-14 again", "log.need_rep"),
+        (f"log {BOB} on a sunny day in the spring", "log.need_rep"),
         ("plan everyone", "plan.need_rep"),
         (f"plan {BOB} <@U0ANN>", "plan.need_rep"),
         ("goals mine", "goals.no_arguments"),
@@ -305,8 +306,9 @@ def test_a_pause_date_reaches_the_pause_as_typed(day: date, target: str) -> None
 @pytest.mark.parametrize(
     ("text", "hint"),
     [
-        (f"log {BOB} 14/03/2026", "format"),
-        (f"log {BOB} yesterday", "format"),
+        (f"log {BOB} 14-03-2026", "format"),
+        (f"log {BOB} 2026-03-14 again", "format"),
+        (f"log {BOB} next tuesday", "format"),
         (f"log {BOB} 2026-3-14", "format"),
         (f"log {BOB} 2026-02-30", "impossible"),
         (f"pause {BOB} until 2027-02-29", "impossible"),
@@ -318,10 +320,17 @@ def test_a_date_that_is_not_on_the_calendar_or_not_iso_is_refused_with_a_reason(
 ) -> None:
     parsed = parse(text)
     assert isinstance(parsed, Log | Pause)
-    raw = parsed.held_on if isinstance(parsed, Log) else parsed.until
     with pytest.raises(DateError) as caught:
-        parse_iso_date(raw or "")
+        if isinstance(parsed, Log):  # a 1:1's day is read in people's words
+            parse_day(parsed.held_on or "", date(2026, 12, 3))
+        else:  # a pause's end is a date to the day
+            parse_iso_date(parsed.until)
     assert caught.value.hint == hint
+
+
+def test_a_1_1_day_in_several_words_reaches_the_log_whole() -> None:
+    assert parse(f"log {BOB} last thursday") == Log(rep_id="U0BOB", held_on="last thursday")
+    assert parse(f"log {BOB} 3 days ago") == Log(rep_id="U0BOB", held_on="3 days ago")
 
 
 # Properties over any text

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import prompts
-from bot.domain.cadence import PairingFacts, Status, cadence_state
+from bot.domain.cadence import PairingFacts, PauseSpan, Status, cadence_state
 from bot.domain.plans import (
     SUGGESTED_QUESTIONS,
     GoalFacts,
@@ -162,32 +162,19 @@ def test_after_a_pause_the_next_1_1_is_due_one_cadence_later() -> None:
     assert coaching_streak(history, date(2026, 3, 18)) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: a pause hides every earlier week, not only the weeks it covered. "
-        "PairingHistory has only the latest pause's end date, and _overdue_on treats any "
-        "Sunday before it as paused, so pausing a rep today for a holiday erases a 1:1 "
-        "missed in February and the streak jumps from 5 to 12 weeks. Fixing it needs the "
-        "pause's start (or every pause) stored and passed in."
-    ),
-)
 def test_pausing_a_rep_today_does_not_rewrite_the_weeks_already_missed() -> None:
     missed_in_february = mondays_but(date(2026, 2, 16))
     assert coaching_streak([weekly(date(2026, 1, 5), missed_in_february)], APRIL_1) == 5
-    paused_today = weekly(date(2026, 1, 5), missed_in_february, paused_until=date(2026, 4, 10))
+    # With every pause kept, today's pause covers only the days from today.
+    paused_today = PairingHistory(
+        cadence_days=7,
+        started_on=date(2026, 1, 5),
+        held_on=missed_in_february,
+        pauses=(PauseSpan(APRIL_1, date(2026, 4, 10)),),
+    )
     assert coaching_streak([paused_today], APRIL_1) == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: the streak ignores the manager's own pause (`/coach pause me until ...`). "
-        "PairingHistory has no manager_paused_until and flows/plans.py passes only the "
-        "pairing's pause, so while the plan shows the rep paused and then on cadence, the "
-        "streak counts the leave as overdue weeks: 1 week on 1 April instead of 12."
-    ),
-)
 def test_the_managers_own_leave_does_not_break_the_streak() -> None:
     # Met every Monday until 2 March, on leave until Monday 23 March, met again on the 23rd
     # and 30th. cadence_state agrees every Sunday was paused or on cadence.
@@ -198,11 +185,12 @@ def test_the_managers_own_leave_does_not_break_the_streak() -> None:
         facts = PairingFacts(7, date(2026, 1, 5), last)
         state = cadence_state(facts, sunday, manager_paused_until=leave_ends)
         assert state.status is not Status.OVERDUE
+    # The manager's own leave, from the day after the 2 March 1:1, is in the history too.
     history = PairingHistory(
         cadence_days=7,
         started_on=date(2026, 1, 5),
         held_on=held,
-        manager_paused_until=leave_ends,  # type: ignore[call-arg]
+        pauses=(PauseSpan(date(2026, 3, 3), leave_ends),),
     )
     assert coaching_streak([history], APRIL_1) == 12
 

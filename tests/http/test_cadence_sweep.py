@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
 
 from bot.clock import SandboxClock
 from bot.flows.sweeps import run_sweep
 from slack_emulator import SlackEmulator
+from storage.models import Pause
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach
 
@@ -202,3 +205,37 @@ def test_invalid_token_stops_the_sweep_with_one_line(
     assert not completed
     assert "SLACK_BOT_TOKEN" in summary
     assert _sweep(coach).startswith("1 nudged")
+
+
+def test_an_absence_seen_in_a_slack_status_restarts_the_cadence(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    """Back from a week on a beach, a rep is not overdue on their first day."""
+    coach.answer(f"team add <@{REP}>", user=MANAGER)  # Monday 23 Nov, 10:00 in New York
+    slack.workspace.set_status(REP, status_text="On vacation", status_emoji=":palm_tree:")
+    clock.advance(timedelta(days=8))  # Tuesday 1 Dec: a day overdue, but away
+    assert _sweep(coach).startswith("0 nudged")
+    clock.advance(timedelta(days=6))  # Monday 7 Dec: back
+    slack.workspace.set_status(REP, status_text="")
+    assert _sweep(coach).startswith("0 nudged")
+    team = coach.answer("team", user=MANAGER)
+    assert "on cadence" in team and "next due Mon 14 Dec 2026" in team
+    with Session(coach.services.engine) as session:
+        kept = session.exec(select(Pause).where(Pause.source == "status")).all()
+    assert [(p.starts_on, p.ends_on) for p in kept] == [(date(2026, 12, 1), date(2026, 12, 7))]
+    clock.advance(timedelta(days=8))  # Tuesday 15 Dec: now it has slipped
+    assert _sweep(coach).startswith("1 nudged")
+
+
+def test_every_pause_is_kept_not_only_the_latest(coach: RunningCoach, clock: SandboxClock) -> None:
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.answer(f"pause <@{REP}> until 2026-11-30", user=MANAGER)
+    clock.advance(timedelta(days=14))
+    coach.answer("pause me until 2026-12-14", user=MANAGER)
+    coach.answer("resume me", user=MANAGER)
+    with Session(coach.services.engine) as session:
+        kept = session.exec(select(Pause).order_by(Pause.id)).all()
+    assert [(p.pairing_id is not None, p.starts_on, p.ends_on) for p in kept] == [
+        (True, date(2026, 11, 23), date(2026, 11, 30)),
+        (False, date(2026, 12, 7), date(2026, 12, 7)),
+    ]

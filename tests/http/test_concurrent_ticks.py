@@ -15,6 +15,14 @@ from slack_emulator import SlackEmulator
 from tests.support.running_coach import RunningCoach
 
 MANAGERS = [f"UMGRTICK{i:02d}" for i in range(6)]
+# Nudges go at the managers' own weekday morning, so the tick processes run at one: their
+# clock is set with time-machine (and keeps ticking) to Tuesday 10:00 in Berlin.
+TICK_AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+_TICK_AT_THEN = (
+    "import sys, time_machine; "
+    f"time_machine.travel({TICK_AT.isoformat()!r}, tick=True).start(); "
+    "from bot.__main__ import main; sys.exit(main(['tick', '--job', 'cadence']))"
+)
 
 
 def _tick_process(settings: Settings) -> subprocess.Popen[str]:
@@ -25,7 +33,7 @@ def _tick_process(settings: Settings) -> subprocess.Popen[str]:
         "DATABASE_URL": settings.database_url,
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "tick", "--job", "cadence"],
+        [sys.executable, "-c", _TICK_AT_THEN],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -35,8 +43,8 @@ def _tick_process(settings: Settings) -> subprocess.Popen[str]:
 
 @pytest.mark.slow  # starts a process
 def test_two_ticks_at_once_send_each_nudge_once(settings: Settings, slack: SlackEmulator) -> None:
-    # Teams are built ten days ago, so the real clock the tick processes read sees them overdue.
-    clock = SandboxClock(start=datetime.now(UTC) - timedelta(days=10))
+    # Teams are built ten days before the tick processes' clock, so they see them overdue.
+    clock = SandboxClock(start=TICK_AT - timedelta(days=10))
     coach = RunningCoach(settings, slack=slack, clock=clock)
     try:
         for m, manager in enumerate(MANAGERS):

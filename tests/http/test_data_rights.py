@@ -62,7 +62,7 @@ def test_forget_me_erases_the_rep_and_nobody_else(coach: RunningCoach) -> None:
     assert _count(coach, OneOnOne) == 0  # REP's were the only 1:1s
     assert _count(coach, Goal, rep_id=REP_2) == 1
     assert _count(coach, Pairing, rep_id=REP_2) == 1
-    assert "1 reps" in coach.answer("team", user=MANAGER)
+    assert "Your team: 1 rep\n" in coach.answer("team", user=MANAGER)
 
 
 def test_forget_me_as_a_manager_ends_their_pairings(coach: RunningCoach) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from bot import slack_ids
 from bot.clock import SandboxClock
+from bot.flows.sweeps import run_sweep
 from slack_emulator import SlackEmulator
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach
@@ -46,7 +47,7 @@ def test_plan_names_every_rep_most_overdue_first_with_goal_and_check_in(
         slack.wait_for("response_url", count=seen + 1)[seen].params["blocks"], ensure_ascii=False
     )
     assert plan.index(REP) < plan.index(REP_2) and plan.index(REP) < plan.index(REP_3)
-    assert "overdue by 2 day(s)" in plan
+    assert "overdue by 2 days" in plan
     assert "Let the buyer talk more than I do on discovery calls" in plan
     assert "Latest check-in" in plan and "on track" in plan
     assert "Questions to ask" in plan
@@ -156,3 +157,58 @@ def test_send_prep_questions_dms_the_rep(coach: RunningCoach, slack: SlackEmulat
     dm = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == REP][-1]
     assert "looking forward to your next 1:1" in dm.params["text"]
     assert "isn't on your team" in coach.press(prep["action_id"], prep["value"], user=OUTSIDER)
+
+
+def test_prep_questions_are_the_ones_the_plan_showed(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    # Sunday 29 Nov, 22:00 in New York but Monday 03:00 UTC: the plan's week is New York's.
+    clock.advance(timedelta(days=6, hours=12))
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.answer("goal Ask three discovery questions before every demo", user=REP)
+    params = coach.answer_params("plan", user=MANAGER)
+    shown = json.dumps(params["blocks"], ensure_ascii=False)
+    prep = next(
+        e for b in params["blocks"] if b["type"] == "actions" for e in b["elements"]
+        if e["action_id"] == slack_ids.ACTION_PLAN_PREP
+    )  # fmt: skip
+    coach.press(prep["action_id"], prep["value"], user=MANAGER)
+    dm = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == REP][-1]
+    sent = [line.removeprefix("• ") for line in dm.params["text"].splitlines() if line[:2] == "• "]
+    assert len(sent) == 3
+    for question in sent:
+        assert json.dumps(question, ensure_ascii=False)[1:-1] in shown
+
+
+def test_the_streak_is_not_claimed_above_an_overdue_1_1(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    clock.advance(timedelta(days=7))
+    coach.answer(f"log <@{REP}>", user=MANAGER)  # Monday 30 Nov: the week ended on cadence
+    clock.advance(timedelta(days=9))  # Wednesday 9 Dec: two days overdue
+    plan = _plan_blocks(coach, slack)
+    assert "overdue by 2 days" in plan
+    # The weeks ending 29 Nov and 6 Dec were kept, but today's slip is not hidden.
+    assert "with every 1:1 on cadence" not in plan
+    assert f"Your *2-week* coaching streak is waiting on a catch-up with <@{REP}>" in plan
+    coach.answer(f"log <@{REP}>", user=MANAGER)
+    assert "Coaching streak: *2 weeks* with every 1:1 on cadence." in _plan_blocks(coach, slack)
+
+
+def test_the_full_agenda_lists_every_pause(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.answer(f"pause <@{REP}> until 2026-11-30", user=MANAGER)
+    clock.advance(timedelta(days=14))  # Monday 7 December
+    coach.answer("pause me until 2026-12-10", user=MANAGER)
+    slack.workspace.set_status(REP, status_text="Out sick")
+    clock.advance(timedelta(days=11))  # Friday 18 December: due the 17th, and away
+    run_sweep(coach.services, "cadence")
+    agenda = _plan_blocks(coach, slack, f"plan <@{REP}>")
+    assert "*Pauses:*" in agenda
+    assert "• since Fri 18 Dec 2026: away, by their Slack status" in agenda
+    assert "• Mon 7 Dec 2026 until Thu 10 Dec 2026: your own leave" in agenda
+    assert "• Mon 23 Nov 2026 until Mon 30 Nov 2026: paused" in agenda
+    assert agenda.index("since Fri 18 Dec") < agenda.index("Mon 23 Nov 2026 until")

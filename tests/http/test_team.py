@@ -25,6 +25,15 @@ def test_adding_a_rep_confirms_and_tells_the_rep(coach: RunningCoach, slack: Sla
     assert f"<@{MANAGER}> added you" in text
     assert "will see the focus goals" in text
     assert "/coach team leave" in text
+    assert "with 1:1s weekly." in text
+
+
+def test_the_rep_hears_an_every_n_days_cadence_in_plain_words(
+    coach: RunningCoach, slack: SlackEmulator
+) -> None:
+    coach.answer(f"team add <@{REP}> every 10 days", user=MANAGER)
+    dm = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == REP)[0]
+    assert "added you to their team in Coach, with 1:1s every 10 days." in dm.params["text"]
 
 
 def test_cadence_words_are_understood(coach: RunningCoach) -> None:
@@ -70,7 +79,7 @@ def test_team_lists_reps_with_status(coach: RunningCoach, clock) -> None:
     clock.advance(timedelta(days=9))
     listing = coach.answer("team", user=MANAGER)
     assert "2 reps" in listing
-    assert "overdue by 2 day(s)" in listing
+    assert "overdue by 2 days" in listing
     assert "no 1:1 logged yet" in listing
     assert listing.index(REP) < listing.index(REP_2)  # most overdue first
 
@@ -90,7 +99,7 @@ def test_removing_a_rep_keeps_history_and_frees_them(coach: RunningCoach) -> Non
 def test_only_the_manager_can_remove_a_rep(coach: RunningCoach) -> None:
     coach.answer(f"team add <@{REP}>", user=MANAGER)
     assert "isn't on your team" in coach.answer(f"team remove <@{REP}>", user=OUTSIDER)
-    assert "1 reps" in coach.answer("team", user=MANAGER)
+    assert "Your team: 1 rep\n" in coach.answer("team", user=MANAGER)
 
 
 def test_a_rep_can_leave_and_the_manager_is_told(coach: RunningCoach, slack: SlackEmulator) -> None:

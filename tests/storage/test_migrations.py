@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from storage.db import make_engine
@@ -48,3 +50,54 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: object) -> None:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
     engine.dispose()
+
+
+def test_0005_keeps_the_pauses_stored_before_it_as_history(empty_database_url: str) -> None:
+    """An upgraded workspace keeps its running and finished pauses, without rewriting any
+    week before them (their start was never stored: each gets the shortest honest span)."""
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0004")
+    today = datetime.now(UTC).date()
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO pairings (id, team_id, manager_id, rep_id, cadence_days,"
+                " started_on, paused_until, created_at) VALUES"
+                " (1, 'T1', 'UMGR', 'UREP1', 7, :start, :ahead, :now),"
+                " (2, 'T1', 'UMGR', 'UREP2', 7, :start, :past, :now)"
+            ),
+            {
+                "start": today - timedelta(days=60),
+                "ahead": today + timedelta(days=10),
+                "past": today - timedelta(days=20),
+                "now": datetime.now(UTC),
+            },
+        )
+        connection.execute(
+            text(
+                "INSERT INTO manager_settings (team_id, manager_id, digest_channel_id,"
+                " paused_until, updated_at) VALUES ('T1', 'UMGR', 'C1', :ahead, :now)"
+            ),
+            {"ahead": today + timedelta(days=3), "now": datetime.now(UTC)},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT pairing_id, manager_id, starts_on, ends_on, source FROM pauses"
+                " ORDER BY pairing_id, manager_id"
+            )
+        ).all()
+        set_at = connection.execute(text("SELECT digest_set_at FROM manager_settings")).scalar()
+    engine.dispose()
+    as_dates = {(r[0], r[1], _day(r[2]), _day(r[3]), r[4]) for r in rows}
+    assert as_dates == {
+        (1, None, today, today + timedelta(days=10), "command"),
+        (2, None, today - timedelta(days=21), today - timedelta(days=20), "command"),
+        (None, "UMGR", today, today + timedelta(days=3), "command"),
+    }
+    assert set_at is not None
+
+
+def _day(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

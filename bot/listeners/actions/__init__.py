@@ -16,7 +16,11 @@ from bot.listeners.actions.goal import (
     handle_goal_edit,
     handle_home_set_goal,
 )
-from bot.listeners.actions.nudge import handle_nudge_log, handle_nudge_snooze
+from bot.listeners.actions.nudge import (
+    handle_nudge_log,
+    handle_nudge_log_date,
+    handle_nudge_snooze,
+)
 from bot.listeners.actions.plan import (
     handle_plan_agenda,
     handle_plan_log,
@@ -44,6 +48,7 @@ def register(app: App, services: Services) -> None:
     app.action(re.compile(f"^{slack_ids.ACTION_PLAN_PAGE}:"))(serve(handle_plan_page))
     app.action(slack_ids.ACTION_NUDGE_LOG)(serve(handle_nudge_log))
     app.action(slack_ids.ACTION_NUDGE_SNOOZE)(serve(handle_nudge_snooze))
+    app.action(slack_ids.ACTION_NUDGE_LOG_DATE)(serve(handle_nudge_log_date))
     app.action(slack_ids.ACTION_REFRAME_SEND)(serve(handle_reframe_send))
     app.action(slack_ids.ACTION_REFRAME_AGENDA)(serve(handle_reframe_agenda))
     app.action(slack_ids.ACTION_REFRAME_DISMISS)(guarded(handle_reframe_dismiss))
