@@ -98,8 +98,11 @@ class WorkspaceState:
         status_expiration: int = 0,
         is_bot: bool = False,
         deleted: bool = False,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> None:
-        """Add (or replace) a member. `deleted=True` is a deactivated account."""
+        """Add (or replace) a member. `deleted=True` is a deactivated account; `is_admin`
+        and `is_owner` are the workspace roles users.info reports."""
         ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a test
         user = User(
             user_id,
@@ -111,6 +114,8 @@ class WorkspaceState:
             status_expiration,
             is_bot,
             deleted,
+            is_admin,
+            is_owner,
         )
         with self.lock:
             self.users[user_id] = user

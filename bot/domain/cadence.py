@@ -366,6 +366,7 @@ class TeamLine:
     cadence: str
     last_held_on: date | None
     state: CadenceState
+    pending: bool = False  # the rep has not accepted this manager yet
 
 
 @dataclass(frozen=True)

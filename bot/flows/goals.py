@@ -94,7 +94,7 @@ def save_goal(
         ensure_workspace(session=session, team_id=team_id, now=now)
         current = active_goal(session=session, team_id=team_id, rep_id=rep_id)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-        manager_id = pairing.manager_id if pairing else None
+        manager_id = pairing.manager_id if pairing and pairing.accepted else None
         if goal_id is not None and current is not None and current.id == goal_id:
             update_goal(
                 session=session,
@@ -144,7 +144,7 @@ def close_goal(
         if status == "achieved":
             add_check_in(session=session, goal=goal, status="achieved", note=None, now=now)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-    manager_id = pairing.manager_id if pairing else None
+    manager_id = pairing.manager_id if pairing and pairing.accepted else None
     _tell_manager(services, manager_id, status, rep_id, focus_goal(goal))
     return done("goals", status, behaviour=escape_mrkdwn(goal.behaviour))
 
@@ -163,7 +163,7 @@ def check_in(
         add_check_in(session=session, goal=goal, status=status, note=None, now=now)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
     if status == "stuck":
-        manager_id = pairing.manager_id if pairing else None
+        manager_id = pairing.manager_id if pairing and pairing.accepted else None
         _tell_manager(services, manager_id, "stuck", rep_id, focus_goal(goal))
     return done("goals", f"checkin.{status}")
 

@@ -22,9 +22,11 @@ def test_adding_a_rep_confirms_and_tells_the_rep(coach: RunningCoach, slack: Sla
     assert "Mon 30 Nov 2026" in answer  # first 1:1 due a week after today, New York time
     dm = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == REP)[0]
     text = dm.params["text"]
-    assert f"<@{MANAGER}> added you" in text
-    assert "will see the focus goals" in text
+    assert f"<@{MANAGER}> would like to coach you" in text
+    assert "nothing you wrote before" in text
     assert "/coach team leave" in text
+    buttons = [e["text"]["text"] for e in dm.params["blocks"][1]["elements"]]
+    assert buttons == ["Accept", "Decline"]
 
 
 def test_cadence_words_are_understood(coach: RunningCoach) -> None:
