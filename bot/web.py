@@ -12,6 +12,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+from bot.logs import new_request_id, request_id
 from bot.services import Services
 from storage.db import database_answers
 
@@ -29,6 +30,15 @@ def build_wsgi(app: App, services: Services) -> WsgiApp:
     verifier = SignatureVerifier(services.settings.slack_signing_secret or "")
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # A worker thread serves request after request: without a fresh id, lines logged
+        # before Bolt's middleware names this one (a refused signature) carry the last one's.
+        token = request_id.set(new_request_id())
+        try:
+            return route(environ, start_response)
+        finally:
+            request_id.reset(token)
+
+    def route(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
