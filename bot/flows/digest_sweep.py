@@ -7,6 +7,8 @@ import logging
 from collections import defaultdict
 from datetime import date, datetime
 
+from slack_sdk.errors import SlackApiError
+
 import prompts
 from bot.blocks.digest import build_digest
 from bot.domain.cadence import (
@@ -19,6 +21,7 @@ from bot.domain.cadence import (
     summarise_cadence,
     week_start,
 )
+from bot.flows.channels import members_among
 from bot.flows.delivery import Key, claim_all, deliver
 from bot.flows.pairings import facts_of
 from bot.flows.people import Person, look_up_people
@@ -58,6 +61,7 @@ def _digest_team(services: Services, team_id: str, now: datetime, today: date) -
     for own in chosen:
         channels[own.digest_channel_id or ""].append(own.manager_id)
     period = iso_week_key(today)
+    channels = _only_members(services, team_id, channels, period)
     owned = claim_all(services, team_id, [Key("digest", f"channel:{c}", period) for c in channels])
     if not owned:
         return 0, 0
@@ -86,6 +90,29 @@ def _digest_team(services: Services, team_id: str, now: datetime, today: date) -
                 services, team_id, managers, channel_id, CHANNEL_PROBLEMS[delivery.error], period
             )
     return posted, failed
+
+
+def _only_members(
+    services: Services, team_id: str, channels: dict[str, list[str]], period: str
+) -> dict[str, list[str]]:
+    """Each channel with only the managers who are members of it: a digest names a team's
+    reps, so it never goes where its manager could not read it (someone may have invited
+    the bot into a private channel since the manager chose it). Those left out are told.
+    A channel the bot cannot see keeps its managers: the post fails and they hear why."""
+    kept: dict[str, list[str]] = {}
+    for channel_id, managers in channels.items():
+        try:
+            members = members_among(services, channel_id, managers)
+        except (SlackApiError, OSError) as error:
+            logger.warning("could not list a digest channel's members (%s)", type(error).__name__)
+            continue  # decided next sweep, not guessed now
+        inside = managers if members is None else [m for m in managers if m in members]
+        outside = [m for m in managers if m not in inside]
+        if outside:
+            _tell_managers(services, team_id, outside, channel_id, "manager_not_member", period)
+        if inside:
+            kept[channel_id] = inside
+    return kept
 
 
 def _states(
