@@ -82,11 +82,30 @@ def _walk(node: Any, *, depth: int) -> str | None:
     if not isinstance(node, dict):
         return None
     for key, value in node.items():
+        if key == "values" and isinstance(value, dict):
+            problem = _state_values_problem(value, depth=depth + 1)
+            if problem:
+                return problem
+            continue
         problem = _field_problem(key, value)
         if problem:
             return problem
         if isinstance(value, dict | list):
             problem = _walk(value, depth=depth + 1)
+            if problem:
+                return problem
+    return None
+
+
+def _state_values_problem(values: dict[str, Any], *, depth: int) -> str | None:
+    """A modal's ``state.values``: block id → action id → element state. The ids are the
+    app's own names (one of Coach's action ids is ``value``), so only the states below
+    them follow the usual rules."""
+    for actions in values.values():
+        if not isinstance(actions, dict) or not all(isinstance(a, dict) for a in actions.values()):
+            return "state values are not objects"
+        for element in actions.values():
+            problem = _walk(element, depth=depth + 2)
             if problem:
                 return problem
     return None
