@@ -58,7 +58,9 @@ def build_reframe(reframe: Reframe, rep_id: str | None) -> tuple[str, list[Block
         questions = "\n".join(f"• {escape_mrkdwn(q)}" for q in reframe.questions)
         blocks.append(section(f"{intro}\n{questions}"))
         blocks.append(section(_focus(reframe)))
-        fallback += [intro, *(f"• {q}" for q in reframe.questions)]
+        # The notification text is mrkdwn too: escaped as the blocks are, or a question
+        # could carry a live <!channel> or a disguised link into the preview.
+        fallback += [intro, questions]
     prompt = Prompt(rep_id, reframe.competency, reframe.focus, reframe.questions, reframe.kind)
     blocks.append(ActionsBlock(block_id="reframe", elements=_buttons(prompt)))
     kind = prompts.text("coaching", f"kind_{reframe.kind}")
@@ -139,7 +141,7 @@ def build_prompt_for_rep(manager_id: str, prompt: Prompt) -> tuple[str, list[Blo
         section(f"{lead}\n{questions}"),
         context(footer),
     ]
-    return f"{lead}\n" + "\n".join(f"• {q}" for q in prompt.questions), blocks
+    return f"{lead}\n{questions}", blocks
 
 
 def encode_prompt(prompt: Prompt) -> str:
