@@ -97,3 +97,25 @@ def test_every_fallback_is_escaped_like_its_blocks(
     shown, dm = _reframe_then_send(coach_with_llm, slack)
     for message in (shown, dm):
         assert "AT&amp;T" in message["text"] and "AT&T" not in message["text"]
+
+
+# An account with a long non-ASCII name, as the review's was: written \\u-escaped, each
+# letter took six of the button's 2,000 characters, and the value was cut mid-JSON.
+ACCOUNT = "Ростелеком Сибирь Телеком Южный Урал Северо-Запад"
+
+
+def test_a_send_button_with_a_long_non_ascii_account_still_sends_every_question(
+    coach_with_llm: RunningCoach, slack: SlackEmulator, llm: FakeOpenAI
+) -> None:
+    a = ACCOUNT
+    questions = [
+        f"What did you notice on the {a} call with {a}, {a} and {a}?",
+        f"Which moments with {a}, {a} and {a} gave the {a} buyer room?",
+        f"What would you like to try with {a}, {a} and {a} on the {a} call?",
+        f"How can I help you practise for {a}, {a}, {a} and {a}?",
+    ]
+    llm.answer_with({**GOOD_ANSWER, "questions": questions, "focus": f"Listen at {a}."})
+    shown, dm = _reframe_then_send(coach_with_llm, slack, FEEDBACK.replace("Acme", a))
+    buttons = [e for b in shown["blocks"] for e in b.get("elements", []) if "value" in e]
+    assert buttons and all(len(e["value"]) <= 2000 for e in buttons)
+    assert all(question in dm["text"] for question in questions)
