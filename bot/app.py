@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
+from slack_bolt import App, Respond
 
 from bot.listeners import register_listeners
+from bot.listeners.events.dedupe import release_failed_event
 from bot.listeners.guard import report_unhandled
 from bot.logs import ContextCarryingExecutor
 from bot.services import Services
@@ -35,8 +36,14 @@ def build_app(services: Services) -> App:
         logger=_bolt_logger(),
     )
     register_listeners(app, services)
-    # Events ack before their listener runs; their failures still end up here.
-    app.error(report_unhandled)
+
+    def on_error(error: Exception, body: dict, respond: Respond | None = None) -> None:
+        # Events ack before their listener runs; their failures still end up here, and
+        # a failed event's claim is released so that Slack's retry does the work.
+        release_failed_event(services, body)
+        report_unhandled(error, body, respond)
+
+    app.error(on_error)
     return app
 
 

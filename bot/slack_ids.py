@@ -48,6 +48,10 @@ ACTION_PLAN_PAGE = "plan_page"
 # App Home
 ACTION_HOME_SET_GOAL = "home_set_goal"
 
+# A rep's answer to a new manager's invitation
+ACTION_PAIRING_ACCEPT = "pairing_accept"
+ACTION_PAIRING_DECLINE = "pairing_decline"
+
 # /coach forget me
 ACTION_FORGET_CONFIRM = "forget_confirm"
 ACTION_FORGET_CANCEL = "forget_cancel"

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+from bot.logs import new_request_id, request_id
+from bot.request_shape import shape_problem
 from bot.services import Services
 from storage.db import database_answers
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
+
+logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -29,6 +34,15 @@ def build_wsgi(app: App, services: Services) -> WsgiApp:
     verifier = SignatureVerifier(services.settings.slack_signing_secret or "")
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # A worker thread serves request after request: without a fresh id, lines logged
+        # before Bolt's middleware names this one (a refused signature) carry the last one's.
+        token = request_id.set(new_request_id())
+        try:
+            return route(environ, start_response)
+        finally:
+            request_id.reset(token)
+
+    def route(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
@@ -38,11 +52,15 @@ def build_wsgi(app: App, services: Services) -> WsgiApp:
                 # Bolt raises on a non-numeric timestamp; a forged header is a 401, not a 500.
                 return _plain(start_response, "401 Unauthorized", "invalid request")
             body = _read_body(environ)
-            if not _parses(body):
-                # Bolt would raise parsing it: a signed-but-broken body is the sender's fault.
-                signed = _signed(verifier, body, environ)
-                status = "400 Bad Request" if signed else "401 Unauthorized"
-                return _plain(start_response, status, "unreadable request body")
+            # The signature first: nothing of an unsigned body is read, parsed or logged.
+            if not _signed(verifier, body, environ):
+                logger.info("Invalid request signature or timestamp: refused, body not read")
+                return _plain(start_response, "401 Unauthorized", "invalid request")
+            problem = _unreadable(body, environ.get("CONTENT_TYPE", ""))
+            if problem is not None:
+                # Signed but not what Slack sends: the sender's mistake, never our 500.
+                logger.info("refused a signed request: %s", problem)
+                return _plain(start_response, "400 Bad Request", "unreadable request body")
         return slack(environ, start_response)
 
     return application
@@ -59,17 +77,21 @@ def _read_body(environ: WSGIEnvironment) -> bytes:
     return body
 
 
-def _parses(body: bytes) -> bool:
-    """Whether Bolt can read this body: JSON, or a form whose ``payload`` is JSON."""
+def _unreadable(body: bytes, content_type: str) -> str | None:
+    """What is wrong with a signed body, read as Bolt will read it (by its content type:
+    JSON, or a form whose ``payload`` is JSON), or None when it is shaped as Slack's are."""
     try:
         text = body.decode("utf-8")
-        if text.startswith("{"):
-            json.loads(text)
-        elif text.startswith("payload="):
-            json.loads(parse_qs(text)["payload"][0])
-    except (UnicodeDecodeError, ValueError, KeyError):
-        return False
-    return True
+        if content_type.split(";")[0].strip().lower() == "application/json":
+            parsed: Any = json.loads(text)
+        else:
+            form = {key: values[0] for key, values in parse_qs(text).items()}
+            if not {"payload", "command", "ssl_check"} & form.keys():
+                return "a form Slack does not send"
+            parsed = json.loads(form["payload"]) if "payload" in form else form
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return "not JSON or a form"
+    return shape_problem(parsed)
 
 
 def _signed(verifier: SignatureVerifier, body: bytes, environ: WSGIEnvironment) -> bool:
@@ -77,10 +99,12 @@ def _signed(verifier: SignatureVerifier, body: bytes, environ: WSGIEnvironment) 
         "x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
         "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", ""),
     }
+    if not all(headers.values()):
+        return False
     try:
         return verifier.is_valid_request(body, headers)
-    except UnicodeDecodeError:
-        return False  # Slack only ever sends UTF-8
+    except (UnicodeDecodeError, ValueError):
+        return False  # Slack only ever sends UTF-8, and stamps are numbers
 
 
 def _timestamp_is_numeric(environ: WSGIEnvironment) -> bool:

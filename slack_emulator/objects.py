@@ -45,6 +45,8 @@ class User:
     is_bot: bool = False
     deleted: bool = False
     locale: str = "en-US"
+    is_admin: bool = False
+    is_owner: bool = False
 
     def to_slack(self, *, team_id: str, now: float) -> JsonDict:
         """The `user` object; an expired status reads as empty, as Slack clears it."""
@@ -72,8 +74,8 @@ class User:
             "tz_label": _TZ_LABELS.get(abbreviation, abbreviation),
             "tz_offset": int(offset.total_seconds()) if offset else 0,
             "profile": profile,
-            "is_admin": False,
-            "is_owner": False,
+            "is_admin": self.is_admin or self.is_owner,
+            "is_owner": self.is_owner,
             "is_bot": self.is_bot,
             "is_app_user": False,
             "updated": int(now),

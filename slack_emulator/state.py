@@ -99,9 +99,12 @@ class WorkspaceState:
         is_bot: bool = False,
         deleted: bool = False,
         locale: str = "en-US",
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> None:
         """Add (or replace) a member. `deleted=True` is a deactivated account; `locale` is
-        what users.info returns with include_locale (it decides how they write dates)."""
+        what users.info returns with include_locale (it decides how they write dates);
+        `is_admin` and `is_owner` are the workspace roles users.info reports."""
         ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a test
         user = User(
             user_id,
@@ -114,6 +117,8 @@ class WorkspaceState:
             is_bot,
             deleted,
             locale,
+            is_admin,
+            is_owner,
         )
         with self.lock:
             self.users[user_id] = user

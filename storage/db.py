@@ -39,7 +39,11 @@ def normalise_url(url: str) -> URL:
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine tuned for Coach's use: many short transactions from several threads."""
+    """An engine tuned for Coach's use: many short transactions from several threads.
+
+    Bound parameters are goal texts and check-in notes, so the engine never puts them in a
+    log line or an exception message (``hide_parameters``): a database error logs its SQL.
+    """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, pool_size)
@@ -50,6 +54,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_pre_ping=True,  # recover by itself after PostgreSQL restarts
         pool_recycle=1800,
         connect_args=POSTGRES_CONNECT_ARGS,
+        hide_parameters=True,
     )
 
 
@@ -65,6 +70,7 @@ def _sqlite_engine(url: URL, pool_size: int) -> Engine:
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,
         **pooling,
     )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, select
 
 from storage.dialect import insert_for
 from storage.models import ProcessedEvent
@@ -19,3 +20,19 @@ def claim_event(*, session: Session, team_id: str, event_id: str, now: datetime)
         .returning(ProcessedEvent.event_id)
     )
     return session.execute(statement).scalar_one_or_none() is not None
+
+
+def event_seen(*, session: Session, team_id: str, event_id: str) -> bool:
+    statement = select(ProcessedEvent.event_id).where(
+        ProcessedEvent.team_id == team_id, ProcessedEvent.event_id == event_id
+    )
+    return session.exec(statement).first() is not None
+
+
+def release_event(*, session: Session, team_id: str, event_id: str) -> None:
+    """Forget a claimed event whose work failed, so Slack's retry of it is handled."""
+    session.execute(
+        delete(ProcessedEvent).where(
+            ProcessedEvent.team_id == team_id, ProcessedEvent.event_id == event_id
+        )
+    )

@@ -87,14 +87,21 @@ def goals_of(*, session: Session, team_id: str, rep_id: str, limit: int = 10) ->
     return list(session.exec(statement).all())
 
 
-def check_ins_of(*, session: Session, team_id: str, rep_id: str, limit: int = 5) -> list[CheckIn]:
-    statement = (
-        select(CheckIn)
-        .where(CheckIn.team_id == team_id, CheckIn.rep_id == rep_id)
-        .order_by(col(CheckIn.created_at).desc(), col(CheckIn.id).desc())
-        .limit(limit)
-    )
-    return list(session.exec(statement).all())
+def check_ins_of(
+    *,
+    session: Session,
+    team_id: str,
+    rep_id: str,
+    limit: int = 5,
+    since: datetime | None = None,
+) -> list[CheckIn]:
+    """The rep's newest check-ins; ``since`` keeps only those written from that moment (a
+    manager sees what was written within their own pairing, not for a previous manager)."""
+    statement = select(CheckIn).where(CheckIn.team_id == team_id, CheckIn.rep_id == rep_id)
+    if since is not None:
+        statement = statement.where(CheckIn.created_at >= since)
+    statement = statement.order_by(col(CheckIn.created_at).desc(), col(CheckIn.id).desc())
+    return list(session.exec(statement.limit(limit)).all())
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,9 @@ def active_goal_rows(*, session: Session, team_id: str) -> list[GoalRow]:
             Pairing,
             (Pairing.team_id == Goal.team_id)
             & (Pairing.rep_id == Goal.rep_id)
-            & col(Pairing.ended_at).is_(None),
+            & col(Pairing.ended_at).is_(None)
+            # A manager the rep has not accepted is not told of (or named in) check-ins.
+            & col(Pairing.accepted_at).is_not(None),
         )
         .where(Goal.team_id == team_id, Goal.status == "active")
         .order_by(col(Goal.id))

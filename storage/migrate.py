@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Serialises concurrent upgrades on PostgreSQL (several web workers or a release phase
@@ -30,14 +30,29 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK_KEY})
             connection.commit()
+        _sqlite_foreign_keys(connection, on=False)
         try:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
             connection.commit()
         finally:
+            _sqlite_foreign_keys(connection, on=True)
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_LOCK_KEY})
                 connection.commit()
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    """SQLite rebuilds a table to alter it, and dropping the old copy of a parent table with
+    foreign keys on would cascade-delete its children's rows. The pragma only takes effect
+    outside a transaction, so it goes straight to the driver, before Alembic begins one."""
+    if connection.dialect.name != "sqlite":
+        return
+    if connection.in_transaction():
+        connection.commit()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def current_revision(engine: Engine) -> str | None:

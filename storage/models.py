@@ -14,6 +14,11 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
+# An id is never handed out twice, even after the row with the highest one is erased:
+# ledger keys such as ``goal:<id>`` would otherwise settle a new goal's check-in as sent.
+# PostgreSQL sequences never go back; SQLite needs AUTOINCREMENT for the same promise.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
 
 class Workspace(SQLModel, table=True):
     """A Slack workspace Coach has heard from."""
@@ -61,6 +66,7 @@ class Pairing(SQLModel, table=True):
             postgresql_where=text("ended_at IS NULL"),
         ),
         Index("ix_pairings_team_manager", "team_id", "manager_id"),
+        NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -72,18 +78,29 @@ class Pairing(SQLModel, table=True):
     paused_until: date | None = None
     snoozed_until: date | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # When the rep accepted this manager; until then the manager sees only name and cadence.
+    accepted_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
     ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
     @property
     def active(self) -> bool:
         return self.ended_at is None
 
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
+
 
 class OneOnOne(SQLModel, table=True):
     """A 1:1 a manager held with a rep, on a date in the manager's time zone."""
 
     __tablename__ = "one_on_ones"
-    __table_args__ = (Index("ix_one_on_ones_pairing_held", "team_id", "pairing_id", "held_on"),)
+    __table_args__ = (
+        Index("ix_one_on_ones_pairing_held", "team_id", "pairing_id", "held_on"),
+        NEVER_REUSED,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
@@ -107,6 +124,7 @@ class Goal(SQLModel, table=True):
             postgresql_where=text("status = 'active'"),
         ),
         Index("ix_goals_team_rep_created", "team_id", "rep_id", "created_at"),
+        NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -125,7 +143,10 @@ class CheckIn(SQLModel, table=True):
     """A rep's word on how their focus goal is going: a button press or a thread reply."""
 
     __tablename__ = "check_ins"
-    __table_args__ = (Index("ix_check_ins_goal_created", "team_id", "goal_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_check_ins_goal_created", "team_id", "goal_id", "created_at"),
+        NEVER_REUSED,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
@@ -149,6 +170,7 @@ class SentMessage(SQLModel, table=True):
         Index("ix_sent_messages_status", "status", "kind"),
         # Finds the check-in a threaded reply answers.
         Index("ix_sent_messages_message", "team_id", "channel_id", "message_ts"),
+        NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -224,7 +246,10 @@ class AgendaItem(SQLModel, table=True):
     """
 
     __tablename__ = "agenda_items"
-    __table_args__ = (Index("ix_agenda_items_pairing_open", "team_id", "pairing_id", "covered_at"),)
+    __table_args__ = (
+        Index("ix_agenda_items_pairing_open", "team_id", "pairing_id", "covered_at"),
+        NEVER_REUSED,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)

@@ -28,6 +28,13 @@ class ActivePairing:
     started_on: date
     paused_until: date | None
     snoozed_until: date | None
+    created_at: datetime
+    accepted_at: datetime | None
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the rep agreed to this manager: until then only name and cadence show."""
+        return self.accepted_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,25 @@ def active_pairing_by_id(*, session: Session, team_id: str, pairing_id: int) -> 
         Pairing.team_id == team_id, Pairing.id == pairing_id, col(Pairing.ended_at).is_(None)
     )
     return session.exec(statement).first()
+
+
+def managers_above(*, session: Session, team_id: str, user_id: str, limit: int = 50) -> list[str]:
+    """Who manages ``user_id``, who manages them, and so on up (bounded, in case of old
+    data with a loop): a manager may not take anyone from this chain as a rep."""
+    chain: list[str] = []
+    current = user_id
+    while len(chain) < limit:
+        pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=current)
+        if pairing is None or pairing.manager_id in chain:
+            break
+        chain.append(pairing.manager_id)
+        current = pairing.manager_id
+    return chain
+
+
+def accept_pairing(*, session: Session, pairing: Pairing, now: datetime) -> None:
+    pairing.accepted_at = now
+    session.add(pairing)
 
 
 def managed_pairing(
@@ -155,6 +181,8 @@ def pairing_rows(
             Pairing.started_on,
             Pairing.paused_until,
             Pairing.snoozed_until,
+            Pairing.created_at,
+            Pairing.accepted_at,
             last_held.c.last_held_on,
             ManagerSettings.paused_until,
         )
@@ -177,7 +205,7 @@ def pairing_rows(
     pauses = team_pauses(session=session, team_id=team_id, manager_id=manager_id)
     return [
         PairingRow(
-            ActivePairing(*row[:8]), row[8], row[9], tuple(pauses.for_pairing(row[0], row[2]))
+            ActivePairing(*row[:10]), row[10], row[11], tuple(pauses.for_pairing(row[0], row[2]))
         )
         for row in rows
     ]

@@ -23,11 +23,27 @@ from storage.models import (
 
 
 def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime) -> dict[str, int]:
-    """Everything held about someone as a rep goes; pairings they manage end.
+    """Every row that names the person goes: their goals and check-ins, every pairing they
+    were in (as rep or as manager) with its 1:1s and saved prompts, 1:1s they logged, their
+    settings and cached profile, and the ledger rows about them or holding their DM channel.
 
-    Returns how many rows of each kind were removed or changed, for the confirmation.
+    Ids are never reused (AUTOINCREMENT, sequences), so erasing a goal's ledger row cannot
+    let a later goal's check-in be mistaken for one already sent. Returns how many rows of
+    each kind were removed, for the confirmation.
     """
-    rep_pairings = select(Pairing.id).where(Pairing.team_id == team_id, Pairing.rep_id == user_id)
+    goal_ids = list(
+        session.exec(select(Goal.id).where(Goal.team_id == team_id, Goal.rep_id == user_id))
+    )
+    pairings = session.exec(
+        select(Pairing.id, Pairing.manager_id, Pairing.ended_at).where(
+            Pairing.team_id == team_id,
+            or_(Pairing.rep_id == user_id, Pairing.manager_id == user_id),
+        )
+    ).all()
+    pairing_ids = [pairing_id for pairing_id, _, _ in pairings]
+    managed_ids = [pairing_id for pairing_id, manager, _ in pairings if manager == user_id]
+    ended = sum(1 for _, manager, end in pairings if manager == user_id and end is None)
+    _erase_ledger_rows(session, team_id, user_id, goal_ids, pairing_ids, managed_ids)
     counts = {
         "check-ins": _delete(
             session, delete(CheckIn).where(CheckIn.team_id == team_id, CheckIn.rep_id == user_id)
@@ -38,29 +54,22 @@ def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime)
         "agenda items": _delete(
             session,
             delete(AgendaItem).where(
-                AgendaItem.team_id == team_id, col(AgendaItem.pairing_id).in_(rep_pairings)
+                AgendaItem.team_id == team_id, col(AgendaItem.pairing_id).in_(pairing_ids)
             ),
         ),
         "1:1s": _delete(
             session,
             delete(OneOnOne).where(
-                OneOnOne.team_id == team_id, col(OneOnOne.pairing_id).in_(rep_pairings)
+                OneOnOne.team_id == team_id,
+                or_(col(OneOnOne.pairing_id).in_(pairing_ids), OneOnOne.logged_by == user_id),
             ),
         ),
+        "pairings": _delete(
+            session,
+            delete(Pairing).where(Pairing.team_id == team_id, col(Pairing.id).in_(pairing_ids)),
+        ),
+        "pairings ended as a manager": ended,
     }
-    counts["pairings as a rep"] = _delete(
-        session, delete(Pairing).where(Pairing.team_id == team_id, Pairing.rep_id == user_id)
-    )
-    counts["pairings ended as a manager"] = _delete(
-        session,
-        update(Pairing)
-        .where(
-            Pairing.team_id == team_id,
-            Pairing.manager_id == user_id,
-            col(Pairing.ended_at).is_(None),
-        )
-        .values(ended_at=now),
-    )
     _delete(
         session,
         delete(ManagerSettings).where(
@@ -71,14 +80,38 @@ def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime)
         session,
         delete(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id),
     )
-    _delete(
-        session,
-        delete(SentMessage).where(
-            SentMessage.team_id == team_id,
-            col(SentMessage.subject).startswith(f"manager:{user_id}:"),
-        ),
-    )
     return counts
+
+
+def _erase_ledger_rows(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    goal_ids: list[int | None],
+    pairing_ids: list[int | None],
+    managed_ids: list[int | None],
+) -> None:
+    """Ledger rows about the person's goals, pairings or digest problems, and every row
+    addressed to their DM channel (found from what was sent to them: their check-ins, the
+    nudges about reps they manage, their digest problems)."""
+    mine = col(SentMessage.subject).startswith(f"manager:{user_id}:")
+    sent_to_them = or_(
+        col(SentMessage.subject).in_([f"goal:{g}" for g in goal_ids]),
+        col(SentMessage.subject).in_([f"pairing:{p}" for p in managed_ids]),
+        mine,
+    )
+    channels = session.exec(
+        select(SentMessage.channel_id)
+        .where(SentMessage.team_id == team_id, sent_to_them)
+        .where(col(SentMessage.channel_id).startswith("D"))
+        .distinct()
+    ).all()
+    about = or_(
+        sent_to_them,
+        col(SentMessage.subject).in_([f"pairing:{p}" for p in pairing_ids]),
+        col(SentMessage.channel_id).in_([c for c in channels if c]),
+    )
+    _delete(session, delete(SentMessage).where(SentMessage.team_id == team_id, about))
 
 
 def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -> dict[str, Any]:

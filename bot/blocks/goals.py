@@ -188,4 +188,4 @@ def build_check_in(goal: FocusGoal, manager_id: str | None) -> tuple[str, list[B
         ),
         context(invite),
     ]
-    return prompts.text("goals", "checkin.fallback", behaviour=goal.behaviour), blocks
+    return prompts.text("goals", "checkin.fallback", behaviour=values["behaviour"]), blocks

@@ -24,9 +24,12 @@ from bot import slack_ids
 from bot.blocks.escape import escape_mrkdwn
 from bot.blocks.parts import button, context, section
 from bot.domain.reframing import Reframe, competency_label
+from bot.domain.reframing.competencies import KINDS
+from bot.domain.reframing.scoring import question_range
 
 # Slack caps a button value at 2,000 characters and private_metadata at 3,000.
 MAX_VALUE = 2000
+MAX_METADATA = 3000
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,9 @@ def build_reframe(reframe: Reframe, rep_id: str | None) -> tuple[str, list[Block
         questions = "\n".join(f"• {escape_mrkdwn(q)}" for q in reframe.questions)
         blocks.append(section(f"{intro}\n{questions}"))
         blocks.append(section(_focus(reframe)))
-        fallback += [intro, *(f"• {q}" for q in reframe.questions)]
+        # The notification text is mrkdwn too: escaped as the blocks are, or a question
+        # could carry a live <!channel> or a disguised link into the preview.
+        fallback += [intro, questions]
     prompt = Prompt(rep_id, reframe.competency, reframe.focus, reframe.questions, reframe.kind)
     blocks.append(ActionsBlock(block_id="reframe", elements=_buttons(prompt)))
     kind = prompts.text("coaching", f"kind_{reframe.kind}")
@@ -112,7 +117,10 @@ def _buttons(prompt: Prompt) -> list[ButtonElement]:
 
 def build_rep_picker(prompt: Prompt, action: str) -> View:
     """A modal asking which rep the prompt is for (the feedback named nobody)."""
-    metadata = json.dumps({"action": action, "prompt": _prompt_dict(prompt)})
+    within = encode_prompt(prompt, limit=MAX_METADATA - len(action) - 30)
+    metadata = json.dumps(
+        {"action": action, "prompt": json.loads(within)}, ensure_ascii=False, separators=(",", ":")
+    )
     return View(
         type="modal",
         callback_id=slack_ids.VIEW_PICK_REP,
@@ -139,17 +147,34 @@ def build_prompt_for_rep(manager_id: str, prompt: Prompt) -> tuple[str, list[Blo
         section(f"{lead}\n{questions}"),
         context(footer),
     ]
-    return f"{lead}\n" + "\n".join(f"• {q}" for q in prompt.questions), blocks
+    return f"{lead}\n{questions}", blocks
 
 
-def encode_prompt(prompt: Prompt) -> str:
-    """The prompt as a button value, dropping trailing questions if Slack's cap needs it."""
+def encode_prompt(prompt: Prompt, limit: int = MAX_VALUE) -> str:
+    """The prompt as a button value of at most ``limit`` characters, always whole JSON.
+
+    Slack counts characters, so non-ASCII is written as itself (as ``\\u00e9`` an
+    account name in Swedish took six times the room, and a value cut at the cap no longer
+    parsed). Within the cap: trailing questions go first (down to the fewest the kind
+    needs), then the focus is shortened; the questions a rep gets are never cut.
+    """
+    fewest = max(1, question_range(prompt.kind)[0]) if prompt.kind in KINDS else 1
     questions = list(prompt.questions)
-    while True:
-        value = json.dumps(_prompt_dict(replace(prompt, questions=tuple(questions))))
-        if len(value) <= MAX_VALUE or len(questions) <= 2:
-            return value[:MAX_VALUE]
+    value = _json(replace(prompt, questions=tuple(questions)))
+    while len(value) > limit and len(questions) > fewest:
         questions.pop()
+        value = _json(replace(prompt, questions=tuple(questions)))
+    focus = prompt.focus
+    while len(value) > limit and focus:
+        focus = focus[: max(0, len(focus) - (len(value) - limit) - 1)].rstrip()
+        value = _json(
+            replace(prompt, questions=tuple(questions), focus=focus + "…" if focus else "")
+        )
+    return value
+
+
+def _json(prompt: Prompt) -> str:
+    return json.dumps(_prompt_dict(prompt), ensure_ascii=False, separators=(",", ":"))
 
 
 def decode_prompt(raw: object) -> Prompt | None:

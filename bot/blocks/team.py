@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import ActionsBlock, Block
 
 import prompts
-from bot.blocks.parts import context, section
+from bot import slack_ids
+from bot.blocks.parts import button, context, section
 from bot.blocks.replies import Notice, build_notice
 from bot.domain.cadence import CadenceState, Status, TeamLine, format_day
 
@@ -53,12 +54,31 @@ def _last_held(line: TeamLine) -> str:
     return f"last 1:1 {format_day(line.last_held_on)}"
 
 
+def build_pairing_invite(manager_id: str, cadence: str, pairing_id: int) -> Notice:
+    """The DM asking a rep whether this manager may coach them (and so see their goals)."""
+    text = prompts.text("team", "rep_was_added", manager=manager_id, cadence=cadence)
+    value = str(pairing_id)
+    buttons = [
+        button(
+            prompts.text("team", "invite_accept_button"),
+            slack_ids.ACTION_PAIRING_ACCEPT,
+            value,
+            style="primary",
+        ),
+        button(
+            prompts.text("team", "invite_decline_button"), slack_ids.ACTION_PAIRING_DECLINE, value
+        ),
+    ]
+    return Notice(text=text, blocks=[section(text), ActionsBlock(elements=buttons)])
+
+
 def _row(line: TeamLine) -> str:
     state = line.state
     emoji = STATUS_EMOJI[state.status]
+    waiting = f" · _{prompts.text('team', 'pending')}_" if line.pending else ""
     return (
         f"{emoji} <@{line.rep_id}>: *{describe_status(state)}* · {line.cadence} · "
-        f"{_last_held(line)} · {due_words(state)}{_snoozed(line)}"
+        f"{_last_held(line)} · {due_words(state)}{_snoozed(line)}{waiting}"
     )
 
 
@@ -69,4 +89,5 @@ def _snoozed(line: TeamLine) -> str:
 
 
 def _plain_row(line: TeamLine) -> str:
-    return f"<@{line.rep_id}>: {describe_status(line.state)}"
+    waiting = f" ({prompts.text('team', 'pending')})" if line.pending else ""
+    return f"<@{line.rep_id}>: {describe_status(line.state)}{waiting}"

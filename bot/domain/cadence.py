@@ -367,6 +367,7 @@ class TeamLine:
     last_held_on: date | None
     state: CadenceState
     snoozed_until: date | None = None  # shown only while it is still ahead
+    pending: bool = False  # the rep has not accepted this manager yet
 
 
 @dataclass(frozen=True)

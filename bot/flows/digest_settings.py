@@ -6,6 +6,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.replies import Outcome, done, refused
 from bot.domain.checkins import WEEKDAY_NAMES
+from bot.flows.channels import members_among
 from bot.services import Services
 from storage.db import session_scope
 from storage.managers import manager_settings, update_manager_settings
@@ -31,6 +32,11 @@ def set_digest_channel(
             return done("digest", "off")
         if not pairing_rows(session=session, team_id=team_id, manager_id=manager_id):
             return refused("digest", "no_team")
+    # The digest names the manager's reps: only a channel the manager is in may get it.
+    # A channel the bot cannot see yet is checked again before every post.
+    if members_among(services, channel_id, [manager_id]) == set():
+        return refused("digest", "manager_not_member", channel=channel_id)
+    with session_scope(services.engine) as session:
         update_manager_settings(
             session=session,
             team_id=team_id,

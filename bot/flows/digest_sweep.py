@@ -12,6 +12,8 @@ import logging
 from collections import defaultdict
 from datetime import UTC, date, datetime
 
+from slack_sdk.errors import SlackApiError
+
 import prompts
 from bot.blocks.digest import build_digest, build_manager_summary
 from bot.domain.cadence import (
@@ -24,6 +26,7 @@ from bot.domain.cadence import (
 )
 from bot.domain.digest import DigestEntry, celebrate, summarise_manager
 from bot.domain.hours import weekly_hour
+from bot.flows.channels import members_among
 from bot.flows.delivery import Key, claim_all, deliver
 from bot.flows.pairings import facts_of
 from bot.flows.people import Person, look_up_people
@@ -113,7 +116,9 @@ def _post_digests(
     streaks: dict[str, int],
     today_of: dict[str, date],
 ) -> tuple[int, int]:
-    keys = [Key("digest", f"channel:{c}", iso_week_key(today_of[owners[c]])) for c in due]
+    periods = {c: iso_week_key(today_of[owners[c]]) for c in due}
+    channels = _only_members(services, team_id, due, channels, periods)
+    keys = [Key("digest", f"channel:{c}", periods[c]) for c in channels]
     posted = failed = 0
     for key, ledger_id in claim_all(services, team_id, keys).items():
         channel_id = key.subject.removeprefix("channel:")
@@ -138,6 +143,36 @@ def _post_digests(
                 CHANNEL_PROBLEMS[delivery.error], key.period,
             )  # fmt: skip
     return posted, failed
+
+
+def _only_members(
+    services: Services,
+    team_id: str,
+    due: list[str],
+    channels: dict[str, list[ManagerSettings]],
+    periods: dict[str, str],
+) -> dict[str, list[ManagerSettings]]:
+    """Each due channel with only the managers who are members of it: a digest names a
+    team's reps, so it never goes where its manager could not read it (someone may have
+    invited the bot into a private channel since the manager chose it). Those left out are
+    told. A channel the bot cannot see keeps its managers: the post fails and they hear why."""
+    kept: dict[str, list[ManagerSettings]] = {}
+    for channel_id in due:
+        managers = channels[channel_id]
+        try:
+            members = members_among(services, channel_id, [own.manager_id for own in managers])
+        except (SlackApiError, OSError) as error:
+            logger.warning("could not list a digest channel's members (%s)", type(error).__name__)
+            continue  # decided next sweep, not guessed now
+        inside = [own for own in managers if members is None or own.manager_id in members]
+        outside = [own.manager_id for own in managers if own not in inside]
+        if outside:
+            _tell_managers(
+                services, team_id, outside, channel_id, "manager_not_member", periods[channel_id]
+            )
+        if inside:
+            kept[channel_id] = inside
+    return kept
 
 
 def _send_summaries(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from enum import Enum
 
 from slack_sdk.errors import SlackApiError
 
@@ -25,6 +26,7 @@ from bot.domain.reframing import COMPETENCIES, detect_competency
 from bot.flows.people import look_up_person
 from bot.services import Services
 from storage.db import session_scope
+from storage.events import claim_event
 from storage.goals import (
     active_goal,
     add_check_in,
@@ -94,7 +96,7 @@ def save_goal(
         ensure_workspace(session=session, team_id=team_id, now=now)
         current = active_goal(session=session, team_id=team_id, rep_id=rep_id)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-        manager_id = pairing.manager_id if pairing else None
+        manager_id = pairing.manager_id if pairing and pairing.accepted else None
         if goal_id is not None and current is not None and current.id == goal_id:
             update_goal(
                 session=session,
@@ -144,7 +146,7 @@ def close_goal(
         if status == "achieved":
             add_check_in(session=session, goal=goal, status="achieved", note=None, now=now)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
-    manager_id = pairing.manager_id if pairing else None
+    manager_id = pairing.manager_id if pairing and pairing.accepted else None
     _tell_manager(services, manager_id, status, rep_id, focus_goal(goal))
     return done("goals", status, behaviour=escape_mrkdwn(goal.behaviour))
 
@@ -163,7 +165,7 @@ def check_in(
         add_check_in(session=session, goal=goal, status=status, note=None, now=now)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
     if status == "stuck":
-        manager_id = pairing.manager_id if pairing else None
+        manager_id = pairing.manager_id if pairing and pairing.accepted else None
         _tell_manager(services, manager_id, "stuck", rep_id, focus_goal(goal))
     return done("goals", f"checkin.{status}")
 
@@ -210,19 +212,38 @@ def _tell_manager(
         logger.warning("could not tell the manager (%s)", error.response.get("error"))
 
 
+class Reply(Enum):
+    """What became of a message in a DM thread."""
+
+    RECORDED = "recorded"  # a note on the rep's goal
+    NOT_A_CHECK_IN = "not_a_check_in"  # not a thread of one of the rep's check-ins
+    DUPLICATE = "duplicate"  # another delivery of this event was handled already
+
+
 def record_reply(
-    services: Services, *, team_id: str, rep_id: str, channel_id: str, thread_ts: str, text: str
-) -> bool:
-    """A rep's words in a check-in's thread become a note on that goal; False if the thread
-    is not one of the rep's check-ins."""
+    services: Services,
+    *,
+    team_id: str,
+    rep_id: str,
+    channel_id: str,
+    thread_ts: str,
+    text: str,
+    event_id: str | None = None,
+) -> Reply:
+    """A rep's words in a check-in's thread become a note on that goal. The Slack event id
+    (when given) is recorded in the same transaction: the event counts as handled exactly
+    when its note is stored, so a failure leaves Slack's retry something to do."""
+    now = services.clock.now()
     with session_scope(services.engine) as session:
+        if event_id and not claim_event(
+            session=session, team_id=team_id, event_id=event_id, now=now
+        ):
+            return Reply.DUPLICATE
         goal_id = check_in_message_goal(
             session=session, team_id=team_id, channel_id=channel_id, message_ts=thread_ts
         )
         goal = goal_by_id(session=session, team_id=team_id, goal_id=goal_id) if goal_id else None
         if goal is None or goal.rep_id != rep_id:
-            return False
-        add_check_in(
-            session=session, goal=goal, status="note", note=text[:4000], now=services.clock.now()
-        )
-    return True
+            return Reply.NOT_A_CHECK_IN
+        add_check_in(session=session, goal=goal, status="note", note=text[:4000], now=now)
+    return Reply.RECORDED

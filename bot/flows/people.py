@@ -103,6 +103,21 @@ def _fetch_all(
     return {person.user_id: person for person in fetched}
 
 
+def is_workspace_admin(services: Services, team_id: str, user_id: str) -> bool:
+    """Whether Slack says, right now, that this person administers or owns the workspace.
+    Asked afresh every time (never from the cache): it grants power over other people."""
+    try:
+        user = services.slack.users_info(user=user_id)["user"]
+    except SlackApiError as error:
+        if error.response.get("error") == USER_NOT_FOUND:
+            return False
+        raise
+    same_team = user.get("team_id") in (None, team_id)
+    return (
+        same_team and not user.get("deleted") and bool(user.get("is_admin") or user.get("is_owner"))
+    )
+
+
 def _fetch_tolerantly(services: Services, user_id: str, *, now: datetime) -> Person | None:
     try:
         return _fetch(services, user_id, now=now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -110,10 +110,15 @@ def rep_agenda(
         if not rows:
             return refused("plans", "not_your_rep", rep=rep_id)
         facts = _rep_facts(session, team_id, rows, today)
-        held = recent_one_on_ones(
-            session=session, team_id=team_id, pairing_id=rows[0].pairing.id or 0
+        pairing = rows[0].pairing
+        held = recent_one_on_ones(session=session, team_id=team_id, pairing_id=pairing.id or 0)
+        check_ins = (
+            check_ins_of(
+                session=session, team_id=team_id, rep_id=rep_id, limit=5, since=pairing.created_at
+            )
+            if pairing.accepted
+            else []
         )
-        check_ins = check_ins_of(session=session, team_id=team_id, rep_id=rep_id, limit=5)
     plan = build_plan(facts, today)[0]
     pauses = tuple(
         PauseNote(p.starts_on, p.ends_on, p.source == "status", p.pairing_id is None)
@@ -157,9 +162,18 @@ def send_prep(services: Services, *, team_id: str, manager_id: str, pairing_id: 
 def _rep_facts(
     session: Session, team_id: str, rows: list[PairingRow], today: date
 ) -> list[RepFacts]:
-    rep_ids = [row.pairing.rep_id for row in rows]
+    """What the plan shows of each rep. A pairing the rep has not accepted yet shows only
+    name and cadence; an accepted one the rep's current focus, and check-ins written since
+    the pairing began (never those a previous manager was shown)."""
+    rep_ids = [row.pairing.rep_id for row in rows if row.pairing.accepted]
     goals = active_goals_for(session=session, team_id=team_id, rep_ids=rep_ids)
-    latest = latest_check_ins_for(session=session, team_id=team_id, rep_ids=rep_ids)
+    latest = {
+        rep_id: check_in
+        for rep_id, check_in in latest_check_ins_for(
+            session=session, team_id=team_id, rep_ids=rep_ids
+        ).items()
+        if check_in.created_at >= _started(rows, rep_id)
+    }
     agenda = open_agenda_for(
         session=session,
         team_id=team_id,
@@ -181,6 +195,10 @@ def _rep_facts(
         )
         for row in rows
     ]
+
+
+def _started(rows: list[PairingRow], rep_id: str) -> datetime:
+    return next(row.pairing.created_at for row in rows if row.pairing.rep_id == rep_id)
 
 
 def _goal(goal: Goal | None) -> GoalFacts | None:

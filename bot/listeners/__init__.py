@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners import actions, commands, events, shortcuts, views
+from bot.listeners.clean_text import strip_control_characters
 from bot.listeners.request_id import tag_request
 from bot.listeners.ssl_check import answer_ssl_check
 from bot.services import Services
@@ -12,6 +13,7 @@ from bot.services import Services
 
 def register_listeners(app: App, services: Services) -> None:
     app.middleware(tag_request)
+    app.middleware(strip_control_characters)
     app.middleware(answer_ssl_check)
     events.register(app, services)
     commands.register(app, services)

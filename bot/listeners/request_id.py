@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 from slack_bolt import BoltRequest, BoltResponse
 
-from bot.logs import request_id
+from bot.logs import escape_controls, new_request_id, request_id
 
 
 def tag_request(request: BoltRequest, body: dict, next: Callable[[], BoltResponse]) -> BoltResponse:
     slack_id = body.get("event_id") or body.get("trigger_id") if isinstance(body, dict) else None
-    request_id.set(str(slack_id or uuid.uuid4().hex[:16]))
+    request_id.set(escape_controls(str(slack_id))[:64] if slack_id else new_request_id())
     return next()

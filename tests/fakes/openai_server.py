@@ -147,6 +147,7 @@ BEHAVIOURS = (
     "error",  # HTTP 500 with an OpenAI-style error body
     "hang",  # nothing until HANG_SECONDS have passed (or the server stops)
     "trickle",  # a good answer, one byte every TRICKLE_PAUSE_SECONDS
+    "custom",  # the answer given to answer_with()
 )
 
 
@@ -261,6 +262,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"status": "ok", "result": GOOD_ANSWER})
         elif behaviour == "garbage":
             self._json(200, chat_completion(model=model, content=GARBAGE_CONTENT))
+        elif behaviour == "custom":
+            content = json.dumps(fake.custom_answer)
+            self._json(200, chat_completion(model=model, content=content))
         else:
             answer = {
                 "good": GOOD_ANSWER,
@@ -320,6 +324,7 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self.custom_answer: dict[str, Any] = GOOD_ANSWER
 
     @property
     def behaviour(self) -> str:
@@ -330,6 +335,11 @@ class FakeOpenAI:
         if behaviour not in BEHAVIOURS:
             raise ValueError(f"unknown behaviour {behaviour!r}; one of {', '.join(BEHAVIOURS)}")
         self._behaviour = behaviour
+
+    def answer_with(self, answer: dict[str, Any]) -> None:
+        """Answer every request from now on with this JSON (an attacker's, say)."""
+        self.custom_answer = answer
+        self.behaviour = "custom"
 
     def script(self, *behaviours: str) -> None:
         """Answer the next requests with these behaviours, in order, then as ``behaviour``."""

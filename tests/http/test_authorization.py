@@ -31,7 +31,7 @@ INTRUDERS = [
 def world(coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock) -> dict[str, str]:
     """A manager coaching a rep with a goal, an overdue 1:1 and a saved agenda item."""
     slack.workspace.add_user(STRANGER, "stranger", tz="Europe/Paris")
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.pair(MANAGER, REP)
     coach.answer("goal Pause for two seconds before answering price questions", user=REP)
     clock.advance(timedelta(days=8))
     run_sweep(coach.services, "cadence")

@@ -16,7 +16,7 @@ from bot import slack_ids
 from bot.clock import SandboxClock
 from bot.flows.sweeps import run_sweep
 from slack_emulator import SlackEmulator
-from storage.models import CheckIn, Goal, OneOnOne, Pairing
+from storage.models import CheckIn, Goal, OneOnOne, Pairing, SentMessage
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach
 
@@ -69,6 +69,7 @@ def test_forget_me_as_a_manager_ends_their_pairings(coach: RunningCoach) -> None
     _history(coach)
     answer = coach.press(slack_ids.ACTION_FORGET_CONFIRM, f"{REP}", user=MANAGER)
     assert "2 coaching pairing(s) have ended" in answer
+    assert _count(coach, Pairing) == 0 and _count(coach, OneOnOne) == 0
     assert "aren't coaching anyone" in coach.answer("team", user=MANAGER)
     assert _count(coach, Goal, rep_id=REP) == 1  # the reps' own goals stay theirs
 
@@ -139,3 +140,46 @@ def test_retention_is_a_sweep_of_its_own(
     assert run_sweep(coach.services, "retention") == (True, "1 old check-in notes cleared")
     assert _notes(coach) == [None]
     assert run_sweep(coach.services, "retention") == (True, "0 old check-in notes cleared")
+
+
+def _ledger_rows(coach: RunningCoach, channel: str) -> list[SentMessage]:
+    with Session(coach.services.engine) as session:
+        statement = select(SentMessage).where(SentMessage.channel_id == channel)
+        return [row[0] for row in session.exec(statement).all()]
+
+
+def test_forget_me_as_a_manager_leaves_no_row_naming_them(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    coach.pair(MANAGER, REP)
+    coach.answer(f"log <@{REP}>", user=MANAGER)
+    clock.advance(timedelta(days=9))
+    run_sweep(coach.services, "cadence")  # a nudge to the manager's DM
+    manager_dm = slack.workspace.dm_channel_id(MANAGER)
+    assert _ledger_rows(coach, manager_dm)
+    coach.press(slack_ids.ACTION_FORGET_CONFIRM, "me", user=MANAGER)
+    assert _count(coach, Pairing, manager_id=MANAGER) == 0
+    assert _count(coach, OneOnOne, logged_by=MANAGER) == 0
+    assert _ledger_rows(coach, manager_dm) == []
+
+
+def test_an_erased_goals_id_is_never_given_to_a_new_goal(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    """On SQLite a new row took the highest free id, so a new goal inherited the erased
+    one's ledger key ``goal:<id>`` and its check-in counted as already sent."""
+    coach.answer("goal Ask about budget on every first call", user=REP)
+    erased_id = _goals(coach)[0].id
+    clock.advance(timedelta(days=2, hours=2))
+    run_sweep(coach.services, "checkins")  # this week's check-in, in REP's DM
+    rep_dm = slack.workspace.dm_channel_id(REP)
+    assert len(_ledger_rows(coach, rep_dm)) == 1
+    coach.press(slack_ids.ACTION_FORGET_CONFIRM, "me", user=REP)
+    assert _ledger_rows(coach, rep_dm) == []
+    # Wednesday 07:00 in Honolulu: a goal set now is checked in on at 10:00, this same week.
+    slack.workspace.add_user("UHONOLULU1", "kai", tz="Pacific/Honolulu")
+    coach.answer("goal Send a recap after every demo", user="UHONOLULU1")
+    assert _goals(coach)[0].id != erased_id
+    clock.advance(timedelta(hours=3, minutes=5))
+    run_sweep(coach.services, "checkins")
+    assert len(slack.dm_messages("UHONOLULU1")) == 1

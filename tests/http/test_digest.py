@@ -154,3 +154,37 @@ def test_digest_needs_a_team_and_a_channel(coach: RunningCoach) -> None:
     assert "Add a rep first" in coach.answer("digest <#C0GENERAL>", user=MANAGER)
     reply = coach.command("digest sales", user=MANAGER)
     assert "/coach digest #sales-leads" in reply.text
+
+
+def test_a_digest_cannot_be_pointed_at_a_private_channel_its_manager_is_not_in(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    """The bot is in #exec (private); a manager who is not tries to send their team's
+    standing there, where people they cannot see would read it."""
+    slack.workspace.add_channel("C0EXEC", "exec", members=[OUTSIDER], is_private=True)
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    answer = coach.answer("digest <#C0EXEC|exec>", user=MANAGER)
+    assert "you aren't in <#C0EXEC>" in answer
+    clock.advance(timedelta(days=9))
+    _tick(coach)
+    assert _digests(slack, "C0EXEC") == []
+
+
+def test_a_digest_is_not_posted_once_the_bot_is_let_into_a_channel_its_manager_is_not_in(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    slack.workspace.add_channel(
+        "C0EXEC", "exec", members=[OUTSIDER], is_private=True, bot_is_member=False
+    )
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    assert "I'm not in that channel yet" in coach.answer("digest <#C0EXEC>", user=MANAGER)
+    slack.workspace.add_channel("C0EXEC", "exec", members=[OUTSIDER], is_private=True)
+    clock.advance(timedelta(days=9))
+    _tick(coach)
+    assert _digests(slack, "C0EXEC") == []
+    told = [
+        c.params["text"]
+        for c in slack.calls_to("chat.postMessage")
+        if c.params["channel"] == MANAGER
+    ]
+    assert any("you aren't in <#C0EXEC>" in text for text in told)

@@ -72,7 +72,7 @@ def test_goal_without_text_opens_the_modal(coach: RunningCoach, slack: SlackEmul
 def test_modal_submission_sets_the_goal_and_tells_the_manager(
     coach: RunningCoach, slack: SlackEmulator
 ) -> None:
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.pair(MANAGER, REP)
     reply = coach.submit(slack_ids.VIEW_GOAL, _modal_values(measure="3 per demo"), user=REP)
     assert reply.status == 200 and not reply.body
     told = slack.wait_for(
@@ -131,7 +131,7 @@ def test_over_long_text_goal_is_refused(coach: RunningCoach) -> None:
 
 
 def test_achieve_and_drop_tell_the_manager(coach: RunningCoach, slack: SlackEmulator) -> None:
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.pair(MANAGER, REP)
     coach.answer(f"goal {BEHAVIOUR}", user=REP)
     goal_id = str(_goals(coach)[0].id)
     assert "Congratulations" in coach.press(slack_ids.ACTION_GOAL_ACHIEVED, goal_id, user=REP)
@@ -186,7 +186,7 @@ def test_weekly_check_in_is_sent_once_at_the_reps_local_time(
 def test_threaded_reply_is_recorded_once_under_retries(
     coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
 ) -> None:
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.pair(MANAGER, REP)
     coach.answer(f"goal {BEHAVIOUR}", user=REP)
     clock.advance(timedelta(days=2, hours=2))
     _sweep(coach)
@@ -219,7 +219,7 @@ def test_threaded_reply_is_recorded_once_under_retries(
 def test_stuck_asks_whats_in_the_way_and_tells_the_manager(
     coach: RunningCoach, slack: SlackEmulator
 ) -> None:
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.pair(MANAGER, REP)
     coach.answer(f"goal {BEHAVIOUR}", user=REP)
     goal_id = str(_goals(coach)[0].id)
     assert "What's in the way?" in coach.press(slack_ids.ACTION_CHECKIN_STUCK, goal_id, user=REP)
@@ -242,7 +242,7 @@ def test_other_direct_messages_get_a_hint(coach: RunningCoach, slack: SlackEmula
 def test_no_check_in_while_paused_or_out(
     coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
 ) -> None:
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.pair(MANAGER, REP)
     coach.answer(f"goal {BEHAVIOUR}", user=REP)
     coach.answer(f"pause <@{REP}> until 2026-12-01", user=MANAGER)
     clock.advance(timedelta(days=2, hours=2))

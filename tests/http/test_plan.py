@@ -24,9 +24,9 @@ def _plan_blocks(coach: RunningCoach, slack: SlackEmulator, text: str = "plan") 
 
 def _three_reps(coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock) -> None:
     slack.workspace.add_user(REP_3, "kim", tz="Asia/Singapore")
-    coach.answer(f"team add <@{REP}>", user=MANAGER)  # will be overdue
-    coach.answer(f"team add <@{REP_2}> every 2 weeks", user=MANAGER)  # on cadence, has a goal
-    coach.answer(f"team add <@{REP_3}> monthly", user=MANAGER)  # never met, on cadence
+    coach.pair(MANAGER, REP)  # will be overdue
+    coach.pair(MANAGER, REP_2, "every 2 weeks")  # on cadence, has a goal
+    coach.pair(MANAGER, REP_3, "monthly")  # never met, on cadence
     coach.answer("goal Let the buyer talk more than I do on discovery calls", user=REP_2)
     clock.advance(timedelta(days=9))
     coach.answer(f"log <@{REP_2}>", user=MANAGER)
@@ -65,7 +65,7 @@ def test_plan_for_forty_reps_pages_within_block_kit_limits(
     reps = [f"UBIG{n:06d}" for n in range(40)]
     for n, rep in enumerate(reps):
         slack.workspace.add_user(rep, f"rep{n}", tz="America/Chicago")
-        coach.answer(f"team add <@{rep}>", user=MANAGER)
+        coach.pair(MANAGER, rep)
     coach.answer("plan", user=MANAGER)
     first = slack.calls_to("response_url")[-1].params["blocks"]
     assert len(first) <= 50
@@ -87,10 +87,11 @@ def test_plan_costs_the_same_queries_for_three_reps_or_forty(
 
     def add(rep: str) -> None:
         nonlocal added
-        coach.answer(f"team add <@{rep}>", user=MANAGER)
+        coach.pair(MANAGER, rep)
         added += 1
-        # Let the App Home refresh that follows each add finish before anything is counted.
-        slack.wait_for("views.publish", count=added)
+        # Let the App Home refreshes that follow each add and accept finish before anything
+        # is counted.
+        slack.wait_for("views.publish", count=2 * added)
 
     def count_plan() -> int:
         coach.answer("plan", user=MANAGER)  # warm the people cache
@@ -137,7 +138,7 @@ def test_full_agenda_for_one_rep_and_log_marks_it_covered(
 
 
 def test_plan_for_someone_elses_rep_is_refused(coach: RunningCoach, slack: SlackEmulator) -> None:
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.pair(MANAGER, REP)
     coach.answer("goal Ask for the next step on every call", user=REP)
     refused = coach.answer(f"plan <@{REP}>", user=OUTSIDER)
     assert "Only <@" in refused
@@ -146,7 +147,7 @@ def test_plan_for_someone_elses_rep_is_refused(coach: RunningCoach, slack: Slack
 
 
 def test_send_prep_questions_dms_the_rep(coach: RunningCoach, slack: SlackEmulator) -> None:
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.pair(MANAGER, REP)
     coach.answer("plan", user=MANAGER)
     blocks = slack.calls_to("response_url")[-1].params["blocks"]
     prep = next(

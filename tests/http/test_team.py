@@ -22,10 +22,12 @@ def test_adding_a_rep_confirms_and_tells_the_rep(coach: RunningCoach, slack: Sla
     assert "Mon 30 Nov 2026" in answer  # first 1:1 due a week after today, New York time
     dm = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == REP)[0]
     text = dm.params["text"]
-    assert f"<@{MANAGER}> added you" in text
-    assert "will see the focus goals" in text
+    assert f"<@{MANAGER}> would like to coach you" in text
+    assert "nothing you wrote before" in text
     assert "/coach team leave" in text
     assert "with 1:1s weekly." in text
+    buttons = [e["text"]["text"] for e in dm.params["blocks"][1]["elements"]]
+    assert buttons == ["Accept", "Decline"]
 
 
 def test_the_rep_hears_an_every_n_days_cadence_in_plain_words(
@@ -33,7 +35,7 @@ def test_the_rep_hears_an_every_n_days_cadence_in_plain_words(
 ) -> None:
     coach.answer(f"team add <@{REP}> every 10 days", user=MANAGER)
     dm = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == REP)[0]
-    assert "added you to their team in Coach, with 1:1s every 10 days." in dm.params["text"]
+    assert "would like to coach you in Coach, with 1:1s every 10 days." in dm.params["text"]
 
 
 def test_cadence_words_are_understood(coach: RunningCoach) -> None:

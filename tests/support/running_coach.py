@@ -11,6 +11,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from bot import slack_ids
 from bot.clock import Clock
 from bot.logs import ContextCarryingExecutor
 from bot.services import Services
@@ -81,7 +82,10 @@ class RunningCoach:
         clock: Clock | None = None,
         slack_timing: ClientTiming | None = None,
         migrate: bool = True,
+        threaded: bool = True,
     ) -> None:
+        """``threaded=False`` serves every request on one thread, one after the other, as
+        a pooled worker thread of a production server does."""
         self.slack = slack
         self.services: Services
         self.services, self.app = build_coach(
@@ -91,7 +95,7 @@ class RunningCoach:
             "127.0.0.1",
             0,
             build_wsgi(self.app, self.services),
-            server_class=_ThreadingWSGIServer,
+            server_class=_ThreadingWSGIServer if threaded else WSGIServer,
             handler_class=_QuietHandler,
         )
         self.url = f"http://127.0.0.1:{self._server.server_port}"
@@ -163,6 +167,30 @@ class RunningCoach:
             return dict(reply.json)
         return dict(self.slack.wait_for("response_url", count=seen + 1)[seen].params)
 
+    def pair(self, manager: str, rep: str, cadence: str = "", *, team: str = TEAM_ID) -> str:
+        """``/coach team add`` as the manager, then the rep's Accept: a pairing in force.
+        Returns the manager's answer to the add."""
+        answer = self.answer(f"team add <@{rep}> {cadence}".strip(), user=manager, team=team)
+        self.accept_invite(rep, team=team)
+        return answer
+
+    def invite_value(self, rep: str) -> str:
+        """The pairing id on the newest Accept button DMed to ``rep``."""
+        assert self.slack is not None, "invite_value() needs the Slack emulator"
+        for call in reversed(self.slack.calls_to("chat.postMessage")):
+            if call.params.get("channel") != rep:
+                continue
+            for block in call.params.get("blocks") or []:
+                for element in block.get("elements") or []:
+                    if element.get("action_id") == slack_ids.ACTION_PAIRING_ACCEPT:
+                        return str(element["value"])
+        raise AssertionError(f"no invitation was sent to {rep}")
+
+    def accept_invite(self, rep: str, *, team: str = TEAM_ID, accept: bool = True) -> str:
+        """The rep presses Accept (or Decline) on their newest invitation."""
+        action = slack_ids.ACTION_PAIRING_ACCEPT if accept else slack_ids.ACTION_PAIRING_DECLINE
+        return self.press(action, self.invite_value(rep), user=rep, team=team)
+
     def click(
         self, action_id: str, value: str, *, user: str, team: str = TEAM_ID, **extra: Any
     ) -> Reply:
@@ -173,11 +201,13 @@ class RunningCoach:
         body = Payloads(team_id=team).button_press(action_id, value, user_id=user, **extra)
         return self.post_signed(body)
 
-    def press(self, action_id: str, value: str, *, user: str, **extra: Any) -> str:
+    def press(
+        self, action_id: str, value: str, *, user: str, team: str = TEAM_ID, **extra: Any
+    ) -> str:
         """Click a button and wait for the private answer that follows the ack."""
         assert self.slack is not None, "press() needs the Slack emulator"
         seen = len(self.slack.calls_to("response_url"))
-        reply = self.click(action_id, value, user=user, **extra)
+        reply = self.click(action_id, value, user=user, team=team, **extra)
         assert reply.status == 200, reply
         calls = self.slack.wait_for("response_url", count=seen + 1)
         return "\n".join(_texts(calls[seen].params))

@@ -29,6 +29,7 @@ from types import MappingProxyType
 
 import prompts
 from bot.domain.reframing.competencies import COMPETENCIES, KINDS
+from bot.domain.reframing.links import foreign_links
 
 # The range for a coaching reply; other kinds have their own in quality.toml [counts].
 MIN_QUESTIONS = 2
@@ -68,6 +69,9 @@ class QualityReport:
     situation_carried: bool  # True when there was no situation to carry
     relevant: bool  # a question carries one of the given key words (True when none given)
     competency_ok: bool  # known, and the expected one when an expectation was given
+    # Links and mentions the manager's message does not hold (bare domains such as
+    # "evil.example" too, which Slack links by itself): see links.py.
+    foreign_links: tuple[str, ...] = ()
 
     @property
     def passes(self) -> bool:
@@ -80,6 +84,7 @@ class QualityReport:
             and self.kind_known
             and self.competency_known
             and self.note_ok
+            and not self.foreign_links
         )
 
     @property
@@ -96,6 +101,7 @@ class QualityReport:
             and self.all_well_formed
             and self.kind_known
             and self.competency_known
+            and not self.foreign_links
         )
 
     @property
@@ -118,6 +124,7 @@ class QualityReport:
                 ("kind", self.kind_known),
                 ("competency", self.competency_known),
                 ("note", self.note_ok),
+                ("foreign_link", not self.foreign_links),
             )
             if not met
         )
@@ -145,6 +152,8 @@ class QualityReport:
             found.append(f"competency {self.competency!r} is not the expected one")
         if not self.note_ok:
             found.append(f"the {self.kind} kind needs a private note free of judgement")
+        if self.foreign_links:
+            found.append(f"links the message did not hold: {', '.join(self.foreign_links)}")
         if self.questions and not self.has_forward:
             found.append("soft: no question looks forward (next time, will, try, plan)")
         if self.questions and not self.has_ownership:
@@ -205,6 +214,7 @@ def check_reframe(
         situation_carried=situation is None or not texts or carries_situation(texts, situation),
         relevant=not wanted or not texts or carries_keywords(texts, wanted),
         competency_ok=known and (expected_competency is None or competency == expected_competency),
+        foreign_links=foreign_links((*texts, note or ""), message) if message is not None else (),
     )
 
 

@@ -21,6 +21,7 @@ from bot.listeners.actions.nudge import (
     handle_nudge_log_date,
     handle_nudge_snooze,
 )
+from bot.listeners.actions.pairing import handle_pairing_answer
 from bot.listeners.actions.plan import (
     handle_plan_agenda,
     handle_plan_log,
@@ -42,6 +43,8 @@ def register(app: App, services: Services) -> None:
 
     app.action(slack_ids.ACTION_FORGET_CONFIRM)(serve(handle_forget_confirm))
     app.action(slack_ids.ACTION_FORGET_CANCEL)(guarded(handle_forget_cancel))
+    for action_id in (slack_ids.ACTION_PAIRING_ACCEPT, slack_ids.ACTION_PAIRING_DECLINE):
+        app.action(action_id)(serve(handle_pairing_answer))
     app.action(slack_ids.ACTION_PLAN_LOG)(serve(handle_plan_log))
     app.action(slack_ids.ACTION_PLAN_PREP)(serve(handle_plan_prep))
     app.action(slack_ids.ACTION_PLAN_AGENDA)(serve(handle_plan_agenda))

@@ -7,9 +7,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 import prompts
-from bot.flows.goals import record_reply
+from bot.flows.goals import Reply, record_reply
 from bot.services import Services
 from bot.slack_client import ALREADY_REACTED
+
+# The context key under which the dedupe middleware leaves an event id for this listener
+# to record in the same transaction as the note (see events/dedupe.py).
+CLAIM_IN_WORK = "coach_event_claim"
 
 
 def is_person_in_dm(event: dict) -> bool:
@@ -22,18 +26,29 @@ def is_person_in_dm(event: dict) -> bool:
     )
 
 
-def handle_direct_message(services: Services, body: dict, event: dict, client: WebClient) -> None:
+def is_reply_in_dm(event: dict) -> bool:
+    """A person's reply in a thread of their DM with the bot: perhaps a check-in note."""
     thread_ts = event.get("thread_ts")
-    if thread_ts and thread_ts != event.get("ts"):
-        recorded = record_reply(
+    return is_person_in_dm(event) and bool(thread_ts) and thread_ts != event.get("ts")
+
+
+def handle_direct_message(
+    services: Services, body: dict, event: dict, context: dict, client: WebClient
+) -> None:
+    thread_ts = event.get("thread_ts")
+    if is_reply_in_dm(event):
+        reply = record_reply(
             services,
             team_id=str(body.get("team_id") or ""),
             rep_id=event["user"],
             channel_id=event["channel"],
             thread_ts=str(thread_ts),
             text=str(event.get("text") or ""),
+            event_id=context.get(CLAIM_IN_WORK),
         )
-        if recorded:
+        if reply is Reply.DUPLICATE:
+            return
+        if reply is Reply.RECORDED:
             _react(client, event)
             return
     client.chat_postMessage(
