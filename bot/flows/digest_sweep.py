@@ -73,11 +73,7 @@ def _digest_team(services: Services, team_id: str, now: datetime, today: date) -
             week_start(today), summarise_cadence(s for _, s in states), managers_by_standing(states)
         )
         delivery = deliver(
-            services,
-            [ledger_id],
-            lambda c=channel_id, t=text, b=blocks: services.slack.chat_postMessage(
-                channel=c, text=t, blocks=b, unfurl_links=False
-            ),
+            services, [ledger_id], channel=channel_id, text=text, blocks=blocks, unfurl_links=False
         )
         posted += delivery.sent
         failed += not delivery.sent
@@ -135,8 +131,4 @@ def _tell_managers(
     keys = [Key("digest_problem", f"manager:{m}:{channel_id}", period) for m in managers]
     for problem_key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = problem_key.subject.split(":")[1]
-        deliver(
-            services,
-            [ledger_id],
-            lambda m=manager_id: services.slack.chat_postMessage(channel=m, text=text),
-        )
+        deliver(services, [ledger_id], channel=manager_id, text=text)
