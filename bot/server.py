@@ -1,4 +1,5 @@
-"""HTTP mode on gunicorn (threaded workers), or Socket Mode when SLACK_APP_TOKEN is set.
+"""HTTP mode on gunicorn (uvicorn workers, see bot/worker.py), or Socket Mode when
+SLACK_APP_TOKEN is set.
 
 The scheduler, when wanted, runs in gunicorn's master process rather than in a worker,
 so there is exactly one however many workers serve requests.
@@ -13,10 +14,11 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
+from bot.asgi import AsgiFront
 from bot.memory import limit_malloc_arenas
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
-from bot.web import WsgiApp, build_wsgi
+from bot.web import build_wsgi
 from bot.wiring import build_coach
 
 logger = logging.getLogger(__name__)
@@ -36,10 +38,9 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
         config = {
             "bind": f"0.0.0.0:{settings.port}",
             "workers": settings.coach_web_workers,
-            "worker_class": "gthread",
-            "threads": settings.coach_web_threads,
+            "worker_class": "bot.worker.CoachWorker",
             "timeout": 30,
-            "graceful_timeout": 20,
+            "graceful_timeout": settings.coach_graceful_timeout,
             "keepalive": 5,
             "proc_name": "coach",
             "accesslog": None,
@@ -50,10 +51,15 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
         for key, value in config.items():
             self.cfg.set(key, value)
 
-    def load(self) -> WsgiApp:
+    def load(self) -> AsgiFront:
         """Runs in each worker after the fork: every worker has its own engine and pool."""
         services, app = build_coach(self.settings, migrate=False)
-        return build_wsgi(app, services)
+        drain_for = max(1.0, self.settings.coach_graceful_timeout / 2)
+        return AsgiFront(
+            build_wsgi(app, services),
+            threads=self.settings.coach_web_threads,
+            on_shutdown=lambda: services.after_ack.stop(drain_for),
+        )
 
     def _start_scheduler(self, arbiter: Arbiter) -> None:
         if not self.run_scheduler:

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     coach_web_workers: int = Field(default=2, ge=1, le=64)
     coach_web_threads: int = Field(default=8, ge=1, le=256)
     coach_listener_threads: int = Field(default=16, ge=1, le=256)
+    coach_after_ack_queue: int = Field(default=256, ge=1, le=100_000)
+    coach_graceful_timeout: int = Field(default=20, ge=2, le=3600)
     coach_timezone: str = "UTC"
     coach_sweep_hour: int = Field(default=9, ge=0, le=23)
     coach_digest_weekday: str = "mon"

@@ -60,6 +60,15 @@ UNDELIVERABLE = frozenset(
 # A channel the bot cannot post in: it is not a member, or the channel is gone.
 NOT_IN_CHANNEL = frozenset({"not_in_channel"})
 CHANNEL_GONE = frozenset({"channel_not_found", "is_archived"})
+# Slack's own failures: the call may have taken effect before Slack failed to say so.
+OUTCOME_UNKNOWN = frozenset(
+    {"internal_error", "fatal_error", "request_timeout", "service_unavailable"}
+)
+# Calls that must never be repeated on a 5xx or a dropped connection: the first may have
+# posted already, and a repeat is a second message in someone's DM.
+NOT_REPEATABLE = frozenset(
+    {"chat.postMessage", "chat.postEphemeral", "chat.meMessage", "chat.scheduleMessage"}
+)
 USER_NOT_FOUND = "user_not_found"  # users.info: the id names nobody in the workspace
 ALREADY_REACTED = "already_reacted"  # reactions.add: the message already has that reaction
 
@@ -250,6 +259,39 @@ class RateLimitPacingRetryHandler(RetryHandler):
         state.increment_current_attempt()
 
 
+class RepeatableOnly:
+    """Mixin for slack_sdk's 5xx and connection-error handlers: they never retry a call in
+    NOT_REPEATABLE (a 429, which Slack answers before doing anything, still is retried)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _method_of(request.url) in NOT_REPEATABLE:
+            return False
+        return bool(
+            super()._can_retry(  # type: ignore[misc]
+                state=state, request=request, response=response, error=error
+            )
+        )
+
+
+class RepeatableServerErrorRetryHandler(RepeatableOnly, ServerErrorRetryHandler):
+    """Retries a 5xx answer, except to a call that may have posted something."""
+
+
+class RepeatableConnectionErrorRetryHandler(RepeatableOnly, ConnectionErrorRetryHandler):
+    """Retries a dropped connection, except for a call that may have posted something."""
+
+
+def _method_of(url: str) -> str:
+    return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
 def _retry_after(response: HttpResponse) -> float:
     for name, values in response.headers.items():
         if name.lower() == "retry-after" and values:
@@ -280,7 +322,7 @@ def build_slack_client(
     settings: Settings, *, pacer: PostPacer | None = None, timing: ClientTiming | None = None
 ) -> WebClient:
     """A WebClient that paces its posts, waits out 429s (Retry-After) and retries dropped
-    connections and 5xx answers."""
+    connections and 5xx answers, except for posts (see NOT_REPEATABLE)."""
     timing = timing or ClientTiming()
     pacer = pacer or PostPacer(clock=timing.clock, sleep=timing.sleep)
     after = timing.retry_interval
@@ -291,8 +333,8 @@ def build_slack_client(
         pacer=pacer,
         # slack_sdk's default set (one retry of a dropped connection), then ours.
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=1, interval_calculator=after),
+            RepeatableConnectionErrorRetryHandler(max_retry_count=1, interval_calculator=after),
             RateLimitPacingRetryHandler(pacer),
-            ServerErrorRetryHandler(max_retry_count=2, interval_calculator=after),
+            RepeatableServerErrorRetryHandler(max_retry_count=2, interval_calculator=after),
         ],
     )

@@ -26,7 +26,9 @@ def build_services(
         clock=clock or SystemClock(),
         slack=build_slack_client(settings, timing=slack_timing),
         reframer=build_reframer(settings),
-        after_ack=AfterAckExecutor(max_workers=settings.coach_listener_threads),
+        after_ack=AfterAckExecutor(
+            max_workers=settings.coach_listener_threads, max_queued=settings.coach_after_ack_queue
+        ),
     )
 
 

@@ -110,6 +110,38 @@ def _conversations_members(ws: WorkspaceState, params: Params) -> JsonDict:
     return {"members": list(page), "response_metadata": {"next_cursor": cursor}}
 
 
+def _conversations_history(ws: WorkspaceState, params: Params) -> JsonDict:
+    """Newest first, top-level messages only (thread replies are not in history), as Slack
+    answers it; a message's metadata only when ``include_all_metadata`` is asked for."""
+    channel = ws.require_channel(params.text("channel"))
+    if not channel.has(ws.bot_user_id):
+        raise ApiError("not_in_channel")
+    oldest, latest = params.text("oldest"), params.text("latest")
+    messages = [
+        message
+        for message in reversed(ws.messages.get(channel.id, []))
+        if (message.thread_ts in (None, message.ts))
+        and (not oldest or float(message.ts) > float(oldest))
+        and (not latest or float(message.ts) < float(latest))
+    ]
+    limit = max(1, min(params.integer("limit", 100), 999))
+    start = _offset_from_cursor(params.text("cursor"))
+    page = messages[start : start + limit]
+    more = start + limit < len(messages)
+    with_metadata = params.flag("include_all_metadata")
+    shown = []
+    for message in page:
+        body = message.to_slack()
+        if not with_metadata:
+            body.pop("metadata", None)
+        shown.append(body)
+    return {
+        "messages": shown,
+        "has_more": more,
+        "response_metadata": {"next_cursor": _cursor_for_offset(start + limit) if more else ""},
+    }
+
+
 def _cursor_for_offset(offset: int) -> str:
     return base64.b64encode(f"offset:{offset}".encode()).decode()
 
@@ -279,6 +311,7 @@ METHODS: dict[str, Handler] = {
     "conversations.info": _conversations_info,
     "conversations.members": _conversations_members,
     "conversations.join": _conversations_join,
+    "conversations.history": _conversations_history,
     "chat.postMessage": _chat_post_message,
     "chat.postEphemeral": _chat_post_ephemeral,
     "chat.update": _chat_update,

@@ -176,6 +176,8 @@ class SlackEmulator:
         self.rate_limit_next = ws.rate_limit_next
         self.server_error_next = ws.server_error_next
         self.reset_connection_next = ws.reset_connection_next
+        self.server_error_after_accept_next = ws.server_error_after_accept_next
+        self.reset_connection_after_accept_next = ws.reset_connection_after_accept_next
         self.clear_faults = ws.clear_faults
         self.enforce_rate_limits = ws.enforce_rate_limits
         self.relax_rate_limits = ws.relax_rate_limits

@@ -324,6 +324,21 @@ class WorkspaceState:
         """The next `times` calls to `method` get their connection closed without a response."""
         self._queue(method, Fault("reset_connection", DROPPED_CONNECTION), times)
 
+    def server_error_after_accept_next(
+        self, method: str, status: int = 503, times: int = 1
+    ) -> None:
+        """The next `times` calls to `method` take effect (a post is posted), then answer
+        this 5xx status: Slack did it but failed to say so."""
+        body = {"ok": False, "error": "service_unavailable"}
+        fault = Fault("server_error_after_accept", Reply(status, body), after_accept=True)
+        self._queue(method, fault, times)
+
+    def reset_connection_after_accept_next(self, method: str, times: int = 1) -> None:
+        """The next `times` calls to `method` take effect, then lose their connection
+        before the answer is written."""
+        fault = Fault("reset_connection_after_accept", DROPPED_CONNECTION, after_accept=True)
+        self._queue(method, fault, times)
+
     def clear_faults(self) -> None:
         with self.lock:
             self._faults.clear()

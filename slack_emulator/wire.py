@@ -75,6 +75,8 @@ class Fault:
 
     kind: str
     reply: Reply
+    # The method runs first (Slack did the work), then this reply goes out instead.
+    after_accept: bool = False
 
 
 class Params:

@@ -13,6 +13,7 @@ queued faults first, then authentication, pacing, and the method itself.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Mapping
 from typing import Any
@@ -56,6 +57,10 @@ class Workspace(WorkspaceState):
         queued = self._faults.get(method)
         if queued:
             fault = queued.popleft()
+            if fault.after_accept and method in METHODS:
+                # Refused anyway: nothing happened, and the fault's reply still goes.
+                with contextlib.suppress(ApiError):
+                    METHODS[method](self, params)
             return fault.reply, fault.kind
         handler = METHODS.get(method)
         if handler is None:

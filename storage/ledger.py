@@ -4,11 +4,17 @@ A claim is a row with a unique (team, kind, subject, period) key, committed befo
 message goes out, so whichever process claims first is the only one that sends. A send
 that failed, or whose process died mid-send, is claimed again by a later sweep, up to
 ``MAX_ATTEMPTS`` times.
+
+A send whose outcome is unknown (Slack answered 5xx or the connection dropped after the
+request went out: Slack may well have posted it) is ``unconfirmed``, never retried
+blindly: the next sweep first looks for the message in Slack (see flows/delivery.py) and
+marks it sent when found, and only claims it again when it is not there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
@@ -27,6 +33,23 @@ STALE_CLAIM = timedelta(minutes=10)
 CLAIM_BATCH = 1_000
 
 LedgerKey = tuple[str, str, str]  # (kind, subject, period)
+
+# A failed send is claimed again; so is an unconfirmed one once Slack was asked whether it
+# arrived and it had not.
+RETRYABLE = ("failed", "unconfirmed")
+
+
+@dataclass(frozen=True)
+class Unconfirmed:
+    """A send Slack may or may not have posted: where it went, and when it was claimed."""
+
+    ledger_id: int
+    kind: str
+    subject: str
+    period: str
+    channel_id: str | None
+    claimed_at: datetime
+    attempts: int
 
 
 def claim_sends(
@@ -76,7 +99,12 @@ def _retry_claim(session: Session, team_id: str, key: LedgerKey, now: datetime) 
             SentMessage.period == period,
             SentMessage.attempts < MAX_ATTEMPTS,
         )
-        .where(or_(SentMessage.status == "failed", _claimed_before(now - STALE_CLAIM)))
+        .where(
+            or_(
+                col(SentMessage.status).in_(RETRYABLE),
+                _claimed_before(now - STALE_CLAIM),
+            )
+        )
         .values(status="claimed", attempts=SentMessage.attempts + 1, claimed_at=now)
         .returning(SentMessage.id)
     ).scalar_one_or_none()
@@ -136,3 +164,41 @@ def settled_keys(
         )
         settled.update((subject, period) for subject, period in session.exec(statement).all())
     return settled
+
+
+def mark_unconfirmed(
+    *, session: Session, ledger_ids: Sequence[int], channel_id: str, error: str
+) -> None:
+    """Slack may have posted it: remember where, so a later sweep can look before posting."""
+    for batch in batched(ledger_ids):
+        session.execute(
+            update(SentMessage)
+            .where(col(SentMessage.id).in_(batch))
+            .values(status="unconfirmed", channel_id=channel_id, last_error=error[:255])
+        )
+
+
+def list_unconfirmed(
+    *, session: Session, team_id: str, kind: str, subjects: Iterable[str]
+) -> list[Unconfirmed]:
+    """The sends among these subjects whose outcome is unknown, to be looked for in Slack."""
+    found: list[Unconfirmed] = []
+    for batch in batched(sorted(set(subjects))):
+        statement = select(
+            SentMessage.id,
+            SentMessage.kind,
+            SentMessage.subject,
+            SentMessage.period,
+            SentMessage.channel_id,
+            SentMessage.claimed_at,
+            SentMessage.attempts,
+        ).where(
+            SentMessage.team_id == team_id,
+            SentMessage.kind == kind,
+            col(SentMessage.subject).in_(batch),
+            SentMessage.status == "unconfirmed",
+        )
+        found.extend(
+            Unconfirmed(int(row[0] or 0), *row[1:]) for row in session.exec(statement).all()
+        )
+    return found

@@ -178,7 +178,8 @@ class SentMessage(SQLModel, table=True):
     kind: str = Field(max_length=32)  # nudge|checkin|digest|…
     subject: str = Field(max_length=128)  # what it is about: a pairing, goal or channel
     period: str = Field(max_length=64)  # which period: an overdue period, an ISO week
-    status: str = Field(default="claimed", max_length=16)  # claimed|sent|failed|abandoned
+    # claimed|sent|failed|unconfirmed|abandoned
+    status: str = Field(default="claimed", max_length=16)
     attempts: int = 0
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)

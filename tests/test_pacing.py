@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
-from functools import partial
 
 import pytest
 from slack_sdk.errors import SlackApiError
@@ -148,8 +147,7 @@ def test_a_sweeps_posts_to_one_channel_never_meet_slacks_per_channel_limit(
         reframer=build_reframer(settings),
     )
     for index in range(6):
-        send = partial(client.chat_postMessage, channel=SALES, text=f"digest {index}")
-        assert deliver(services, [], send).sent
+        assert deliver(services, [], channel=SALES, text=f"digest {index}").sent
     calls = emulator.calls_to("chat.postMessage")
     assert [call.status for call in calls] == [200] * 6
 

@@ -129,11 +129,7 @@ def _post_digests(
             week_of, celebrate(mine, {m: streaks.get(m, 0) for m in managers})
         )
         delivery = deliver(
-            services,
-            [ledger_id],
-            lambda c=channel_id, t=text, b=blocks: services.slack.chat_postMessage(
-                channel=c, text=t, blocks=b, unfurl_links=False
-            ),
+            services, [ledger_id], channel=channel_id, text=text, blocks=blocks, unfurl_links=False
         )
         posted += delivery.sent
         failed += not delivery.sent
@@ -245,8 +241,4 @@ def _tell_managers(
     keys = [Key("digest_problem", f"manager:{m}:{channel_id}", period) for m in managers]
     for problem_key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = problem_key.subject.split(":")[1]
-        deliver(
-            services,
-            [ledger_id],
-            lambda m=manager_id: services.slack.chat_postMessage(channel=m, text=text),
-        )
+        deliver(services, [ledger_id], channel=manager_id, text=text)

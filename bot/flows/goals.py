@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from enum import Enum
+from typing import overload
 
 from slack_sdk.errors import SlackApiError
 
@@ -23,7 +24,7 @@ from bot.domain.goals import (
 )
 from bot.domain.plans import CheckInFacts
 from bot.domain.reframing import COMPETENCIES, detect_competency
-from bot.flows.people import look_up_person
+from bot.flows.people import cached_timezone, look_up_person
 from bot.services import Services
 from storage.db import session_scope
 from storage.events import claim_event
@@ -42,6 +43,17 @@ from storage.pairings import active_pairing_for_rep
 from storage.workspaces import ensure_workspace
 
 logger = logging.getLogger(__name__)
+
+
+# UTC−12, where it is earliest on Earth: a date not yet past there is not past for anyone.
+EARLIEST_ZONE = "Etc/GMT+12"
+
+
+def _rep_today_without_slack(services: Services, team_id: str, rep_id: str) -> date:
+    """The rep's today from the people cache; if Coach never saw them, the earliest today
+    anywhere, so a form is only refused for a date that is past everywhere."""
+    zone = cached_timezone(services, team_id, rep_id) or EARLIEST_ZONE
+    return local_today(services.clock.now(), zone)
 
 
 def _rep_today(services: Services, team_id: str, rep_id: str) -> date:
@@ -76,23 +88,63 @@ def draft_from_form(
     measure: str | None,
     target_date: date | None,
 ) -> GoalDraft:
-    """The goal modal's fields as a draft, checked against the rep's own today."""
+    """The goal modal's fields as a draft, checked against the rep's own today.
+
+    The check runs before the modal is acked, so it never calls Slack (a rate-limited
+    users.info would make the ack miss Slack's 3 seconds): the zone comes from the cache."""
     return draft_goal(
         competency=competency,
         behaviour=behaviour,
         measure=measure,
         target_date=target_date,
-        today=_rep_today(services, team_id, rep_id),
+        today=_rep_today_without_slack(services, team_id, rep_id),
         competencies=COMPETENCIES,
     )
 
 
+@overload
 def save_goal(
-    services: Services, *, team_id: str, rep_id: str, draft: GoalDraft, goal_id: int | None = None
-) -> GoalSaved:
-    """A new focus (replacing the active one), or an edit of the active one (``goal_id``)."""
+    services: Services,
+    *,
+    team_id: str,
+    rep_id: str,
+    draft: GoalDraft,
+    goal_id: int | None = None,
+    submission_id: None = None,
+) -> GoalSaved: ...
+
+
+@overload
+def save_goal(
+    services: Services,
+    *,
+    team_id: str,
+    rep_id: str,
+    draft: GoalDraft,
+    goal_id: int | None = None,
+    submission_id: str,
+) -> GoalSaved | None: ...
+
+
+def save_goal(
+    services: Services,
+    *,
+    team_id: str,
+    rep_id: str,
+    draft: GoalDraft,
+    goal_id: int | None = None,
+    submission_id: str | None = None,
+) -> GoalSaved | None:
+    """A new focus (replacing the active one), or an edit of the active one (``goal_id``).
+
+    ``submission_id`` names a form submission (its view id): recorded in the same
+    transaction as the goal, so the same form submitted twice saves once (None then)."""
     now = services.clock.now()
     with session_scope(services.engine) as session:
+        if submission_id is not None and not claim_event(
+            session=session, team_id=team_id, event_id=f"view:{submission_id}"[:64], now=now
+        ):
+            return None
         ensure_workspace(session=session, team_id=team_id, now=now)
         current = active_goal(session=session, team_id=team_id, rep_id=rep_id)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)

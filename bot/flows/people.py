@@ -69,6 +69,14 @@ def look_up_people(
     return people
 
 
+def cached_timezone(services: Services, team_id: str, user_id: str) -> str | None:
+    """The time zone last cached for someone, however old, without asking Slack: for the
+    few places that must answer before Slack could (a modal's ack). None if never seen."""
+    with session_scope(services.engine) as session:
+        row = cached_people(session=session, team_id=team_id, user_ids=[user_id]).get(user_id)
+    return row.timezone if row is not None else None
+
+
 def look_up_person(services: Services, team_id: str, user_id: str) -> Person:
     return look_up_people(services, team_id, [user_id])[user_id]
 

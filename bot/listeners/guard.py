@@ -19,6 +19,7 @@ from slack_bolt import Ack, Respond
 from slack_bolt.util.utils import get_arg_names_of_callable
 
 import prompts
+from bot.after_ack import Busy
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +53,20 @@ def guarded(listener: Callable[..., None]) -> Callable[..., None]:
 
 def report_unhandled(error: Exception, body: dict, respond: Respond | None) -> None:
     """The one place unexpected errors end up: logged with their traceback (never the text
-    people typed), and the person who asked is told to try again rather than left waiting."""
+    people typed), and the person who asked is told to try again rather than left waiting.
+    Work refused because Coach is busy or stopping (``Busy``) is logged as dropped, and
+    the person is told Coach is busy."""
     kind = body.get("type") or body.get("command") or "request"
-    logger.error("unhandled error while handling %s", kind, exc_info=error)
+    if isinstance(error, Busy):
+        logger.warning("dropped %s: Coach is busy (%s)", kind, error)
+    else:
+        logger.error("unhandled error while handling %s", kind, exc_info=error)
     if respond is not None and respond.response_url:
         try:
             respond(
                 response_type="ephemeral",
                 replace_original=False,
-                text=prompts.text("errors", "try_again"),
+                text=prompts.text("errors", "busy" if isinstance(error, Busy) else "try_again"),
             )
         except OSError:
             logger.warning("could not tell the user about the error")

@@ -329,3 +329,33 @@ def test_a_response_url_reply_is_seen_only_by_its_user(emulator: SlackEmulator) 
     assert WebhookClient(url).send(text="Usage: /coach log @rep").status_code == 200
     assert [e["text"] for e in emulator.ephemerals_for(MANAGER)] == ["Usage: /coach log @rep"]
     assert emulator.calls_to("response_url")[0].params["text"] == "Usage: /coach log @rep"
+
+
+def test_history_is_newest_first_with_metadata_only_when_asked(
+    emulator: SlackEmulator, client: WebClient
+) -> None:
+    client.retry_handlers.clear()
+    metadata = {"event_type": "coach_delivery", "event_payload": {"ledger_ids": "7"}}
+    dm = client.conversations_open(users=MANAGER)["channel"]["id"]
+    first = client.chat_postMessage(channel=MANAGER, text="one", metadata=metadata)
+    client.chat_postMessage(channel=dm, text="a reply", thread_ts=first["ts"])
+    client.chat_postMessage(channel=MANAGER, text="two")
+    plain = client.conversations_history(channel=dm)
+    assert [m["text"] for m in plain["messages"]] == ["two", "one"]  # no thread replies
+    assert all("metadata" not in m for m in plain["messages"])
+    paged = client.conversations_history(channel=dm, limit=1, include_all_metadata=True)
+    assert paged["has_more"] and [m["text"] for m in paged["messages"]] == ["two"]
+    cursor = paged["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(channel=dm, cursor=cursor, include_all_metadata=True)
+    assert rest["messages"][0]["metadata"] == metadata
+
+
+def test_a_post_accepted_then_answered_503_is_posted_all_the_same(
+    emulator: SlackEmulator, client: WebClient
+) -> None:
+    client.retry_handlers.clear()
+    emulator.server_error_after_accept_next("chat.postMessage", status=503)
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel=SALES, text="maybe")
+    assert refused.value.response.status_code == 503
+    assert [m["text"] for m in emulator.messages_in(SALES)] == ["maybe"]

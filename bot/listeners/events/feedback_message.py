@@ -2,6 +2,9 @@
 
 In a channel the reply is ephemeral; in a DM to the bot it is a reply in that DM. Nothing
 is ever posted publicly, and the feedback text itself is neither stored nor logged.
+
+The reframe may call the LLM (up to its 8-second deadline), so it runs on the after-ack
+pool: Bolt's listener threads, which every slash command's ack needs, only queue it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.reframe import build_reframe
 from bot.domain.feedback import feedback_body, is_feedback, mentioned_user
+from bot.listeners.guard import report_unhandled
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -24,7 +28,15 @@ def is_feedback_message(event: dict) -> bool:
     return is_feedback(str(event.get("text") or ""))
 
 
-def handle_feedback_message(services: Services, event: dict, client: WebClient) -> None:
+def handle_feedback_message(services: Services, body: dict, event: dict, client: WebClient) -> None:
+    """Bolt acked the event already; the reply is built off the listener pool."""
+    services.after_ack.queue(
+        lambda: reply_privately(services, event, client),
+        lambda error: report_unhandled(error, body, None),
+    )
+
+
+def reply_privately(services: Services, event: dict, client: WebClient) -> None:
     text, author, channel = str(event.get("text") or ""), event["user"], event["channel"]
     reframe = services.reframer.reframe(feedback_body(text))
     fallback, blocks = build_reframe(reframe, mentioned_user(text, excluding=author))

@@ -1,4 +1,8 @@
-"""The "Reframe as coaching" message shortcut: the same private reframe, for any message."""
+"""The "Reframe as coaching" message shortcut: the same private reframe, for any message.
+
+The reframe may wait on the LLM, so it is built on the after-ack pool, never on the
+listener threads that every other request's ack needs.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,21 @@ from slack_bolt import Ack, Respond
 
 from bot.blocks.reframe import build_reframe
 from bot.domain.feedback import feedback_body, mentioned_user
+from bot.listeners.guard import report_unhandled
 from bot.services import Services
 
 
-def handle_reframe_shortcut(services: Services, ack: Ack, shortcut: dict, respond: Respond) -> None:
+def handle_reframe_shortcut(
+    services: Services, ack: Ack, body: dict, shortcut: dict, respond: Respond
+) -> None:
     ack()
     message = shortcut.get("message") or {}
     text = str(message.get("text") or "")
     presser = shortcut["user"]["id"]
-    reframe = services.reframer.reframe(feedback_body(text))
-    fallback, blocks = build_reframe(reframe, mentioned_user(text, excluding=presser))
-    respond(response_type="ephemeral", text=fallback, blocks=blocks)
+
+    def answer() -> None:
+        reframe = services.reframer.reframe(feedback_body(text))
+        fallback, blocks = build_reframe(reframe, mentioned_user(text, excluding=presser))
+        respond(response_type="ephemeral", text=fallback, blocks=blocks)
+
+    services.after_ack.queue(answer, lambda error: report_unhandled(error, body, respond))

@@ -1,4 +1,9 @@
-"""The focus-goal modal: inline errors for bad fields, and nothing stored until all are good."""
+"""The focus-goal modal: inline errors for bad fields, and nothing stored until all are good.
+
+The fields are checked without calling Slack and the form is acked at once (with its
+errors, if any); saving, telling the manager and the rep follow after the ack. A form
+submitted twice (the rep pressed again after an error) is saved once.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from bot.domain.goals import GoalProblem
 from bot.flows.goals import draft_from_form, save_goal
 from bot.flows.home import refresh_home
 from bot.listeners.commands.goal import goal_problem_notice
+from bot.listeners.guard import report_unhandled
 from bot.services import Services
 
 FIELD_BLOCKS = {
@@ -44,10 +50,23 @@ def handle_goal_submission(
         ack(response_action="errors", errors={FIELD_BLOCKS[problem.field]: message})
         return
     ack()
-    saved = save_goal(services, team_id=team_id, rep_id=rep_id, draft=draft, goal_id=_goal_id(view))
-    notice = build_goal_saved(saved)
-    client.chat_postMessage(channel=rep_id, text=notice.text, blocks=notice.blocks)
-    refresh_home(services, team_id=team_id, user_id=rep_id)
+
+    def save() -> None:
+        saved = save_goal(
+            services,
+            team_id=team_id,
+            rep_id=rep_id,
+            draft=draft,
+            goal_id=_goal_id(view),
+            submission_id=str(view.get("id") or "") or None,
+        )
+        if saved is None:
+            return  # the same form again (Slack showed an error, the rep pressed again)
+        notice = build_goal_saved(saved)
+        client.chat_postMessage(channel=rep_id, text=notice.text, blocks=notice.blocks)
+        refresh_home(services, team_id=team_id, user_id=rep_id)
+
+    services.after_ack.queue(save, lambda error: report_unhandled(error, body, None))
 
 
 def _fields(values: dict) -> dict[str, str | None]:
