@@ -10,6 +10,7 @@ question keeps it; "do better" asks the manager for the moment. Sarcasm ("super 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,11 @@ from bot.domain.reframing.scoring import check_question, judging_words
 
 _Phrases = PhraseSet
 _CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "yet"})
+# Words in single quotes ("your notes say 'good call'", "you said 'to be honest'"): someone's
+# words, not the manager's. The tokens only know double quotes; an apostrophe inside a word
+# ("you're") neither opens nor closes one.
+_SINGLE_QUOTED = re.compile(r"(?<![\w'‘’])['‘](?=[^\W_])[^\n]*?[\w?.!,%]['’](?![\w'’])")
+_NOT = frozenset({"not", "no", "never", "isnt", "wasnt", "arent", "werent", "hardly"})
 
 
 @dataclass(frozen=True)
@@ -88,39 +94,96 @@ def triage(
         and not (topic in rules.deal_topics and _names_a_deal(facts))
     ):
         return Reading("expectation", rules.topic_competency.get(topic), topic)
+    quoted = _quoted_spans(cleaned.text, tokens)
     grounded = bool(
         facts.behaviour or facts.missed or facts.moment or facts.gap or facts.alternative
     )
-    if _is_results(lows, facts, evidence, grounded, rules):
+    praised = not sarcastic and (
+        _praises(tokens, quoted, facts.praise_clauses > 0, rules)
+        or bool(cleaned.emoji & rules.praise_emoji)
+    )
+    quotes = bool(quoted[0]) or quoted[1]
+    if _is_results(lows, facts, evidence, grounded, quotes, praised, rules):
         return Reading("results", _results_competency(lows, evidence, rules))
     if _already_coaching(facts, tokens):
         return Reading("already_coaching", evidence.competency)
-    praised = not sarcastic and (
-        facts.praise_clauses > 0 or bool(cleaned.emoji & rules.praise_emoji)
-    )
+    competency = evidence.competency
     if praised:
+        # A growth area said in so many words ("the risk:", "where it slipped", "tho")
+        # makes it mixed even when the skill is only hinted at; a directive or a loaded
+        # word ("their route-planning mess") only with a skill or a behaviour named.
+        stated = facts.gap is not None or facts.missed is not None or _find(lows, rules.growth)
         growth = (
-            facts.gap is not None
-            or facts.missed is not None
+            stated
             or (facts.directives > 0 and not _find(lows, rules.keep_going))
-            or _find(lows, rules.growth)
             or any(t.low in rules.loaded for t in tokens if t.kind == "word" and not t.quoted)
         )
-        if growth and (grounded or evidence.competency is not None):
-            return Reading("mixed", evidence.competency)
-        if not growth or evidence.competency is None:
-            return Reading("praise", evidence.competency or evidence.weak_competency)
+        if growth and (grounded or competency is not None):
+            return Reading("mixed", competency)
+        if stated and evidence.weak_competency is not None:
+            return Reading("mixed", evidence.weak_competency)
+        if not growth or competency is None:
+            return Reading("praise", competency or evidence.weak_competency)
     if sarcastic and not grounded and evidence.weak_competency is None:
         return Reading("too_vague", None)  # "wow super helpful call today 🙃"
-    competency = evidence.competency
-    if competency is None and (grounded or facts.situation is not None or facts.numbers):
+    # What the rep did, left undone or was told at a moment, in the manager's words or
+    # quoted: coaching even with no skill named. A request alone ("you need to be more
+    # strategic") is not enough.
+    told = bool(facts.behaviour or facts.missed or facts.moment or facts.gap)
+    concrete = told or quotes or _told_of_a_call(lows, facts, rules)
+    if competency is None and (concrete or facts.situation is not None or facts.numbers):
         competency = evidence.weak_competency  # a hint, but in a specific message
-    if competency is None:
+    if competency is None and not concrete:
         return Reading("too_vague", None)
     return Reading("coaching", competency)
 
 
 # --- the checks ---------------------------------------------------------------------------
+
+
+def _quoted_spans(text: str, tokens: list[Token]) -> tuple[tuple[tuple[int, int], ...], bool]:
+    """Where ``text`` quotes someone in single quotes, and whether it quotes in double ones."""
+    spans = ()
+    if "'" in text or "‘" in text:
+        spans = tuple(m.span() for m in _SINGLE_QUOTED.finditer(text))
+    return spans, any(t.quoted for t in tokens)
+
+
+def _praises(
+    tokens: list[Token],
+    quoted: tuple[tuple[tuple[int, int], ...], bool],
+    clauses_praise: bool,
+    rules: _Rules,
+) -> bool:
+    """The manager praises in their own words: not "your notes say 'good call'", and also
+    in the ways the shared praise words miss ("handled it really well", "cleanest")."""
+    spans = quoted[0]
+    own = [
+        t.low
+        for t in tokens
+        if t.kind == "word"
+        and not t.quoted
+        and not any(start <= t.start < end for start, end in spans)
+    ]
+    if _find(own, rules.own_praise):
+        return True
+    if not clauses_praise:
+        return False
+    if not spans:
+        return True  # the clauses counted the manager's own words already
+    return _find(own, rules.praise_phrases) or any(
+        w in rules.praise_words and _NOT.isdisjoint(own[max(0, j - 2) : j])
+        for j, w in enumerate(own)
+    )
+
+
+def _told_of_a_call(lows: list[str], facts: Facts, rules: _Rules) -> bool:
+    """ "you didnt mention the multi-site module on the QBR": a named call or account and
+    what the rep did on it, in a message long enough to say it; coaching even when no
+    skill is named clearly. "the Acme thing. you know what I mean" is too short to be."""
+    if facts.situation is None or facts.words < rules.concrete_words:
+        return False
+    return any(w in rules.rep_words for w in lows)
 
 
 def _takes_over(lows: list[str], rules: _Rules) -> bool:
@@ -203,20 +266,49 @@ def _names_a_deal(facts: Facts) -> bool:
 
 
 def _is_results(
-    lows: list[str], facts: Facts, evidence: Evidence, grounded: bool, rules: _Rules
+    lows: list[str],
+    facts: Facts,
+    evidence: Evidence,
+    grounded: bool,
+    quotes: bool,
+    praised: bool,
+    rules: _Rules,
 ) -> bool:
-    """A number, or a shortfall, about a metric, with no behaviour named beyond it."""
+    """A number, or a shortfall, about a metric, with no behaviour named beyond it.
+
+    Numbers with a behaviour are coaching: "2 connects out of 60 dials, your opener
+    'is this a bad time?' gives them the easy out" quotes what the rep does, and "confirm
+    the day before" asks for a behaviour. A report of numbers alone ("41 opps created,
+    6 closed won… commit was 180k, landed 132k") is results, whatever skill it hints at.
+    """
     told = facts.behaviour or facts.missed or facts.moment
     if told and not (facts.behaviour and any(c.isdigit() for c in facts.behaviour)):
         return False  # a behaviour, not only a number ("you sent 15 emails" is a number)
+    if quotes or (facts.alternative and not _is_metric_ask(facts.alternative, rules)):
+        return False
     if not _find(lows, rules.metrics):
         return False
-    if evidence.competency is not None and (
+    named = evidence.competency is not None and (
         f"{evidence.competency}.{evidence.behaviour}" not in rules.number_behaviours
-    ):
+    )
+    if named and (told or praised or _count_numbers(lows) < rules.report_numbers):
         return False
     has_number = bool(facts.numbers) or any(any(c.isdigit() for c in w) for w in lows)
     return has_number or bool(_find(lows, rules.signals))
+
+
+def _count_numbers(lows: list[str]) -> int:
+    """The amounts in a message: "41", "22k", "30%"; not dates like "the 2nd"."""
+    return sum(1 for w in lows if w[:1].isdigit() and not w.endswith(_ORDINAL))
+
+
+_ORDINAL = ("st", "nd", "rd", "th")
+
+
+def _is_metric_ask(ask: str, rules: _Rules) -> bool:
+    """ "get your dials up to 80", "book more meetings": a number asked for, not a behaviour."""
+    words = phrase_tokens(ask)
+    return any(w[:1].isdigit() for w in words) or _find(list(words), rules.metrics)
 
 
 def _results_competency(lows: list[str], evidence: Evidence, rules: _Rules) -> str | None:
@@ -278,6 +370,10 @@ class _Rules:
     metric_competency: Mapping[str, _Phrases]
     not_metric_names: frozenset[str]
     target_words: _Phrases
+    own_praise: _Phrases
+    concrete_words: int
+    rep_words: frozenset[str]
+    report_numbers: int
 
 
 def _compile(items: list[str]) -> _Phrases:
@@ -342,6 +438,10 @@ def _rules() -> _Rules:
         ),
         not_metric_names=frozenset(data["results"]["not_names"]),
         target_words=_compile(data["results"]["words"]["target_words"]),
+        own_praise=_compile(data["praise"]["phrases"]),
+        concrete_words=int(data["coaching"]["concrete_words"]),
+        rep_words=frozenset(data["coaching"]["rep_words"]),
+        report_numbers=int(data["results"]["report_numbers"]),
     )
 
 
