@@ -102,7 +102,9 @@ def triage(
         _praises(tokens, quoted, facts.praise_clauses > 0, rules)
         or bool(cleaned.emoji & rules.praise_emoji)
     )
-    quotes = bool(quoted[0]) or quoted[1]
+    # Someone's words quoted ("you said 'does that make sense?'"), not a scare-quoted word
+    # ("really 'great' demo").
+    quotes = quoted[1] or any(" " in cleaned.text[a:b].strip() for a, b in quoted[0])
     if _is_results(lows, facts, evidence, grounded, quotes, praised, rules):
         return Reading("results", _results_competency(lows, evidence, rules))
     if _already_coaching(facts, tokens):
@@ -113,10 +115,11 @@ def triage(
         # makes it mixed even when the skill is only hinted at; a directive or a loaded
         # word ("their route-planning mess") only with a skill or a behaviour named.
         stated = facts.gap is not None or facts.missed is not None or _find(lows, rules.growth)
+        own = _mask(lows, rules.own_praise)  # "that's exactly why" is not a loaded "why"
         growth = (
             stated
             or (facts.directives > 0 and not _find(lows, rules.keep_going))
-            or any(t.low in rules.loaded for t in tokens if t.kind == "word" and not t.quoted)
+            or any(w in rules.loaded for w in own)
         )
         if growth and (grounded or competency is not None):
             return Reading("mixed", competency)
@@ -124,13 +127,13 @@ def triage(
             return Reading("mixed", evidence.weak_competency)
         if not growth or competency is None:
             return Reading("praise", competency or evidence.weak_competency)
-    if sarcastic and not grounded and evidence.weak_competency is None:
-        return Reading("too_vague", None)  # "wow super helpful call today 🙃"
     # What the rep did, left undone or was told at a moment, in the manager's words or
     # quoted: coaching even with no skill named. A request alone ("you need to be more
     # strategic") is not enough.
     told = bool(facts.behaviour or facts.missed or facts.moment or facts.gap)
     concrete = told or quotes or _told_of_a_call(lows, facts, rules)
+    if sarcastic and not (grounded or concrete) and evidence.weak_competency is None:
+        return Reading("too_vague", None)  # "wow super helpful call today 🙃"
     if competency is None and (concrete or facts.situation is not None or facts.numbers):
         competency = evidence.weak_competency  # a hint, but in a specific message
     if competency is None and not concrete:
@@ -146,7 +149,7 @@ def _quoted_spans(text: str, tokens: list[Token]) -> tuple[tuple[tuple[int, int]
     spans = ()
     if "'" in text or "‘" in text:
         spans = tuple(m.span() for m in _SINGLE_QUOTED.finditer(text))
-    return spans, any(t.quoted for t in tokens)
+    return spans, sum(1 for t in tokens if t.quoted) > 1
 
 
 def _praises(
@@ -165,16 +168,33 @@ def _praises(
         and not t.quoted
         and not any(start <= t.start < end for start, end in spans)
     ]
+    masked = _find(own, rules.not_praise)
+    if masked:
+        own = _mask(own, rules.not_praise)
     if _find(own, rules.own_praise):
         return True
     if not clauses_praise:
         return False
-    if not spans:
+    if not spans and not masked:
         return True  # the clauses counted the manager's own words already
     return _find(own, rules.praise_phrases) or any(
         w in rules.praise_words and _NOT.isdisjoint(own[max(0, j - 2) : j])
         for j, w in enumerate(own)
     )
+
+
+def _mask(words: list[str], phrases: _Phrases) -> list[str]:
+    """``words`` with the words of each of ``phrases`` found in them blanked out."""
+    out = list(words)
+    i = 0
+    while i < len(out):
+        size = phrases.longest_at(words, i)
+        if size:
+            out[i : i + size] = ["."] * size
+            i += size
+        else:
+            i += 1
+    return out
 
 
 def _told_of_a_call(lows: list[str], facts: Facts, rules: _Rules) -> bool:
@@ -281,6 +301,8 @@ def _is_results(
     the day before" asks for a behaviour. A report of numbers alone ("41 opps created,
     6 closed won… commit was 180k, landed 132k") is results, whatever skill it hints at.
     """
+    if praised:
+        return False  # praise with a number is praise, or mixed ("great quarter!! but…")
     told = facts.behaviour or facts.missed or facts.moment
     if told and not (facts.behaviour and any(c.isdigit() for c in facts.behaviour)):
         return False  # a behaviour, not only a number ("you sent 15 emails" is a number)
@@ -291,10 +313,33 @@ def _is_results(
     named = evidence.competency is not None and (
         f"{evidence.competency}.{evidence.behaviour}" not in rules.number_behaviours
     )
-    if named and (told or praised or _count_numbers(lows) < rules.report_numbers):
+    if named and (
+        told or (_count_numbers(lows) < rules.report_numbers and not _find(lows, rules.ranking))
+    ):
         return False
-    has_number = bool(facts.numbers) or any(any(c.isdigit() for c in w) for w in lows)
-    return has_number or bool(_find(lows, rules.signals))
+    return _numbers_a_metric(lows, rules)
+
+
+def _numbers_a_metric(lows: list[str], rules: _Rules) -> bool:
+    """A sentence with a metric and, near it, a number, or a shortfall ("only 9 … target
+    is 20"); not a number about something else ("280 words to a VP … between meetings")."""
+    start = 0
+    for end in [*(k for k, w in enumerate(lows) if w == "."), len(lows)]:
+        sentence = lows[start:end]
+        start = end + 1
+        if not sentence or not _find(sentence, rules.metrics):
+            continue
+        if _find(sentence, rules.signals):
+            return True
+        for i in range(len(sentence)):
+            size = rules.metrics.longest_at(sentence, i)
+            near = sentence[max(0, i - _NEAR) : i + size + _NEAR]
+            if size and any(w[:1].isdigit() for w in near):
+                return True
+    return False
+
+
+_NEAR = 4  # words between a metric and its number: "win rate went from 28%"
 
 
 def _count_numbers(lows: list[str]) -> int:
@@ -371,9 +416,11 @@ class _Rules:
     not_metric_names: frozenset[str]
     target_words: _Phrases
     own_praise: _Phrases
+    not_praise: _Phrases
     concrete_words: int
     rep_words: frozenset[str]
     report_numbers: int
+    ranking: _Phrases
 
 
 def _compile(items: list[str]) -> _Phrases:
@@ -439,9 +486,11 @@ def _rules() -> _Rules:
         not_metric_names=frozenset(data["results"]["not_names"]),
         target_words=_compile(data["results"]["words"]["target_words"]),
         own_praise=_compile(data["praise"]["phrases"]),
+        not_praise=_compile(data["praise"]["not_praise"]),
         concrete_words=int(data["coaching"]["concrete_words"]),
         rep_words=frozenset(data["coaching"]["rep_words"]),
         report_numbers=int(data["results"]["report_numbers"]),
+        ranking=_compile(data["results"]["words"]["ranking"]),
     )
 
 
