@@ -247,6 +247,9 @@ def judging_words(text: str) -> tuple[str, ...]:
     normal = _normalise(text)
     if not _might_judge(normal, lists):
         return ()
+    low = normal.lower()
+    if "need" in low or "have to" in low or "has to" in low:
+        normal = lists.not_judging.sub(" ", normal)  # "what would you need to see"
     return tuple(m.group() for m in lists.judging.finditer(normal))
 
 
@@ -326,6 +329,7 @@ class _Lists:
     judging: re.Pattern[str]
     judging_firsts: frozenset[str]  # the first words of the judging phrases
     judging_stems: tuple[str, ...]  # and the stems ("fail*") that may start one
+    not_judging: re.Pattern[str]  # hypotheticals that only hold a judging word
     forward: re.Pattern[str]
     ownership: re.Pattern[str]
     counts: Mapping[str, tuple[int, int]]
@@ -365,6 +369,7 @@ def _lists() -> _Lists:
         judging_stems=tuple(
             p.split()[0].lower()[:-1] for p in data["judging"] if p.split()[0].endswith("*")
         ),
+        not_judging=_pattern(data.get("not_judging", [])),
         forward=_pattern(data["forward"]),
         ownership=_pattern(data["ownership"]),
         counts=MappingProxyType(counts),

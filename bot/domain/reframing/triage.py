@@ -248,24 +248,43 @@ def _coaching_outweighs(evidence: Evidence, topic: str, rules: _Rules) -> bool:
 def _already_coaching(facts: Facts, tokens: list[Token]) -> bool:
     """The manager already asks the rep a good open question, and says nothing that
     judges: keep their words. Statements around it ("feels like you're firefighting")
-    are context, not a verdict, as long as none of them judges or directs."""
+    are context, not a verdict, as long as none of them judges or directs. A word that
+    would be loaded in a statement is fine in a good question ("where did you feel you
+    lost the room?"); a rhetorical one ("why didn't you use it?", "just hope?") is not
+    open, so it never counts as one."""
     if not facts.manager_questions or not all(_good_question(q) for q in facts.manager_questions):
         return False
-    statements = " ".join(t.raw for t in tokens if t.kind == "word" and not t.quoted)
+    said = _statement_words(tokens)
     rules = _rules()
-    if judging_words(statements) or facts.gap is not None:
+    if judging_words(" ".join(t.raw for t in said)) or facts.gap is not None:
         return False
-    if _find([t.low for t in tokens if t.kind == "word"], rules.verdicts):
+    lows = [t.low for t in said]
+    if _find(lows, rules.verdicts):
         return False
-    return not any(t.low in rules.loaded for t in tokens if t.kind == "word")
+    return not any(w in rules.loaded for w in lows)
+
+
+def _statement_words(tokens: list[Token]) -> list[Token]:
+    """The manager's own words outside questions and quotes."""
+    said: list[Token] = []
+    sentence: list[Token] = []
+    for token in [*tokens, None]:
+        if token is None or token.kind == "stop":
+            if token is None or token.raw != "?":
+                said.extend(sentence)
+            sentence = []
+        elif token.kind == "word" and not token.quoted:
+            sentence.append(token)
+    return said
 
 
 def _good_question(question: str) -> bool:
-    """Open, kind, and asked of the rep (in the part after any lead-in)."""
+    """Open, kind, and asked of the rep (in the part from its first open word on)."""
     check = check_question(question)
-    asked = question.rsplit(",", 1)[-1] if not question.lower().startswith(_OPEN) else question
-    words = asked.lower().replace("'", " ").replace("?", " ").split()
-    return check.open and check.non_judging and ("you" in words or "your" in words)
+    words = question.lower().replace("'", " ").replace("?", " ").replace(",", " , ").split()
+    start = next((k for k, w in enumerate(words) if w in _OPEN), 0)
+    asked = words[start:]
+    return check.open and check.non_judging and ("you" in asked or "your" in asked)
 
 
 _OPEN = ("what", "how", "which", "when", "where", "who")
