@@ -132,6 +132,8 @@ def triage(
     # strategic") is not enough.
     told = bool(facts.behaviour or facts.missed or facts.moment or facts.gap)
     concrete = told or quotes or _told_of_a_call(lows, facts, rules)
+    if facts.situation is not None and rules.observe.found_in(lows):
+        concrete = True  # the manager will sit in on a named call: pre-call coaching
     if sarcastic and not (grounded or concrete) and evidence.weak_competency is None:
         return Reading("too_vague", None)  # "wow super helpful call today 🙃"
     if competency is None and (concrete or facts.situation is not None or facts.numbers):
@@ -161,13 +163,15 @@ def _praises(
     """The manager praises in their own words: not "your notes say 'good call'", and also
     in the ways the shared praise words miss ("handled it really well", "cleanest")."""
     spans = quoted[0]
-    own = [
-        t.low
-        for t in tokens
-        if t.kind == "word"
-        and not t.quoted
-        and not any(start <= t.start < end for start, end in spans)
-    ]
+    own = [t.low for t in tokens if t.kind == "word" and not t.quoted]
+    if spans:
+        own = [
+            t.low
+            for t in tokens
+            if t.kind == "word"
+            and not t.quoted
+            and not any(start <= t.start < end for start, end in spans)
+        ]
     masked = _find(own, rules.not_praise)
     if masked:
         own = _mask(own, rules.not_praise)
