@@ -115,11 +115,10 @@ def triage(
         # makes it mixed even when the skill is only hinted at; a directive or a loaded
         # word ("their route-planning mess") only with a skill or a behaviour named.
         stated = facts.gap is not None or facts.missed is not None or _find(lows, rules.growth)
-        own = _mask(lows, rules.own_praise)  # "that's exactly why" is not a loaded "why"
         growth = (
             stated
             or (facts.directives > 0 and not _find(lows, rules.keep_going))
-            or any(w in rules.loaded for w in own)
+            or any(w in rules.growth_words for w in lows)
         )
         if growth and (grounded or competency is not None):
             return Reading("mixed", competency)
@@ -439,6 +438,7 @@ class _Rules:
     not_metric_names: frozenset[str]
     target_words: _Phrases
     own_praise: _Phrases
+    growth_words: frozenset[str]
     not_praise: _Phrases
     concrete_words: int
     rep_words: frozenset[str]
@@ -509,6 +509,7 @@ def _rules() -> _Rules:
         not_metric_names=frozenset(data["results"]["not_names"]),
         target_words=_compile(data["results"]["words"]["target_words"]),
         own_praise=_compile(data["praise"]["phrases"]),
+        growth_words=frozenset(data["praise"]["growth_words"]),
         not_praise=_compile(data["praise"]["not_praise"]),
         concrete_words=int(data["coaching"]["concrete_words"]),
         rep_words=frozenset(data["coaching"]["rep_words"]),
