@@ -330,16 +330,15 @@ def _is_results(
         return False  # a behaviour, not only a number ("you sent 15 emails" is a number)
     if quotes or (facts.alternative and not _is_metric_ask(facts.alternative, rules)):
         return False
-    if not _find(lows, rules.metrics):
+    counted = facts.directives == 0 and _counted(lows, rules)
+    if not counted and not _find(lows, rules.metrics):
         return False
     named = evidence.competency is not None and (
         f"{evidence.competency}.{evidence.behaviour}" not in rules.number_behaviours
     )
-    if named and (
-        told or (_count_numbers(lows) < rules.report_numbers and not _find(lows, rules.ranking))
-    ):
+    if named and (told or not (_a_report(lows, rules) or _find(lows, rules.ranking))):
         return False
-    return _numbers_a_metric(lows, rules)
+    return counted or _numbers_a_metric(lows, rules)
 
 
 def _numbers_a_metric(lows: list[str], rules: _Rules) -> bool:
@@ -364,9 +363,19 @@ def _numbers_a_metric(lows: list[str], rules: _Rules) -> bool:
 _NEAR = 4  # words between a metric and its number: "win rate went from 28%"
 
 
-def _count_numbers(lows: list[str]) -> int:
-    """The amounts in a message: "41", "22k", "30%"; not dates like "the 2nd"."""
-    return sum(1 for w in lows if w[:1].isdigit() and not w.endswith(_ORDINAL))
+def _counted(lows: list[str], rules: _Rules) -> bool:
+    """A number right before a thing counted: "4 demos", "2 of your 11 demos"."""
+    for i in range(1, len(lows)):
+        if lows[i - 1][:1].isdigit() and rules.counted.longest_at(lows, i):
+            return True
+    return False
+
+
+def _a_report(lows: list[str], rules: _Rules) -> bool:
+    """Mostly amounts: "41 opps created, 6 closed won… commit 180k"; not dates ("the 2nd")."""
+    amounts = sum(1 for w in lows if w[:1].isdigit() and not w.endswith(_ORDINAL))
+    words = sum(1 for w in lows if w != ".")
+    return amounts >= rules.report_numbers and amounts >= rules.report_share * words
 
 
 _ORDINAL = ("st", "nd", "rd", "th")
@@ -443,7 +452,9 @@ class _Rules:
     concrete_words: int
     rep_words: frozenset[str]
     report_numbers: int
+    report_share: float
     ranking: _Phrases
+    counted: _Phrases
 
 
 def _compile(items: list[str]) -> _Phrases:
@@ -514,7 +525,9 @@ def _rules() -> _Rules:
         concrete_words=int(data["coaching"]["concrete_words"]),
         rep_words=frozenset(data["coaching"]["rep_words"]),
         report_numbers=int(data["results"]["report_numbers"]),
+        report_share=float(data["results"]["report_share"]),
         ranking=_compile(data["results"]["words"]["ranking"]),
+        counted=_compile(data["results"]["counted"]),
     )
 
 
