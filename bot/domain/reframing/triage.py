@@ -255,7 +255,9 @@ def _already_coaching(facts: Facts, tokens: list[Token]) -> bool:
     would be loaded in a statement is fine in a good question ("where did you feel you
     lost the room?"); a rhetorical one ("why didn't you use it?", "just hope?") is not
     open, so it never counts as one."""
-    if not facts.manager_questions or not all(_good_question(q) for q in facts.manager_questions):
+    alone = facts.statements == 0
+    questions = facts.manager_questions
+    if not questions or not all(_good_question(q, alone=alone) for q in questions):
         return False
     said = _statement_words(tokens)
     rules = _rules()
@@ -281,13 +283,16 @@ def _statement_words(tokens: list[Token]) -> list[Token]:
     return said
 
 
-def _good_question(question: str) -> bool:
-    """Open, kind, and asked of the rep (in the part from its first open word on)."""
+def _good_question(question: str, *, alone: bool = False) -> bool:
+    """Open, kind, and asked of the rep (in the part from its first open word on); a
+    message that is only questions asks the rep even without "you" ("who else at
+    Copperleaf would be affected if this fails?")."""
     check = check_question(question)
     words = question.lower().replace("'", " ").replace("?", " ").replace(",", " , ").split()
     start = next((k for k, w in enumerate(words) if w in _OPEN), 0)
     asked = words[start:]
-    return check.open and check.non_judging and ("you" in asked or "your" in asked)
+    alone = alone and start == 0 and bool(words) and words[0] in _OPEN  # no statement lead-in
+    return check.open and check.non_judging and ("you" in asked or "your" in asked or alone)
 
 
 _OPEN = ("what", "how", "which", "when", "where", "who")
