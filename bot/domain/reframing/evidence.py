@@ -70,10 +70,13 @@ class _Rules:
     contrast_phrases: tuple[tuple[str, ...], ...]
     praise_words: frozenset[str]
     praise_phrases: PhraseSet
+    focus_words: frozenset[str]
+    focus_phrases: PhraseSet
     not_the_problem_before: tuple[tuple[str, ...], ...]
     not_the_problem_after: tuple[tuple[str, ...], ...]
     praise_weight: float
     contrast_weight: float
+    focus_weight: float
     situation_weight: float
     min_points: float
     min_weak_points: float
@@ -242,14 +245,17 @@ def behaviours() -> tuple[tuple[str, str], ...]:
 
 
 def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
-    """How much each token's phrase counts: less in praise, more after a "but"."""
+    """How much each token's phrase counts: less in praise, more after a "but", most in
+    the clause the manager marks as the biggest issue ("the core problem is...")."""
     weights = [1.0] * len(words)
     clause_start = 0
     contrast = False
 
     def close(end: int) -> None:
         clause = words[clause_start:end]
-        if contrast:
+        if any(t in rules.focus_words for t in clause) or rules.focus_phrases.found_in(clause):
+            weight = rules.focus_weight
+        elif contrast:
             weight = rules.contrast_weight
         elif any(t in rules.praise_words for t in clause) or rules.praise_phrases.found_in(clause):
             weight = rules.praise_weight
@@ -387,7 +393,7 @@ def _rules() -> _Rules:
     if tuple(competencies) != COMPETENCIES:
         raise ValueError("prompts/reframe/taxonomy.toml must list exactly COMPETENCIES, in order")
     weights = taxonomy["weights"]
-    strengths = {name: float(weights[name]) for name in ("strong", "clear", "hint")}
+    strengths = {name: float(weights[name]) for name in ("named", "strong", "clear", "hint")}
     phrases: list[_Phrase] = []
     focus: dict[tuple[str, str], str] = {}
     keywords: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -428,10 +434,13 @@ def _rules() -> _Rules:
         contrast_phrases=tuple(_multiples(clauses["contrast"])),
         praise_words=frozenset(_singles(clauses["praise"])),
         praise_phrases=PhraseSet(_multiples(clauses["praise"])),
+        focus_words=frozenset(_singles(clauses["focus"])),
+        focus_phrases=PhraseSet(_multiples(clauses["focus"])),
         not_the_problem_before=tuple(phrase_tokens(p) for p in not_problem["before"]),
         not_the_problem_after=tuple(phrase_tokens(p) for p in not_problem["after"]),
         praise_weight=float(weights["praise"]),
         contrast_weight=float(weights["after_contrast"]),
+        focus_weight=float(weights["focus_clause"]),
         situation_weight=float(weights["inside_situation"]),
         min_points=float(weights["min_points"]),
         min_weak_points=float(weights["min_hint_points"]),
