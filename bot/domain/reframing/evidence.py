@@ -24,6 +24,7 @@ from bot.domain.reframing.phrases import PhraseSet, matches_at
 
 _PHRASE_TOKEN = re.compile(r"[^\W_]+\*?|\*")
 _BOUNDARY = "."
+_QUOTED = '"'  # stands for a quoted word where only the manager's own words count
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class _Rules:
     keywords: Mapping[tuple[str, str], tuple[str, ...]]
     moment_words: frozenset[str]
     moment_weight: float
+    buyer_words: frozenset[str]  # competencies whose phrases the buyer says: full weight
     topics: Mapping[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]
     # per competency: its topics as one phrase set, and each phrase's (behaviour, rank, article)
     competency_topics: Mapping[
@@ -102,8 +104,12 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
     rules = _rules()
     index = [i for i, t in enumerate(tokens) if t.kind != "soft"]
     words = [tokens[i].low if tokens[i].kind == "word" else _BOUNDARY for i in index]
-    weights = _clause_weights(words, rules)
-    _weigh_down_moments(words, weights, rules)
+    # What the manager says, without what they quote: "great chatting!" in a quoted email
+    # is no praise, and a buyer's "budget is fine" does not say the budget is no issue.
+    own = [_QUOTED if tokens[k].quoted else w for k, w in zip(index, words, strict=True)]
+    weights = _clause_weights(own, rules)
+    moments = [1.0] * len(words)
+    _weigh_down_moments(words, moments, rules)
     competency_points: dict[str, float] = {}
     behaviour_points: dict[tuple[str, str], float] = {}
     first_seen: dict[str, int] = {}
@@ -120,10 +126,12 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
             i += 1
             continue
         size = len(phrase.tokens)
-        if not phrase.competency or _not_the_problem(words, i, size, rules):
+        if not phrase.competency or _not_the_problem(own, i, size, rules):
             i += size
             continue
         points = phrase.weight * weights[i]
+        if phrase.competency not in rules.buyer_words:
+            points *= moments[i]
         start = tokens[index[i]].start
         if situation_span is not None and situation_span[0] <= start < situation_span[1]:
             points *= rules.situation_weight
@@ -283,7 +291,8 @@ def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
 
 def _weigh_down_moments(words: list[str], weights: list[float], rules: _Rules) -> None:
     """ "when Stark said the budget was frozen, you jumped to a discount": what the buyer
-    said sets the scene; what the rep did is the skill. Words in the moment count less."""
+    said sets the scene; what the rep did is the skill. Words in the moment count less,
+    except an objection's: "when Ines said 'we're happy with what we have'" is the skill."""
     inside = False
     for i, word in enumerate(words):
         if word == _BOUNDARY or word in ("you", "youre", "youve", "u"):
@@ -448,10 +457,9 @@ def _rules() -> _Rules:
         several_min=float(weights["several_issues_min_points"]),
         focus=MappingProxyType(focus),
         keywords=MappingProxyType(keywords),
-        moment_words=frozenset(
-            {"when", "whenever", "once", "after", "while", "minute", "moment", "soon", "second"}
-        ),
+        moment_words=frozenset(_singles(clauses["moment"])),
         moment_weight=float(weights["inside_moment"]),
+        buyer_words=frozenset(c for c, spec in competencies.items() if spec.get("buyer_words")),
         topics=MappingProxyType(topics),
         competency_topics=MappingProxyType(_by_competency(topics)),
     )
