@@ -68,11 +68,12 @@ class _Rules:
     by_stem: Mapping[str, tuple[_Phrase, ...]]
     stem_lengths: tuple[int, ...]
     contrast_words: frozenset[str]
-    contrast_phrases: tuple[tuple[str, ...], ...]
+    contrast_phrases: Mapping[str, tuple[tuple[str, ...], ...]]  # by first word
     praise_words: frozenset[str]
     praise_phrases: PhraseSet
     focus_words: frozenset[str]
     focus_phrases: PhraseSet
+    focus_keys: frozenset[str]  # each focus phrase's longest word: a cheap first test
     not_the_problem_before: tuple[tuple[str, ...], ...]
     not_the_problem_after: tuple[tuple[str, ...], ...]
     praise_weight: float
@@ -106,7 +107,11 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
     words = [tokens[i].low if tokens[i].kind == "word" else _BOUNDARY for i in index]
     # What the manager says, without what they quote: "great chatting!" in a quoted email
     # is no praise, and a buyer's "budget is fine" does not say the budget is no issue.
-    own = [_QUOTED if tokens[k].quoted else w for k, w in zip(index, words, strict=True)]
+    own = (
+        [_QUOTED if tokens[k].quoted else w for k, w in zip(index, words, strict=True)]
+        if any(tokens[k].quoted for k in index)
+        else words
+    )
     weights = _clause_weights(own, rules)
     moments = [1.0] * len(words)
     _weigh_down_moments(words, moments, rules)
@@ -258,10 +263,15 @@ def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
     weights = [1.0] * len(words)
     clause_start = 0
     contrast = False
+    focus = not rules.focus_words.isdisjoint(words) or (
+        not rules.focus_keys.isdisjoint(words) and rules.focus_phrases.found_in(words)
+    )
 
     def close(end: int) -> None:
         clause = words[clause_start:end]
-        if any(t in rules.focus_words for t in clause) or rules.focus_phrases.found_in(clause):
+        if focus and (
+            any(t in rules.focus_words for t in clause) or rules.focus_phrases.found_in(clause)
+        ):
             weight = rules.focus_weight
         elif contrast:
             weight = rules.contrast_weight
@@ -315,12 +325,15 @@ def _weigh_down_moments(words: list[str], weights: list[float], rules: _Rules) -
 
 
 def _phrase_length(
-    words: list[str], i: int, singles: frozenset[str], phrases: tuple[tuple[str, ...], ...]
+    words: list[str],
+    i: int,
+    singles: frozenset[str],
+    phrases: Mapping[str, tuple[tuple[str, ...], ...]],
 ) -> int:
     if words[i] in singles:
         return 1
-    for phrase in phrases:
-        if phrase[0] == words[i] and tuple(words[i : i + len(phrase)]) == phrase:
+    for phrase in phrases.get(words[i], ()):
+        if tuple(words[i : i + len(phrase)]) == phrase:
             return len(phrase)
     return 0
 
@@ -440,11 +453,12 @@ def _rules() -> _Rules:
         by_stem=MappingProxyType({k: tuple(v) for k, v in by_stem.items()}),
         stem_lengths=tuple(sorted({len(stem) for stem in by_stem})),
         contrast_words=frozenset(_singles(clauses["contrast"])),
-        contrast_phrases=tuple(_multiples(clauses["contrast"])),
+        contrast_phrases=MappingProxyType(_by_first(_multiples(clauses["contrast"]))),
         praise_words=frozenset(_singles(clauses["praise"])),
         praise_phrases=PhraseSet(_multiples(clauses["praise"])),
         focus_words=frozenset(_singles(clauses["focus"])),
         focus_phrases=PhraseSet(_multiples(clauses["focus"])),
+        focus_keys=frozenset(max(p, key=len) for p in _multiples(clauses["focus"])),
         not_the_problem_before=tuple(phrase_tokens(p) for p in not_problem["before"]),
         not_the_problem_after=tuple(phrase_tokens(p) for p in not_problem["after"]),
         praise_weight=float(weights["praise"]),
@@ -483,6 +497,14 @@ def _topic(text: str) -> tuple[str, tuple[str, ...]]:
     if first.lower() in ("the", "a", "an") and rest:
         return first.lower(), phrase_tokens(rest)
     return "", phrase_tokens(text)
+
+
+def _by_first(phrases: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases grouped by their first word, so a clause is cut without scanning them all."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        grouped.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(group) for first, group in grouped.items()}
 
 
 def _singles(phrases: list[str]) -> list[str]:
