@@ -258,42 +258,54 @@ def behaviours() -> tuple[tuple[str, str], ...]:
 
 
 def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
-    """How much each token's phrase counts: less in praise, more after a "but", most in
-    the clause the manager marks as the biggest issue ("the core problem is...")."""
+    """How much each token's phrase counts: less in praise, more after a "but", most from
+    where the manager marks the biggest issue ("the core problem is...", "the big one -").
+
+    A focus phrase that ends its clause ("talking over them is the real problem.") marks
+    the words before it instead.
+    """
     weights = [1.0] * len(words)
-    clause_start = 0
-    contrast = False
+    clause_start = previous_start = 0
+    kind = ""  # "contrast" or "focus" when the clause opened with one of those phrases
+    marker = 0  # the length of that phrase
     focus = not rules.focus_words.isdisjoint(words) or (
         not rules.focus_keys.isdisjoint(words) and rules.focus_phrases.found_in(words)
     )
 
     def close(end: int) -> None:
         clause = words[clause_start:end]
-        if focus and (
-            any(t in rules.focus_words for t in clause) or rules.focus_phrases.found_in(clause)
-        ):
+        start = clause_start
+        if kind == "focus":
             weight = rules.focus_weight
-        elif contrast:
+            if end - clause_start - marker <= 2:
+                start = previous_start
+        elif kind == "contrast":
             weight = rules.contrast_weight
         elif any(t in rules.praise_words for t in clause) or rules.praise_phrases.found_in(clause):
             weight = rules.praise_weight
         else:
             return
-        for k in range(clause_start, end):
+        for k in range(start, end):
             weights[k] = weight
 
     i = 0
     while i < len(words):
         if words[i] == _BOUNDARY:
             close(i)
-            clause_start, contrast = i + 1, False
-        else:
-            length = _phrase_length(words, i, rules.contrast_words, rules.contrast_phrases)
-            if length:
-                close(i)
-                clause_start, contrast = i, True
-                i += length
-                continue
+            previous_start, clause_start, kind = clause_start, i + 1, ""
+            i += 1
+            continue
+        length = _phrase_length(words, i, rules.contrast_words, rules.contrast_phrases)
+        opens = "contrast" if length else ""
+        if not length and focus:
+            found = rules.focus_phrases.phrase_at(words, i)
+            length = len(found) if found else int(words[i] in rules.focus_words)
+            opens = "focus" if length else ""
+        if opens:
+            close(i)
+            previous_start, clause_start, kind, marker = clause_start, i, opens, length
+            i += length
+            continue
         i += 1
     close(len(words))
     return weights
@@ -432,7 +444,8 @@ def _rules() -> _Rules:
                     tokens = phrase_tokens(text)
                     if tokens and tokens[0] != "*":
                         phrases.append(_Phrase(tokens, competency, behaviour, weight))
-    for text in taxonomy.get("neutral", {}).get("phrases", ()):
+    focus_markers = taxonomy["clauses"]["focus"]  # "the real problem" is not discovery
+    for text in [*taxonomy.get("neutral", {}).get("phrases", ()), *focus_markers]:
         tokens = phrase_tokens(text)
         if tokens and tokens[0] != "*":
             phrases.append(_Phrase(tokens, "", "", 0.0))
