@@ -51,8 +51,6 @@ _QUOTED = (
 )
 # Those a question quotes at most once across the reply (a person may be named again).
 _ONCE = frozenset(_QUOTED) - {"counterpart"}
-# Pieces that name one moment of the call, so a later question may say "that moment".
-_MOMENT_PIECES = frozenset({"moment", "quote", "behaviour"})
 _SITUATION_KEYS = frozenset({"situation", "on_situation", "event", "on_event", "who", "next_event"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
 _DANGLING = frozenset({"before", "after", "by", "in", "on", "at", "to", "for", "with", "and", "or"})
@@ -208,13 +206,6 @@ def _plan(
             continue
         if stage == "forward" and _ask(reply, tiers.get("forward_topic", ()), index):
             continue
-        if (
-            stage == "aim"
-            and not off_call
-            and reply.used & _MOMENT_PIECES
-            and _ask(reply, tiers.get("aim_moment", ()), index)
-        ):
-            continue  # the first question named the moment: "what else could you have tried?"
         if (
             not optional
             and stage in bank_stage
