@@ -186,13 +186,7 @@ def _send_summaries(
         manager_id = key.subject.removeprefix("manager:")
         own = summarise_manager(manager_id, entries, streaks.get(manager_id, 0))
         text, blocks = build_manager_summary(week_start(today_of[manager_id]), own)
-        delivery = deliver(
-            services,
-            [ledger_id],
-            lambda m=manager_id, t=text, b=blocks: services.slack.chat_postMessage(
-                channel=m, text=t, blocks=b
-            ),
-        )
+        delivery = deliver(services, [ledger_id], channel=manager_id, text=text, blocks=blocks)
         sent += delivery.sent
     return sent
 
