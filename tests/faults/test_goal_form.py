@@ -41,7 +41,7 @@ def test_the_form_is_acked_at_once_while_users_info_is_rate_limited(
     # Real waits: Slack's Retry-After is slept out for real, as in production.
     coach = RunningCoach(settings, slack=slack, clock=clock, slack_timing=ClientTiming())
     try:
-        coach.answer(f"team add <@{REP}>", user=MANAGER)
+        coach.pair(MANAGER, REP)  # accepted: only then is the manager told the rep's focus
         coach.settle()
         clock.advance(timedelta(hours=2))  # what Coach knows of the rep is no longer fresh
         slack.rate_limit_next("users.info", retry_after=4, times=2)
@@ -64,7 +64,7 @@ def test_the_form_is_acked_at_once_while_users_info_is_rate_limited(
 def test_the_same_form_submitted_twice_is_saved_once(
     coach: RunningCoach, slack: SlackEmulator
 ) -> None:
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    coach.pair(MANAGER, REP)
     view = payloads.modal(slack_ids.VIEW_GOAL)
     body = Payloads().view_submission(view, _modal_values(), user_id=REP)
     assert coach.post_signed(body).status == 200
