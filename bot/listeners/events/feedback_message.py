@@ -5,6 +5,8 @@ is ever posted publicly, and the feedback text itself is neither stored nor logg
 
 The reframe may call the LLM (up to its 8-second deadline), so it runs on the after-ack
 pool: Bolt's listener threads, which every slash command's ack needs, only queue it.
+The event counts as handled only once its reply went out: when the reply fails (or Coach
+is too busy to queue it), the event's claim is released, so Slack's retry answers.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.reframe import build_reframe
 from bot.domain.feedback import feedback_body, is_feedback, mentioned_user
+from bot.listeners.events.dedupe import release_failed_event
 from bot.listeners.guard import report_unhandled
 from bot.services import Services
 
@@ -30,10 +33,12 @@ def is_feedback_message(event: dict) -> bool:
 
 def handle_feedback_message(services: Services, body: dict, event: dict, client: WebClient) -> None:
     """Bolt acked the event already; the reply is built off the listener pool."""
-    services.after_ack.queue(
-        lambda: reply_privately(services, event, client),
-        lambda error: report_unhandled(error, body, None),
-    )
+
+    def failed(error: Exception) -> None:
+        release_failed_event(services, body)
+        report_unhandled(error, body, None)
+
+    services.after_ack.queue(lambda: reply_privately(services, event, client), failed)
 
 
 def reply_privately(services: Services, event: dict, client: WebClient) -> None:
