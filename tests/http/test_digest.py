@@ -165,7 +165,7 @@ def test_a_digest_cannot_be_pointed_at_a_private_channel_its_manager_is_not_in(
     coach.answer(f"team add <@{REP}>", user=MANAGER)
     answer = coach.answer("digest <#C0EXEC|exec>", user=MANAGER)
     assert "you aren't in <#C0EXEC>" in answer
-    clock.advance(timedelta(days=9))
+    clock.advance(timedelta(days=7))  # Monday 30 November, 10:00 in New York: digest time
     _tick(coach)
     assert _digests(slack, "C0EXEC") == []
 
@@ -179,7 +179,7 @@ def test_a_digest_is_not_posted_once_the_bot_is_let_into_a_channel_its_manager_i
     coach.answer(f"team add <@{REP}>", user=MANAGER)
     assert "I'm not in that channel yet" in coach.answer("digest <#C0EXEC>", user=MANAGER)
     slack.workspace.add_channel("C0EXEC", "exec", members=[OUTSIDER], is_private=True)
-    clock.advance(timedelta(days=9))
+    clock.advance(timedelta(days=7))  # Monday 30 November, 10:00 in New York: digest time
     _tick(coach)
     assert _digests(slack, "C0EXEC") == []
     told = [
