@@ -88,7 +88,11 @@ def test_the_nudges_date_picker_logs_the_day_picked(
     coach.answer(f"team add <@{REP}>", user=MANAGER)
     clock.advance(timedelta(days=9))  # Wednesday 2 December, 10:00 in New York
     run_sweep(coach.services, "cadence")
-    nudge = next(c for c in slack.calls_to("chat.postMessage") if c.params.get("blocks"))
+    nudge = next(  # the rep's invitation to accept went first, to the rep
+        c
+        for c in slack.calls_to("chat.postMessage")
+        if c.params.get("channel") == MANAGER and c.params.get("blocks")
+    )
     actions = next(b for b in nudge.params["blocks"] if b["type"] == "actions")
     picker = next(e for e in actions["elements"] if e["type"] == "datepicker")
     assert picker["placeholder"]["text"] == "Held on another day?"
