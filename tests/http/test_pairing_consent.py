@@ -113,7 +113,7 @@ def test_a_workspace_admin_can_remove_a_pairing_and_nobody_else_can(
 ) -> None:
     coach.pair(MANAGER, REP)
     assert "isn't on your team" in coach.answer(f"team remove <@{REP}>", user=OUTSIDER)
-    assert "1 reps" in coach.answer("team", user=MANAGER)
+    assert "Your team: 1 rep\n" in coach.answer("team", user=MANAGER)
     slack.workspace.add_user(OUTSIDER, "olli", tz="Asia/Tokyo", is_admin=True)
     assert "As a workspace admin" in coach.answer(f"team remove <@{REP}>", user=OUTSIDER)
     assert "You aren't coaching anyone" in coach.answer("team", user=MANAGER)
