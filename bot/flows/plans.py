@@ -147,7 +147,9 @@ def send_prep(services: Services, *, team_id: str, manager_id: str, pairing_id: 
         )
         if pairing is None:
             return refused("plans", "not_your_pairing")
-        goal = active_goals_for(session=session, team_id=team_id, rep_ids=[pairing.rep_id])
+        # As the plan does: the rep's focus counts only once the rep accepted this manager.
+        rep_ids = [pairing.rep_id] if pairing.accepted else []
+        goal = active_goals_for(session=session, team_id=team_id, rep_ids=rep_ids)
     rep_goal = goal.get(pairing.rep_id)
     # The very questions the plan showed the manager this week, in the manager's zone.
     manager = look_up_person(services, team_id, manager_id)

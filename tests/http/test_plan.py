@@ -6,6 +6,7 @@ import json
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
 from bot import slack_ids
@@ -160,15 +161,20 @@ def test_send_prep_questions_dms_the_rep(coach: RunningCoach, slack: SlackEmulat
     assert "isn't on your team" in coach.press(prep["action_id"], prep["value"], user=OUTSIDER)
 
 
+@pytest.mark.parametrize("accepted", [True, False], ids=["accepted", "awaiting-accept"])
 def test_prep_questions_are_the_ones_the_plan_showed(
-    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock, accepted: bool
 ) -> None:
     # Sunday 29 Nov, 22:00 in New York but Monday 03:00 UTC: the plan's week is New York's.
     clock.advance(timedelta(days=6, hours=12))
-    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    if accepted:  # the plan shows the rep's focus, and its questions
+        coach.pair(MANAGER, REP)
+    else:  # the plan shows only name and cadence, and general questions
+        coach.answer(f"team add <@{REP}>", user=MANAGER)
     coach.answer("goal Ask three discovery questions before every demo", user=REP)
     params = coach.answer_params("plan", user=MANAGER)
     shown = json.dumps(params["blocks"], ensure_ascii=False)
+    assert ("Ask three discovery questions" in shown) is accepted
     prep = next(
         e for b in params["blocks"] if b["type"] == "actions" for e in b["elements"]
         if e["action_id"] == slack_ids.ACTION_PLAN_PREP
