@@ -35,7 +35,7 @@ def handle_feedback_message(services: Services, body: dict, event: dict, client:
     """Bolt acked the event already; the reply is built off the listener pool."""
 
     def failed(error: Exception) -> None:
-        release_failed_event(services, body)
+        release_failed_event(services, body, error)
         report_unhandled(error, body, None)
 
     services.after_ack.queue(lambda: reply_privately(services, event, client), failed)
