@@ -148,8 +148,10 @@ def _send_summaries(
     streaks: dict[str, int],
     today_of: dict[str, date],
 ) -> int:
-    """Each manager's private week, once per ISO week of theirs."""
-    keys = [Key("summary", f"manager:{m}", iso_week_key(today_of[m])) for m in due]
+    """Each manager's private week, once per ISO week of theirs (none for a manager who
+    coaches nobody at the moment: there is no week to tell them about)."""
+    coaching = {e.manager_id for e in entries}
+    keys = [Key("summary", f"manager:{m}", iso_week_key(today_of[m])) for m in due if m in coaching]
     sent = 0
     for key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = key.subject.removeprefix("manager:")
