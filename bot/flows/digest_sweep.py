@@ -132,11 +132,9 @@ def _post_digests(
         )
         posted += delivery.sent
         failed += not delivery.sent
-        if delivery.error in CHANNEL_PROBLEMS:
-            _tell_managers(
-                services, team_id, sorted(managers), channel_id,
-                CHANNEL_PROBLEMS[delivery.error], key.period,
-            )  # fmt: skip
+        problem = CHANNEL_PROBLEMS.get(delivery.error or "")
+        if problem is not None:
+            _tell_managers(services, team_id, sorted(managers), channel_id, problem, key.period)
     return posted, failed
 
 
