@@ -26,7 +26,7 @@ from bot.domain.digest import DigestEntry, celebrate, summarise_manager
 from bot.domain.hours import weekly_hour
 from bot.flows.delivery import Key, claim_all, deliver
 from bot.flows.pairings import facts_of
-from bot.flows.people import Person, look_up_people
+from bot.flows.people import Person, last_known_zones, look_up_people
 from bot.flows.plans import streaks_for
 from bot.services import Services
 from bot.slack_client import CHANNEL_GONE, NOT_IN_CHANNEL
@@ -62,9 +62,17 @@ def _digest_team(services: Services, team_id: str, now: datetime) -> tuple[int, 
         chosen = managers_with_digest(session=session, team_id=team_id)
     if not chosen:
         return 0, 0, 0
-    people = look_up_people(services, team_id, [own.manager_id for own in chosen], in_sweep=True)
     settings = services.settings
     weekday, hour = settings.coach_digest_weekday, settings.coach_sweep_hour
+    # Whose digest hour it may be, from the zones last cached (no Slack call); only then
+    # are the managers looked up afresh, so a half-hourly sweep costs Slack nothing.
+    known = last_known_zones(services, team_id, [own.manager_id for own in chosen])
+    if not any(
+        own.manager_id not in known or weekly_hour(now, known[own.manager_id], weekday, hour)
+        for own in chosen
+    ):
+        return 0, 0, 0
+    people = look_up_people(services, team_id, [own.manager_id for own in chosen], in_sweep=True)
 
     def zone(user_id: str) -> str | None:
         person = people.get(user_id)

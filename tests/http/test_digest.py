@@ -148,6 +148,13 @@ def test_each_digest_keeps_its_owners_hour_and_each_summary_its_managers(
     _tick(coach)
     assert len(_digests(slack)) == 1 and len(_dms(slack, MANAGER)) == 1
     assert len(_dms(slack, OUTSIDER)) == 1
+    # The rest of the week the half-hourly sweep asks Slack nothing: the zones it knows
+    # say it is nobody's digest hour.
+    slack.clear_calls()
+    for _ in range(10):
+        clock.advance(timedelta(hours=5))
+        _tick(coach)
+    assert slack.calls_to("users.info") == [] and _digests(slack) == []
 
 
 def test_digest_needs_a_team_and_a_channel(coach: RunningCoach) -> None:
