@@ -42,4 +42,4 @@ def test_outage_gets_try_again_and_503_then_recovers(
 
     proxy.restore()
     assert coach.request("GET", "/healthz").status == 200
-    assert "1 reps" in coach.answer("team", user=MANAGER)
+    assert "Your team: 1 rep\n" in coach.answer("team", user=MANAGER)
