@@ -193,7 +193,9 @@ def test_pause_me_covers_every_rep_and_resume_ends_it(
 def test_pause_refuses_past_and_malformed_dates(coach: RunningCoach) -> None:
     coach.answer(f"team add <@{REP}>", user=MANAGER)
     assert "already passed" in coach.answer(f"pause <@{REP}> until 2026-11-01", user=MANAGER)
-    assert "YYYY-MM-DD" in coach.answer(f"pause <@{REP}> until next week", user=MANAGER)
+    assert "isn't a date I can read" in coach.answer(
+        f"pause <@{REP}> until next week", user=MANAGER
+    )
     assert "/coach pause @rep until" in coach.answer(f"pause <@{REP}>", user=MANAGER)
     assert "wasn't paused" in coach.answer(f"resume <@{REP}>", user=MANAGER)
 
@@ -273,3 +275,12 @@ def test_each_manager_is_nudged_at_nine_on_their_own_clock(
             assert len(_nudges(slack)) == 1
         finally:
             coach.close()
+
+
+def test_a_pause_ends_on_the_day_people_name(coach: RunningCoach, clock: SandboxClock) -> None:
+    # Monday 23 November, New York: "until fri" is Friday 27, "until Jan 4" next January.
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    assert "until *Fri 27 Nov 2026*" in coach.answer(f"pause <@{REP}> until fri", user=MANAGER)
+    assert "until *Mon 4 Jan 2027*" in coach.answer("pause me until Jan 4", user=MANAGER)
+    assert "has already passed" in coach.answer("pause me until 2026-11-20", user=MANAGER)
+    assert "isn't a date I can read" in coach.answer("pause me until the end", user=MANAGER)
