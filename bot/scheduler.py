@@ -62,7 +62,8 @@ def sweep_triggers(services: Services) -> dict[str, CronTrigger]:
     triggers = {
         "cadence": CronTrigger(minute=PEOPLES_HOURS, timezone=zone),
         "digest": CronTrigger(minute=PEOPLES_HOURS, timezone=zone),
-        "checkins": CronTrigger(minute=5, timezone=zone),
+        # Check-ins at 5 past (and 35 past, for zones half an hour off UTC) the rep's hour.
+        "checkins": CronTrigger(minute="5,35", timezone=zone),
         "retention": CronTrigger(hour=RETENTION_HOUR, minute=15, timezone=zone),
     }
     return {name: trigger for name, trigger in triggers.items() if name in SWEEPS}

@@ -75,6 +75,8 @@ class Pairing(SQLModel, table=True):
     rep_id: str = Field(max_length=32)
     cadence_days: int
     started_on: date
+    # The latest /coach pause's end, kept for the check-in sweep; the cadence reads the
+    # whole history in `pauses`.
     paused_until: date | None = None
     snoozed_until: date | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -206,7 +208,7 @@ class ManagerSettings(SQLModel, table=True):
     team_id: str = Field(primary_key=True, max_length=32)
     manager_id: str = Field(primary_key=True, max_length=32)
     digest_channel_id: str | None = Field(default=None, max_length=32)
-    paused_until: date | None = None
+    paused_until: date | None = None  # the latest "pause me"; the history is in `pauses`
     # When the digest channel was chosen: the first manager to choose a channel sets its hour.
     digest_set_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)

@@ -37,7 +37,7 @@ def _next_runs(services: Services) -> dict[str, datetime]:
     }
 
 
-def test_people_sweeps_wake_every_half_hour_check_ins_hourly_and_retention_nightly(
+def test_people_sweeps_wake_every_half_hour_and_retention_nightly(
     tmp_path: object,
 ) -> None:
     # Cadence and digest wake every half hour, every day: whether it is someone's weekday
@@ -46,7 +46,7 @@ def test_people_sweeps_wake_every_half_hour_check_ins_hourly_and_retention_night
     assert _next_runs(friday_evening) == {
         "cadence": datetime(2026, 11, 27, 20, 30, tzinfo=UTC),
         "digest": datetime(2026, 11, 27, 20, 30, tzinfo=UTC),
-        "checkins": datetime(2026, 11, 27, 21, 5, tzinfo=UTC),
+        "checkins": datetime(2026, 11, 27, 20, 35, tzinfo=UTC),
         "retention": datetime(2026, 11, 28, 3, 15, tzinfo=UTC),
     }
     scheduler = build_scheduler(friday_evening, background=True)

@@ -179,6 +179,24 @@ def test_wait_moves_the_clock_and_runs_what_fell_due(sandbox: Sandbox) -> None:
     assert "It's now Wed 4 Nov 2026, 09:30 in New York." in shown
 
 
+def test_the_sandbox_reads_days_as_people_type_them_and_counts_from_the_last_1_1(
+    sandbox: Sandbox,
+) -> None:
+    _said(sandbox, "/coach team add @kim weekly")  # Monday 2 November, New York
+    assert "on *Sun 1 Nov 2026*" in _said(sandbox, "/coach log @kim yesterday")
+    earlier = _said(sandbox, "/coach log @kim Oct 20")
+    # The latest 1:1 held still anchors the cadence: due a week after 1 November.
+    assert "on *Tue 20 Oct 2026*" in earlier and "due by *Sun 8 Nov" in earlier
+
+
+def test_a_nudge_waits_for_nine_on_the_managers_own_clock(sandbox: Sandbox) -> None:
+    _said(sandbox, "/coach team add @alex every 1 day")  # Monday 08:30 in New York
+    night = _said(sandbox, "wait 1 day 15 hours")  # Tuesday 23:30: overdue, but night
+    assert "Time for a catch-up" not in night
+    morning = _said(sandbox, "wait 10 hours")
+    assert "⏰ Wed 4 Nov 2026, 09:00 in New York · cadence nudges" in morning
+
+
 def test_the_throwaway_database_is_removed() -> None:
     with Sandbox(io.StringIO()) as running:
         directory = running.database_path

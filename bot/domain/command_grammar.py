@@ -92,7 +92,7 @@ class Digest:
 @dataclass(frozen=True)
 class Pause:
     rep_id: str | None  # None: "me", every rep of the caller
-    until: str  # raw YYYY-MM-DD
+    until: str  # raw words ("2026-03-10", "fri", "Jan 4"), read by bot.domain.dates
 
 
 @dataclass(frozen=True)
@@ -237,10 +237,11 @@ def _target(token: str) -> tuple[bool, str | None]:
 
 def _pause(rest: str) -> Command:
     words = rest.split()
-    if len(words) != 3 or words[1].lower() != "until":
+    if not 3 <= len(words) <= 6 or words[1].lower() != "until":
         return Usage("pause", "shape", rest)
     understood, rep = _target(words[0])
-    return Pause(rep_id=rep, until=words[2]) if understood else Usage("pause", "shape", rest)
+    until = " ".join(words[2:])
+    return Pause(rep_id=rep, until=until) if understood else Usage("pause", "shape", rest)
 
 
 def _resume(rest: str) -> Command:

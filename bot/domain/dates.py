@@ -11,7 +11,8 @@ month first (``en-GB`` 20/11, ``en-US`` 11/20).
 Every day is resolved against ``today`` in the manager's own time zone and, when no year
 is given, to the latest such day on or before it: "Nov 20" typed in January is last
 November, never next. An explicit future date is returned as typed, for the caller to
-refuse with its own words.
+refuse with its own words. The end of a pause looks the other way (:func:`parse_day_ahead`):
+``fri``, ``next monday``, ``in 2 weeks``, ``Jan 4``, ``4/1`` name the next such day.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _WEEKDAYS = {
     "sun": 6, "sunday": 6,
 }  # fmt: skip
 _AGO = re.compile(r"(\d{1,3}|a|an|one) (day|week)s? ago")
+_IN = re.compile(r"in (\d{1,3}|a|an|one) (day|week)s?")
 _NUMERIC = re.compile(r"(\d{1,4})[/.](\d{1,2})(?:[/.](\d{2,4}))?\.?")
 _WORDS = re.compile(r"[a-z]+|\d+")
 MAX_DAYS_AGO = 999
@@ -86,6 +88,42 @@ def parse_day(text: str, today: date, *, locale: str | None = None) -> date:
     return _named_month(cleaned, today, text)
 
 
+def parse_day_ahead(text: str, today: date, *, locale: str | None = None) -> date:
+    """The day ``text`` names as an end date, seen from ``today``: a weekday, a day without
+    a year or ``in N days/weeks`` is the next such day after today; anything with a year,
+    and ``today``, is returned as it is, for the caller to refuse if it is not ahead."""
+    cleaned = " ".join(text.lower().replace(",", " ").split())
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
+    weekday = cleaned.removeprefix("next ")
+    if weekday in _WEEKDAYS:
+        return today + timedelta(days=(_WEEKDAYS[weekday] - today.weekday() - 1) % 7 + 1)
+    if match := _IN.fullmatch(cleaned):
+        return today + _ago(match.group(1), match.group(2), text)
+    day = parse_day(text, today, locale=locale)
+    if day < today and not _has_year(cleaned):
+        return _next_year(day, text)
+    return day
+
+
+def _has_year(cleaned: str) -> bool:
+    """Whether a text :func:`parse_day` read names its year (so it is not moved on)."""
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", cleaned):
+        return True
+    if match := _NUMERIC.fullmatch(cleaned):
+        return match.group(3) is not None
+    return len(re.findall(r"[0-9]+", cleaned)) == 2
+
+
+def _next_year(day: date, text: str) -> date:
+    """The same day and month a year on (29 Feb: the next leap year's)."""
+    for year in range(day.year + 1, day.year + 9):
+        try:
+            return day.replace(year=year)
+        except ValueError:
+            continue
+    raise DateError("impossible", text)
+
+
 def _ago(count: str, unit: str, text: str) -> timedelta:
     number = 1 if count in {"a", "an", "one"} else int(count)
     days = number * (7 if unit == "week" else 1)
@@ -116,12 +154,10 @@ def _named_month(cleaned: str, today: date, text: str) -> date:
     numbers = [w for w in words if w.isdigit()]
     if len(named) != 1 or len(numbers) not in (1, 2) or len(words) != 1 + len(numbers):
         raise DateError("format", text)
-    month = months[named[0]]
-    if words.index(named[0]) == 0 or len(numbers) == 1 or len(numbers[1]) <= 2:
-        day, year_text = int(numbers[0]), numbers[1] if len(numbers) == 2 else None
-    else:
-        raise DateError("format", text)
-    year = _year(year_text)
+    if len(numbers[0]) > 2 or (len(numbers) == 2 and words[-1] != numbers[1]):
+        raise DateError("format", text)  # the day comes first, a year only last
+    month, day = months[named[0]], int(numbers[0])
+    year = _year(numbers[1] if len(numbers) == 2 else None)
     return _on(year, month, day, text) if year else _latest(month, day, today, text)
 
 

@@ -8,16 +8,26 @@ a sweep sees it gone ends it, and the cadence restarts from that day, as after a
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
-
-from sqlmodel import Session
 
 from bot.flows.people import Person
 from bot.services import Services
 from storage.db import session_scope
 from storage.pairings import PairingRow
-from storage.pauses import end_pauses, open_absences, record_pause
+from storage.pauses import TeamPauses, end_pauses, open_absences, record_pause
+
+
+@dataclass(frozen=True)
+class _Sighting:
+    """What one look at someone's status showed: whose pause it is, on which day (in the
+    manager's zone), whether they are away now and whether an absence was already open."""
+
+    subject: dict[str, Any]  # pairing_id=… for a rep, manager_id=… for a manager
+    today: date
+    is_out: bool
+    was_away: bool
 
 
 def observe_absences(
@@ -35,38 +45,39 @@ def observe_absences(
     """
     now = services.clock.now()
     with session_scope(services.engine) as session:
-        open_now = open_absences(session=session, team_id=team_id)
-        for manager_id, today in today_of.items():
-            manager = people.get(manager_id)
-            if manager is not None:
-                _track(
-                    session, team_id, today, manager.is_out,
-                    bool(open_now.by_manager.get(manager_id)), now, manager_id=manager_id,
-                )  # fmt: skip
-        for row in rows:
-            rep = people.get(row.pairing.rep_id)
-            today = today_of.get(row.pairing.manager_id)
-            if rep is None or today is None:
-                continue
-            _track(
-                session, team_id, today, rep.is_out,
-                bool(open_now.by_pairing.get(row.pairing.id)), now, pairing_id=row.pairing.id,
-            )  # fmt: skip
+        away = open_absences(session=session, team_id=team_id)
+        for seen in _sightings(rows, people, today_of, away):
+            if seen.is_out and not seen.was_away:
+                record_pause(
+                    session=session,
+                    team_id=team_id,
+                    starts_on=seen.today,
+                    ends_on=None,
+                    now=now,
+                    source="status",
+                    **seen.subject,
+                )
+            elif seen.was_away and not seen.is_out:
+                end_pauses(
+                    session=session, team_id=team_id, on=seen.today, source="status", **seen.subject
+                )
 
 
-def _track(
-    session: Session,
-    team_id: str,
-    today: date,
-    is_out: bool,
-    is_open: bool,
-    now: datetime,
-    **subject: Any,
-) -> None:
-    if is_out and not is_open:
-        record_pause(
-            session=session, team_id=team_id, starts_on=today, ends_on=None, now=now,
-            source="status", **subject,
-        )  # fmt: skip
-    elif not is_out and is_open:
-        end_pauses(session=session, team_id=team_id, on=today, source="status", **subject)
+def _sightings(
+    rows: list[PairingRow],
+    people: dict[str, Person],
+    today_of: dict[str, date],
+    away: TeamPauses,
+) -> list[_Sighting]:
+    found = [
+        _Sighting({"manager_id": m}, today, people[m].is_out, bool(away.by_manager.get(m)))
+        for m, today in today_of.items()
+        if m in people
+    ]
+    for row in rows:
+        rep = people.get(row.pairing.rep_id)
+        today = today_of.get(row.pairing.manager_id)
+        if rep is not None and today is not None:
+            was_away = bool(away.by_pairing.get(row.pairing.id))
+            found.append(_Sighting({"pairing_id": row.pairing.id}, today, rep.is_out, was_away))
+    return found

@@ -27,11 +27,10 @@ from bot.domain.hours import nudge_hour
 from bot.flows.absences import observe_absences
 from bot.flows.delivery import Key, claim, deliver, unsettled
 from bot.flows.pairings import facts_of
-from bot.flows.people import Person, look_up_people
+from bot.flows.people import Person, last_known_zones, look_up_people
 from bot.services import Services
 from storage.db import session_scope
 from storage.pairings import PairingRow, pairing_rows
-from storage.people import cached_people
 from storage.workspaces import list_team_ids
 
 logger = logging.getLogger(__name__)
@@ -104,12 +103,11 @@ def _at_their_hour(
     cached for them however old (a zone rarely changes), so Slack is asked only about
     managers at their hour; anyone never looked up is kept, to be looked up."""
     hour = services.settings.coach_sweep_hour
-    with session_scope(services.engine) as session:
-        cached = cached_people(session=session, team_id=team_id, user_ids=list(by_manager))
+    zones = last_known_zones(services, team_id, by_manager)
     return {
         manager_id: manager_rows
         for manager_id, manager_rows in by_manager.items()
-        if manager_id not in cached or nudge_hour(now, cached[manager_id].timezone, hour)
+        if manager_id not in zones or nudge_hour(now, zones[manager_id], hour)
     }
 
 

@@ -29,7 +29,7 @@ from bot.domain.hours import weekly_hour
 from bot.flows.channels import members_among
 from bot.flows.delivery import Key, claim_all, deliver
 from bot.flows.pairings import facts_of
-from bot.flows.people import Person, look_up_people
+from bot.flows.people import Person, last_known_zones, look_up_people
 from bot.flows.plans import streaks_for
 from bot.services import Services
 from bot.slack_client import CHANNEL_GONE, NOT_IN_CHANNEL
@@ -65,9 +65,17 @@ def _digest_team(services: Services, team_id: str, now: datetime) -> tuple[int, 
         chosen = managers_with_digest(session=session, team_id=team_id)
     if not chosen:
         return 0, 0, 0
-    people = look_up_people(services, team_id, [own.manager_id for own in chosen], in_sweep=True)
     settings = services.settings
     weekday, hour = settings.coach_digest_weekday, settings.coach_sweep_hour
+    # Whose digest hour it may be, from the zones last cached (no Slack call); only then
+    # are the managers looked up afresh, so a half-hourly sweep costs Slack nothing.
+    known = last_known_zones(services, team_id, [own.manager_id for own in chosen])
+    if not any(
+        own.manager_id not in known or weekly_hour(now, known[own.manager_id], weekday, hour)
+        for own in chosen
+    ):
+        return 0, 0, 0
+    people = look_up_people(services, team_id, [own.manager_id for own in chosen], in_sweep=True)
 
     def zone(user_id: str) -> str | None:
         person = people.get(user_id)
@@ -133,11 +141,9 @@ def _post_digests(
         )
         posted += delivery.sent
         failed += not delivery.sent
-        if delivery.error in CHANNEL_PROBLEMS:
-            _tell_managers(
-                services, team_id, sorted(managers), channel_id,
-                CHANNEL_PROBLEMS[delivery.error], key.period,
-            )  # fmt: skip
+        problem = CHANNEL_PROBLEMS.get(delivery.error or "")
+        if problem is not None:
+            _tell_managers(services, team_id, sorted(managers), channel_id, problem, key.period)
     return posted, failed
 
 
@@ -179,8 +185,10 @@ def _send_summaries(
     streaks: dict[str, int],
     today_of: dict[str, date],
 ) -> int:
-    """Each manager's private week, once per ISO week of theirs."""
-    keys = [Key("summary", f"manager:{m}", iso_week_key(today_of[m])) for m in due]
+    """Each manager's private week, once per ISO week of theirs (none for a manager who
+    coaches nobody at the moment: there is no week to tell them about)."""
+    coaching = {e.manager_id for e in entries}
+    keys = [Key("summary", f"manager:{m}", iso_week_key(today_of[m])) for m in due if m in coaching]
     sent = 0
     for key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = key.subject.removeprefix("manager:")

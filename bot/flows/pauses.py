@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from bot.blocks.escape import inline_code
 from bot.blocks.replies import Outcome, done, refused
-from bot.domain.cadence import DateError, format_day, local_today, parse_iso_date
+from bot.domain.cadence import DateError, format_day, local_today
+from bot.domain.dates import parse_day_ahead
 from bot.flows.people import look_up_person
 from bot.services import Services
 from storage.db import session_scope
@@ -22,11 +23,12 @@ def pause(
     services: Services, *, team_id: str, manager_id: str, rep_id: str | None, until: str
 ) -> Outcome:
     """Pause one rep (``rep_id``) or all of the manager's reps (None) until a future date."""
-    today = _today(services, team_id, manager_id)
+    manager = look_up_person(services, team_id, manager_id)
+    today = local_today(services.clock.now(), manager.timezone)
     example = (today + timedelta(days=14)).isoformat()
     values = {"given": inline_code(until), "today": today.isoformat(), "example": example}
     try:
-        day = parse_iso_date(until)
+        day = parse_day_ahead(until, today, locale=manager.locale)
     except DateError:
         return refused("team", "pause.bad_date", **values)
     if day <= today:

@@ -77,6 +77,20 @@ def cached_timezone(services: Services, team_id: str, user_id: str) -> str | Non
     return row.timezone if row is not None else None
 
 
+def last_known_zones(
+    services: Services, team_id: str, user_ids: Iterable[str]
+) -> dict[str, str | None]:
+    """The time zone last cached for each person who has ever been looked up, however old.
+
+    A sweep that runs every half hour asks this first, to find whose hour it is without
+    calling Slack (zones rarely change); only those it is due to write to are looked up
+    fresh. Someone never looked up is absent, so the caller looks them up.
+    """
+    with session_scope(services.engine) as session:
+        cached = cached_people(session=session, team_id=team_id, user_ids=user_ids)
+    return {user_id: row.timezone for user_id, row in cached.items()}
+
+
 def look_up_person(services: Services, team_id: str, user_id: str) -> Person:
     return look_up_people(services, team_id, [user_id])[user_id]
 

@@ -1,8 +1,8 @@
 """Time travel: which sweeps the real scheduler would have run between two moments.
 
 `wait 8 days` must deliver what Coach would have delivered in those eight days, no more:
-nudges on weekday mornings, the digest on its day, check-ins hourly so each rep's arrives
-at their own local hour. So the moments come from the scheduler's own cron triggers
+nudges on weekday mornings, the digest on its day, check-ins on theirs, each at its
+person's own local hour. So the moments come from the scheduler's own cron triggers
 (`bot.scheduler.sweep_triggers`), and the sandbox moves its clock to each in turn and runs
 the sweeps due then, in the order `coach tick` runs them.
 """

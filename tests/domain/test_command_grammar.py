@@ -42,7 +42,7 @@ from bot.domain.command_grammar import (
     Usage,
     parse,
 )
-from bot.domain.dates import parse_day
+from bot.domain.dates import parse_day, parse_day_ahead
 
 BOB = "<@U0BOB|bob>"  # as Slack sends a mention picked from the @ menu
 BARE = "<@U0BOB>"  # as Slack sends it when it has no name to hand
@@ -193,7 +193,7 @@ def test_an_unknown_word_is_named_back_in_the_help() -> None:
         (f"pause {BOB} for 2 weeks", "pause.shape"),
         ("pause until 2026-03-10", "pause.shape"),
         ("pause bob until 2026-03-10", "pause.shape"),
-        (f"pause {BOB} until 2026-03-10 please", "pause.shape"),
+        (f"pause {BOB} until the end of the month please", "pause.shape"),
         ("resume", "resume.shape"),
         ("resume everyone", "resume.shape"),
         (f"resume {BOB} me", "resume.shape"),
@@ -313,6 +313,7 @@ def test_a_pause_date_reaches_the_pause_as_typed(day: date, target: str) -> None
         (f"log {BOB} 2026-02-30", "impossible"),
         (f"pause {BOB} until 2027-02-29", "impossible"),
         ("pause me until next-week", "format"),
+        (f"pause {BOB} until 2026-03-10 please", "format"),
     ],
 )
 def test_a_date_that_is_not_on_the_calendar_or_not_iso_is_refused_with_a_reason(
@@ -323,8 +324,8 @@ def test_a_date_that_is_not_on_the_calendar_or_not_iso_is_refused_with_a_reason(
     with pytest.raises(DateError) as caught:
         if isinstance(parsed, Log):  # a 1:1's day is read in people's words
             parse_day(parsed.held_on or "", date(2026, 12, 3))
-        else:  # a pause's end is a date to the day
-            parse_iso_date(parsed.until)
+        else:  # a pause's end looks ahead
+            parse_day_ahead(parsed.until, date(2026, 12, 3))
     assert caught.value.hint == hint
 
 

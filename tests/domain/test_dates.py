@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.cadence import DateError, local_today
-from bot.domain.dates import day_first, parse_day
+from bot.domain.dates import day_first, parse_day, parse_day_ahead
 
 # Thursday 3 December 2026.
 THU = date(2026, 12, 3)
@@ -85,3 +85,21 @@ def test_yesterday_is_the_managers_yesterday() -> None:
     assert parse_day("yesterday", new_york) == date(2026, 12, 1)
     assert parse_day("yesterday", auckland) == date(2026, 12, 2)
     assert parse_day("wed", new_york) == date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("fri", date(2026, 12, 4)),
+        ("thu", date(2026, 12, 10)),  # today is Thursday: the next one
+        ("next monday", date(2026, 12, 7)),
+        ("in 2 weeks", date(2026, 12, 17)),
+        ("Jan 4", date(2027, 1, 4)),
+        ("4/1", date(2027, 1, 4)),  # en-GB: day first
+        ("Nov 20", date(2027, 11, 20)),  # no year: the next one
+        ("20 Nov 2026", date(2026, 11, 20)),  # a year given is kept, to be refused
+        ("2026-12-31", date(2026, 12, 31)),
+    ],
+)
+def test_a_pause_end_names_the_next_such_day(typed: str, meant: date) -> None:
+    assert parse_day_ahead(typed, THU, locale="en-GB") == meant

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
+import time_machine
 from sqlmodel import Session, select
 
 from bot.clock import SandboxClock
 from bot.flows.sweeps import run_sweep
+from bot.settings import Settings
 from slack_emulator import SlackEmulator
 from storage.models import Pause
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
@@ -191,7 +194,9 @@ def test_pause_me_covers_every_rep_and_resume_ends_it(
 def test_pause_refuses_past_and_malformed_dates(coach: RunningCoach) -> None:
     coach.answer(f"team add <@{REP}>", user=MANAGER)
     assert "already passed" in coach.answer(f"pause <@{REP}> until 2026-11-01", user=MANAGER)
-    assert "YYYY-MM-DD" in coach.answer(f"pause <@{REP}> until next week", user=MANAGER)
+    assert "isn't a date I can read" in coach.answer(
+        f"pause <@{REP}> until next week", user=MANAGER
+    )
     assert "/coach pause @rep until" in coach.answer(f"pause <@{REP}>", user=MANAGER)
     assert "wasn't paused" in coach.answer(f"resume <@{REP}>", user=MANAGER)
 
@@ -240,3 +245,43 @@ def test_every_pause_is_kept_not_only_the_latest(coach: RunningCoach, clock: San
         (True, date(2026, 11, 23), date(2026, 11, 30)),
         (False, date(2026, 12, 7), date(2026, 12, 7)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "nine_monday_utc"),
+    [
+        ("America/New_York", datetime(2026, 11, 30, 14, 0, tzinfo=UTC)),
+        ("Europe/London", datetime(2026, 11, 30, 9, 0, tzinfo=UTC)),
+        ("Asia/Kolkata", datetime(2026, 11, 30, 3, 30, tzinfo=UTC)),
+        ("Pacific/Auckland", datetime(2026, 11, 29, 20, 0, tzinfo=UTC)),
+    ],
+)
+def test_each_manager_is_nudged_at_nine_on_their_own_clock(
+    settings: Settings, slack: SlackEmulator, zone: str, nine_monday_utc: datetime
+) -> None:
+    """Time frozen with time-machine: half an hour before the manager's Monday 09:00 the
+    sweep sends nothing, at 09:00 it sends, and the weekend before it sent nothing."""
+    slack.workspace.add_user(MANAGER, "morgan", tz=zone)
+    added = nine_monday_utc - timedelta(days=10)  # a Friday, so due the next Friday
+    with time_machine.travel(added, tick=False) as traveller:
+        coach = RunningCoach(settings, slack=slack, clock=SandboxClock())
+        try:
+            coach.answer(f"team add <@{REP}>", user=MANAGER)
+            traveller.move_to(nine_monday_utc - timedelta(days=2))  # Saturday 09:00: overdue
+            assert _sweep(coach).startswith("0 nudged")
+            traveller.move_to(nine_monday_utc - timedelta(minutes=30))
+            assert _sweep(coach).startswith("0 nudged")
+            traveller.move_to(nine_monday_utc)
+            assert _sweep(coach).startswith("1 nudged")
+            assert len(_nudges(slack)) == 1
+        finally:
+            coach.close()
+
+
+def test_a_pause_ends_on_the_day_people_name(coach: RunningCoach, clock: SandboxClock) -> None:
+    # Monday 23 November, New York: "until fri" is Friday 27, "until Jan 4" next January.
+    coach.answer(f"team add <@{REP}>", user=MANAGER)
+    assert "until *Fri 27 Nov 2026*" in coach.answer(f"pause <@{REP}> until fri", user=MANAGER)
+    assert "until *Mon 4 Jan 2027*" in coach.answer("pause me until Jan 4", user=MANAGER)
+    assert "has already passed" in coach.answer("pause me until 2026-11-20", user=MANAGER)
+    assert "isn't a date I can read" in coach.answer("pause me until the end", user=MANAGER)

@@ -148,6 +148,14 @@ def test_each_digest_keeps_its_owners_hour_and_each_summary_its_managers(
     _tick(coach)
     assert len(_digests(slack)) == 1 and len(_dms(slack, MANAGER)) == 1
     assert len(_dms(slack, OUTSIDER)) == 1
+    # After Monday's window the half-hourly sweep asks Slack nothing: the zones it knows
+    # say it is nobody's digest hour.
+    clock.advance(timedelta(hours=9))  # Monday 18:00 in New York, Tuesday 08:00 in Tokyo
+    slack.clear_calls()
+    for _ in range(10):
+        clock.advance(timedelta(hours=5))
+        _tick(coach)
+    assert slack.calls_to("users.info") == [] and _digests(slack) == []
 
 
 def test_digest_needs_a_team_and_a_channel(coach: RunningCoach) -> None:
