@@ -40,7 +40,7 @@ def build_app(services: Services) -> App:
     def on_error(error: Exception, body: dict, respond: Respond | None = None) -> None:
         # Events ack before their listener runs; their failures still end up here, and
         # a failed event's claim is released so that Slack's retry does the work.
-        release_failed_event(services, body)
+        release_failed_event(services, body, error)
         report_unhandled(error, body, respond)
 
     app.error(on_error)

@@ -13,10 +13,15 @@ import logging
 from collections.abc import Callable
 
 from slack_bolt import BoltRequest, BoltResponse
+from slack_sdk.errors import SlackApiError
 
 from bot.flows.retries import already_handled, forget_delivery, is_first_delivery
 from bot.listeners.events.direct_message import CLAIM_IN_WORK, is_reply_in_dm
 from bot.services import Services
+from bot.slack_client import CHANNEL_GONE, NOT_IN_CHANNEL, TOKEN_REFUSED, UNDELIVERABLE
+
+# Slack's answers that no retry of the same event can change.
+FOR_GOOD = CHANNEL_GONE | NOT_IN_CHANNEL | TOKEN_REFUSED | UNDELIVERABLE
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +49,13 @@ def skip_retried_events(
     return BoltResponse(status=200, body="")
 
 
-def release_failed_event(services: Services, body: dict) -> None:
-    """Called when an event's listener raised: its claim goes, so Slack's retry runs it."""
+def release_failed_event(services: Services, body: dict, error: Exception) -> None:
+    """Called when an event's listener raised: its claim goes, so Slack's retry runs it,
+    unless Slack refused for good (a user or channel that is gone, a revoked token): a
+    retry could only fail the same way, and a copy arriving meanwhile must stay dropped."""
     if body.get("type") != "event_callback" or not body.get("event_id"):
+        return
+    if isinstance(error, SlackApiError) and error.response.get("error") in FOR_GOOD:
         return
     event = body.get("event") or {}
     if is_reply_in_dm(event):
