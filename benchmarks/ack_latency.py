@@ -127,6 +127,7 @@ def seed(database_url: str) -> None:
                     cadence_days=(7, 14, 28)[r % 3],
                     started_on=today - timedelta(days=90),
                     now=now,
+                    accepted_at=now,
                 )
                 for weeks_ago in (1 + r % 5, 4 + r % 5, 8):
                     record_one_on_one(

@@ -3,7 +3,10 @@
 Bolt assumes Slack's shapes: a signed ``{"type": "event_callback", "event": "s"}``, a
 ``view: null`` or a ``team: 1`` made it raise, and the sender got a 500. A body that is
 signed but not shaped like Slack's is the sender's mistake, so it gets a 400 here. The
-rules are Slack's own: ids and names are strings, objects are objects, lists are lists.
+rules are Slack's own, for the parts Bolt and Coach read: ids and names of things are
+strings, objects are objects, lists are lists. What lies deeper (a message's
+attachments, whose ``id`` and ``ts`` are numbers, its blocks, files) is left alone,
+except that nothing may nest deeper than any Slack payload does.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 # Nesting deeper than any payload Slack sends (a modal's state is about 6 levels).
 MAX_DEPTH = 32
-# Wherever these keys appear, their value is a string (or absent / null).
+# In the parts checked, these keys hold a string (or are absent / null).
 STRINGS = frozenset(
     {
         "type",
@@ -35,17 +38,20 @@ STRINGS = frozenset(
         "command",
         "challenge",
         "value",
-        "id",
-        "name",
+        "text",
         "selected_date",
+        "channel_type",
     }
 )
 # An id or the object it names: "U123" or {"id": "U123", …}.
-REFERENCES = frozenset({"team", "user", "enterprise", "channel", "bot_id"})
+REFERENCES = frozenset({"team", "user", "enterprise", "channel"})
 OBJECTS = frozenset({"event", "view", "message", "container", "state", "selected_option"})
-LISTS_OF_OBJECTS = frozenset({"authorizations", "actions", "response_urls", "blocks"})
+# Bolt iterates these whenever the key is there, so not even null will do.
+LISTS_OF_OBJECTS = frozenset({"authorizations", "actions", "response_urls"})
+# The objects whose own fields are checked, beside the body's.
+CHECKED_OBJECTS = ("event", "view", "message", "container")
 # What each payload type must carry, and as what.
-REQUIRED = {
+REQUIRED: dict[str, dict[str, type]] = {
     "event_callback": {"event": dict},
     "block_actions": {"actions": list, "user": dict, "team": dict},
     "view_submission": {"view": dict, "user": dict, "team": dict},
@@ -60,64 +66,70 @@ def shape_problem(body: Any) -> str | None:
     """None when ``body`` is shaped as Slack sends it, else what is wrong (for the log)."""
     if not isinstance(body, dict):
         return "not an object"
-    problem = _walk(body, depth=0)
-    if problem:
-        return problem
+    if _too_deep(body):
+        return "nested too deep"
     if "ssl_check" in body:
         return None
     if "command" in body:  # a slash command's form
         missing = [k for k in ("command", "team_id", "user_id") if not isinstance(body.get(k), str)]
         return f"slash command without {missing[0]}" if missing else None
+    problem = _fields_problem(body) or _nested_problem(body)
+    if problem:
+        return problem
     for key, kind in REQUIRED.get(str(body.get("type") or ""), {}).items():
         if not isinstance(body.get(key), kind) or (kind is list and not body[key]):
             return f"{body.get('type')} without {key}"
     return None
 
 
-def _walk(node: Any, *, depth: int) -> str | None:
-    if depth > MAX_DEPTH:
-        return "nested too deep"
-    if isinstance(node, list):
-        return next((p for item in node if (p := _walk(item, depth=depth + 1))), None)
-    if not isinstance(node, dict):
-        return None
-    for key, value in node.items():
-        if key == "values" and isinstance(value, dict):
-            problem = _state_values_problem(value, depth=depth + 1)
-            if problem:
-                return problem
-            continue
-        problem = _field_problem(key, value)
-        if problem:
-            return problem
-        if isinstance(value, dict | list):
-            problem = _walk(value, depth=depth + 1)
+def _nested_problem(body: dict[str, Any]) -> str | None:
+    parts: list[Any] = [body.get(key) for key in CHECKED_OBJECTS]
+    for key in LISTS_OF_OBJECTS:
+        parts += body.get(key) or []
+    state = (body.get("view") or {}).get("state") if isinstance(body.get("view"), dict) else None
+    parts += _element_states(state if isinstance(state, dict) else body.get("state"))
+    for part in parts:
+        if isinstance(part, dict):
+            problem = _fields_problem(part)
             if problem:
                 return problem
     return None
 
 
-def _state_values_problem(values: dict[str, Any], *, depth: int) -> str | None:
+def _element_states(state: Any) -> list[Any]:
     """A modal's ``state.values``: block id → action id → element state. The ids are the
-    app's own names (one of Coach's action ids is ``value``), so only the states below
-    them follow the usual rules."""
-    for actions in values.values():
-        if not isinstance(actions, dict) or not all(isinstance(a, dict) for a in actions.values()):
-            return "state values are not objects"
-        for element in actions.values():
-            problem = _walk(element, depth=depth + 2)
-            if problem:
-                return problem
+    app's own names (one of Coach's action ids is ``value``): the states are checked."""
+    if not isinstance(state, dict) or not isinstance(state.get("values"), dict):
+        return []  # a state that is not an object is refused with its parent's fields
+    found: list[Any] = []
+    for actions in state["values"].values():
+        if isinstance(actions, dict):
+            found += actions.values()
+    return found
+
+
+def _fields_problem(node: dict[str, Any]) -> str | None:
+    for key, value in node.items():
+        problem = _field_problem(key, value)
+        if problem:
+            return problem
     return None
 
 
 def _field_problem(key: str, value: Any) -> str | None:
-    if value is None:  # Bolt iterates these lists whenever the key is there
+    if value is None:
         return f"{key} is null" if key in LISTS_OF_OBJECTS else None
-    if key in STRINGS and not isinstance(value, str):
+    if (
+        key in STRINGS
+        and not isinstance(value, str)
+        and not (key == "text" and isinstance(value, dict))
+    ):
         return f"{key} is not a string"
-    if key in REFERENCES and not isinstance(value, str | dict):
-        return f"{key} is neither an id nor an object"
+    if key in REFERENCES:
+        if not isinstance(value, str | dict):
+            return f"{key} is neither an id nor an object"
+        if isinstance(value, dict) and not isinstance(value.get("id", ""), str):
+            return f"{key} id is not a string"
     if key in OBJECTS and not isinstance(value, dict):
         return f"{key} is not an object"
     if key in LISTS_OF_OBJECTS and not (
@@ -125,3 +137,17 @@ def _field_problem(key: str, value: Any) -> str | None:
     ):
         return f"{key} is not a list of objects"
     return None
+
+
+def _too_deep(body: Any) -> bool:
+    """Whether anything nests deeper than MAX_DEPTH (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(body, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False

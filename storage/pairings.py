@@ -117,8 +117,11 @@ def add_pairing(
     cadence_days: int,
     started_on: date,
     now: datetime,
+    accepted_at: datetime | None = None,
 ) -> Pairing:
-    """Insert and flush, so a concurrent add of the same rep fails here, inside the transaction."""
+    """Insert and flush, so a concurrent add of the same rep fails here, inside the
+    transaction. A new pairing waits for the rep's Accept unless ``accepted_at`` says when
+    it was given (imports, seeded benchmarks)."""
     pairing = Pairing(
         team_id=team_id,
         manager_id=manager_id,
@@ -126,6 +129,7 @@ def add_pairing(
         cadence_days=cadence_days,
         started_on=started_on,
         created_at=now,
+        accepted_at=accepted_at,
     )
     session.add(pairing)
     session.flush()

@@ -108,3 +108,21 @@ def test_no_mutation_of_a_slack_payload_gets_a_500(coach: RunningCoach, kind: st
             failures.append((status, mutated))
     coach.settle()
     assert failures == []
+
+
+def test_slacks_own_odd_shapes_are_accepted(coach: RunningCoach) -> None:
+    """A message with a link unfurl carries attachments whose ``id`` and ``ts`` are numbers;
+    the shape check reads only what Bolt and Coach read, so such messages still work."""
+    unfurl = {"id": 1, "ts": 1732377600, "title": "Acme", "from_url": "https://acme.example"}
+    message = {
+        "type": "message",
+        "user": MANAGER,
+        "text": "you rushed the demo",
+        "ts": "1732377600.000300",
+        "attachments": [unfurl],
+    }
+    body = Payloads().message_shortcut("reframe_as_coaching", message, user_id=MANAGER)
+    assert coach.post_signed(body).status == 200
+    event = {**message, "channel": "C0GENERAL", "channel_type": "channel"}
+    assert coach.post_signed(Payloads().event_callback(event)).status == 200
+    coach.settle()

@@ -101,3 +101,49 @@ def test_0005_keeps_the_pauses_stored_before_it_as_history(empty_database_url: s
 
 def _day(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def test_0006_keeps_every_row_and_counts_old_pairings_as_accepted(
+    empty_database_url: str,
+) -> None:
+    """Upgrading a database in use: SQLite rebuilds its tables (with foreign keys off, or
+    dropping the old pairings would cascade to their 1:1s), and pairings agreed to before
+    consent existed stay in force."""
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0004")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO pairings (team_id, manager_id, rep_id, cadence_days, started_on,"
+                " created_at) VALUES ('T1', 'UM', 'UR', 7, '2026-11-02',"
+                " '2026-11-02 09:00:00+00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO one_on_ones (team_id, pairing_id, held_on, logged_by, created_at)"
+                " SELECT 'T1', id, '2026-11-05', 'UM', '2026-11-05 09:00:00+00:00' FROM pairings"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO goals (team_id, rep_id, competency, behaviour, status, created_at)"
+                " VALUES ('T1', 'UR', 'closing', 'Ask for the close', 'active',"
+                " '2026-11-02 09:00:00+00:00')"
+            )
+        )
+    upgrade(engine)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT count(*) FROM one_on_ones")).scalar() == 1
+        accepted = connection.execute(text("SELECT accepted_at FROM pairings")).scalar()
+        assert accepted is not None
+        erased = connection.execute(text("SELECT id FROM goals")).scalar()
+        connection.execute(text("DELETE FROM goals"))
+        connection.execute(
+            text(
+                "INSERT INTO goals (team_id, rep_id, competency, behaviour, status, created_at)"
+                " VALUES ('T1', 'UR', 'closing', 'Next one', 'active', '2026-11-09 09:00:00+00:00')"
+            )
+        )
+        assert connection.execute(text("SELECT id FROM goals")).scalar() != erased
+    engine.dispose()

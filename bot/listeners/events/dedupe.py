@@ -18,7 +18,10 @@ from slack_sdk.errors import SlackApiError
 from bot.flows.retries import already_handled, forget_delivery, is_first_delivery
 from bot.listeners.events.direct_message import CLAIM_IN_WORK, is_reply_in_dm
 from bot.services import Services
-from bot.slack_client import UNDELIVERABLE
+from bot.slack_client import CHANNEL_GONE, NOT_IN_CHANNEL, TOKEN_REFUSED, UNDELIVERABLE
+
+# Slack's answers that no retry of the same event can change.
+FOR_GOOD = CHANNEL_GONE | NOT_IN_CHANNEL | TOKEN_REFUSED | UNDELIVERABLE
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +50,12 @@ def skip_retried_events(
 
 
 def release_failed_event(services: Services, body: dict, error: Exception) -> None:
-    """Called when an event's work raised: its claim goes, so Slack's retry runs it.
-
-    Unless Slack refused the reply as undeliverable (the person or channel is gone): a retry
-    would only be refused again, and copies of the event still arriving would each try."""
+    """Called when an event's listener raised: its claim goes, so Slack's retry runs it,
+    unless Slack refused for good (a user or channel that is gone, a revoked token): a
+    retry could only fail the same way, and a copy arriving meanwhile must stay dropped."""
     if body.get("type") != "event_callback" or not body.get("event_id"):
         return
-    if isinstance(error, SlackApiError) and error.response.get("error") in UNDELIVERABLE:
+    if isinstance(error, SlackApiError) and error.response.get("error") in FOR_GOOD:
         return
     event = body.get("event") or {}
     if is_reply_in_dm(event):
