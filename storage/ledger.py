@@ -146,24 +146,44 @@ def mark_failed(
 
 def settled_keys(
     *, session: Session, team_id: str, kind: str, subjects: Iterable[str]
-) -> set[tuple[str, str]]:
-    """(subject, period) pairs already sent or given up on: a sweep need not claim them.
+) -> tuple[set[tuple[str, str]], list[Unconfirmed]]:
+    """(subject, period) pairs already sent or given up on: a sweep need not claim them;
+    and the sends among these subjects whose outcome is unknown, to be looked for first.
 
     One query instead of one failed claim per pairing keeps a quiet sweep cheap.
     """
     wanted = sorted(set(subjects))
     if not wanted:
-        return set()
+        return set(), []
     settled: set[tuple[str, str]] = set()
+    unconfirmed: list[Unconfirmed] = []
     for batch in batched(wanted):
-        statement = select(SentMessage.subject, SentMessage.period).where(
+        statement = select(
+            SentMessage.id,
+            SentMessage.subject,
+            SentMessage.period,
+            SentMessage.status,
+            SentMessage.channel_id,
+            SentMessage.claimed_at,
+            SentMessage.attempts,
+        ).where(
             SentMessage.team_id == team_id,
             SentMessage.kind == kind,
             col(SentMessage.subject).in_(batch),
-            col(SentMessage.status).in_(("sent", "abandoned")),
+            col(SentMessage.status).in_(("sent", "abandoned", "unconfirmed")),
         )
-        settled.update((subject, period) for subject, period in session.exec(statement).all())
-    return settled
+        for id_, subject, period, status, channel_id, claimed_at, attempts in session.exec(
+            statement
+        ).all():
+            if status == "unconfirmed":
+                unconfirmed.append(
+                    Unconfirmed(
+                        int(id_ or 0), kind, subject, period, channel_id, claimed_at, attempts
+                    )
+                )
+            else:
+                settled.add((subject, period))
+    return settled, unconfirmed
 
 
 def mark_unconfirmed(
@@ -176,29 +196,3 @@ def mark_unconfirmed(
             .where(col(SentMessage.id).in_(batch))
             .values(status="unconfirmed", channel_id=channel_id, last_error=error[:255])
         )
-
-
-def list_unconfirmed(
-    *, session: Session, team_id: str, kind: str, subjects: Iterable[str]
-) -> list[Unconfirmed]:
-    """The sends among these subjects whose outcome is unknown, to be looked for in Slack."""
-    found: list[Unconfirmed] = []
-    for batch in batched(sorted(set(subjects))):
-        statement = select(
-            SentMessage.id,
-            SentMessage.kind,
-            SentMessage.subject,
-            SentMessage.period,
-            SentMessage.channel_id,
-            SentMessage.claimed_at,
-            SentMessage.attempts,
-        ).where(
-            SentMessage.team_id == team_id,
-            SentMessage.kind == kind,
-            col(SentMessage.subject).in_(batch),
-            SentMessage.status == "unconfirmed",
-        )
-        found.extend(
-            Unconfirmed(int(row[0] or 0), *row[1:]) for row in session.exec(statement).all()
-        )
-    return found

@@ -26,7 +26,6 @@ from storage.ledger import (
     MAX_ATTEMPTS,
     Unconfirmed,
     claim_sends,
-    list_unconfirmed,
     mark_failed,
     mark_sent,
     mark_unconfirmed,
@@ -74,26 +73,17 @@ def unsettled(services: Services, team_id: str, keys: Sequence[Key]) -> list[Key
     """
     if not keys:
         return []
+    settled: dict[str, set[tuple[str, str]]] = {}
+    unknown: list[Unconfirmed] = []
     with session_scope(services.engine) as session:
-        settled = {
-            kind: settled_keys(
+        for kind in {key.kind for key in keys}:
+            settled[kind], unconfirmed = settled_keys(
                 session=session,
                 team_id=team_id,
                 kind=kind,
                 subjects=[key.subject for key in keys if key.kind == kind],
             )
-            for kind in {key.kind for key in keys}
-        }
-        unknown = [
-            row
-            for kind in settled
-            for row in list_unconfirmed(
-                session=session,
-                team_id=team_id,
-                kind=kind,
-                subjects=[key.subject for key in keys if key.kind == kind],
-            )
-        ]
+            unknown.extend(unconfirmed)
     wanted = {(key.kind, key.subject, key.period) for key in keys}
     unknown = [row for row in unknown if (row.kind, row.subject, row.period) in wanted]
     for row in _look_for_unconfirmed(services, unknown):
