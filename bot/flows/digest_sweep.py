@@ -58,7 +58,9 @@ def _digest_team(services: Services, team_id: str, now: datetime, today: date) -
     for own in chosen:
         channels[own.digest_channel_id or ""].append(own.manager_id)
     period = iso_week_key(today)
-    owned = claim_all(services, team_id, [Key("digest", f"channel:{c}", period) for c in channels])
+    owned = claim_all(
+        services, team_id, [Key("digest", f"channel:{c}", period, c) for c in channels]
+    )
     if not owned:
         return 0, 0
     by_manager: dict[str, list[PairingRow]] = defaultdict(list)
@@ -128,7 +130,7 @@ def _tell_managers(
 ) -> None:
     """Once a week at most, tell each manager why their digest did not appear."""
     text = prompts.text("digest", key, channel=channel_id)
-    keys = [Key("digest_problem", f"manager:{m}:{channel_id}", period) for m in managers]
+    keys = [Key("digest_problem", f"manager:{m}:{channel_id}", period, m) for m in managers]
     for problem_key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = problem_key.subject.split(":")[1]
         deliver(services, [ledger_id], channel=manager_id, text=text)
