@@ -110,19 +110,15 @@ def row(name: str, slow: int, results: list[float | None], still_open: int) -> l
     return [name, slow, shown_open, f"{len(answered)} of {len(results)}", *figures]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--slow", type=int, default=200, help="slow connections held open")
-    parser.add_argument("--requests", type=int, default=200, help="signed acks per measurement")
-    parser.add_argument("--clients", type=int, default=4, help="threads sending them")
-    parser.add_argument("--gthread", action="store_true", help="measure the old server too")
-    parser.add_argument("--serve-gthread", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve_gthread:
-        GthreadServer(load_settings(), run_scheduler=False).run()
-        return
-    print_table("Machine", ["what", "value"], machine())
+COLUMNS = ["server", "slow connections", "still open", "answered", "p50 ms", "p99 ms", "max ms"]
+
+
+def run(
+    *, slow: int = 200, requests: int = 200, clients: int = 4, gthread: bool = False
+) -> tuple[list[list[object]], list[float | None]]:
+    """The table's rows, and Coach's ack times (ms, None if unanswered) under the flood."""
     rows: list[list[object]] = []
+    flooded: list[float | None] = []
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         slack = stack.enter_context(SlackProcess())  # Bolt asks auth.test once
@@ -133,10 +129,9 @@ def main() -> None:
             "SLACK_API_URL": slack.url,
             "DATABASE_URL": f"sqlite:///{workdir}/coach.db",
         }
-        servers = [
-            ("Coach (uvicorn workers, ASGI front)", ["-m", "bot", "serve", "--no-scheduler"])
-        ]
-        if args.gthread:
+        coach = ["-m", "bot", "serve", "--no-scheduler"]
+        servers = [("Coach (uvicorn workers, ASGI front)", coach)]
+        if gthread:
             servers.append(("before: gthread 2 × 8 threads", [__file__, "--serve-gthread"]))
         for name, command in servers:
             port = free_port()
@@ -150,17 +145,16 @@ def main() -> None:
             )
             url = f"http://127.0.0.1:{port}"
             try:
-                if "gthread" in name:  # its schema: the uvicorn run migrated it already
-                    time.sleep(0.5)
                 wait_for_http(url + "/healthz")
-                measure(url, requests=40, clients=args.clients)  # warm-up
-                rows.append(
-                    row(name, 0, measure(url, requests=args.requests, clients=args.clients), 0)
-                )
-                with SlowClients("127.0.0.1", port, count=args.slow) as flood:
+                measure(url, requests=40, clients=clients)  # warm-up
+                quiet = measure(url, requests=requests, clients=clients)
+                rows.append(row(name, 0, quiet, 0))
+                with SlowClients("127.0.0.1", port, count=slow) as flood:
                     time.sleep(2)  # every slow connection has begun its request
-                    results = measure(url, requests=args.requests, clients=args.clients)
-                    rows.append(row(name, args.slow, results, flood.open))
+                    results = measure(url, requests=requests, clients=clients)
+                    rows.append(row(name, slow, results, flood.open))
+                if not flooded:
+                    flooded = results
             finally:
                 process.terminate()
                 try:
@@ -168,9 +162,27 @@ def main() -> None:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+    return rows, flooded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slow", type=int, default=200, help="slow connections held open")
+    parser.add_argument("--requests", type=int, default=200, help="signed acks per measurement")
+    parser.add_argument("--clients", type=int, default=4, help="threads sending them")
+    parser.add_argument("--gthread", action="store_true", help="measure the old server too")
+    parser.add_argument("--serve-gthread", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_gthread:
+        GthreadServer(load_settings(), run_scheduler=False).run()
+        return
+    print_table("Machine", ["what", "value"], machine())
+    rows, _ = run(
+        slow=args.slow, requests=args.requests, clients=args.clients, gthread=args.gthread
+    )
     print_table(
         f"Signed /coach help acks, {args.clients} clients, {args.requests} requests",
-        ["server", "slow connections", "still open", "answered", "p50 ms", "p99 ms", "max ms"],
+        COLUMNS,
         rows,
     )
     note(f"A request unanswered within {TIMEOUT:.0f} s counts as not answered (Slack waits 3).")
