@@ -1,7 +1,8 @@
 """Bare Bolt: a ``/coach`` that only acks, on exactly Coach's server stack.
 
 The yardstick for Coach's ack latency. It is served by ``CoachHTTPServer`` itself (the same
-gunicorn gthread workers, threads, keep-alive and timeouts, from the same settings), with
+gunicorn uvicorn workers, ASGI front, threads, keep-alive and timeouts, from the same
+settings), with
 a Bolt listener pool of the same size, behind the same signature check; only the app
 differs. Configured from the environment like ``coach serve``:
 
@@ -19,10 +20,11 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
+from bot.asgi import AsgiFront
 from bot.server import CoachHTTPServer
 from bot.settings import Settings, load_settings
 from bot.slack_client import SLACK_API_URL
-from bot.web import EVENTS_PATH, HEALTH_PATH, WsgiApp
+from bot.web import EVENTS_PATH, HEALTH_PATH
 
 
 def build_bare_app(settings: Settings) -> App:
@@ -45,7 +47,7 @@ def build_bare_app(settings: Settings) -> App:
 class BareBoltServer(CoachHTTPServer):
     """Coach's gunicorn configuration, loading bare Bolt instead of Coach in each worker."""
 
-    def load(self) -> WsgiApp:
+    def load(self) -> AsgiFront:
         slack = SlackRequestHandler(build_bare_app(self.settings), path=EVENTS_PATH)
 
         def application(environ: Any, start_response: Any) -> Iterable[bytes]:
@@ -54,7 +56,7 @@ class BareBoltServer(CoachHTTPServer):
                 return [b"ok"]
             return slack(environ, start_response)
 
-        return application
+        return AsgiFront(application, threads=self.settings.coach_web_threads)
 
 
 if __name__ == "__main__":

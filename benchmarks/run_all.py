@@ -22,7 +22,8 @@ from pathlib import Path
 import ack_latency
 import cadence_sweep
 import fan_out
-from support import load_average, machine, note, print_table
+import slow_clients
+from support import load_average, machine, note, percentile, print_table
 
 HERE = Path(__file__).resolve().parent
 
@@ -34,8 +35,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("ack", "sweeps", "fan-out", "reframe"),
-        default=("ack", "sweeps", "fan-out", "reframe"),
+        choices=("ack", "slow-clients", "sweeps", "fan-out", "reframe"),
+        default=("ack", "slow-clients", "sweeps", "fan-out", "reframe"),
     )
     args = parser.parse_args()
     started = time.monotonic()
@@ -70,6 +71,24 @@ def main() -> None:
                 _verdict(rest < 150),
             ],
         ]
+
+    if "slow-clients" in args.only:
+        note("acks during a slow-client flood …")
+        rows, flooded = slow_clients.run(slow=200, requests=200, clients=4)
+        print_table(
+            "Signed /coach help acks, 4 clients, with 200 slow connections open",
+            slow_clients.COLUMNS,
+            rows,
+        )
+        answered = [ms for ms in flooded if ms is not None]
+        p99 = percentile(answered, 0.99) if answered else float("inf")
+        targets.append(
+            [
+                "signed acks p99 under 500 ms with 200 slow connections open",
+                f"{p99:.0f} ms, {len(answered)} of {len(flooded)} answered",
+                _verdict(p99 < 500 and len(answered) == len(flooded)),
+            ]
+        )
 
     if "sweeps" in args.only:
         note("cadence sweep at scale …")

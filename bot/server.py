@@ -93,5 +93,8 @@ def serve_socket_mode(settings: Settings, *, run_scheduler: bool) -> None:
     try:
         SocketModeHandler(app, settings.slack_app_token).start()
     finally:
+        # As a worker does (bot/worker.py): queued answers are dropped and logged, not
+        # worked through for minutes after the stop was asked for.
+        services.after_ack.stop(max(1.0, settings.coach_graceful_timeout / 2))
         if scheduler is not None:
             scheduler.shutdown(wait=True)

@@ -13,7 +13,7 @@ marks it sent when found, and only claims it again when it is not there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,7 +53,12 @@ class Unconfirmed:
 
 
 def claim_sends(
-    *, session: Session, team_id: str, keys: Sequence[LedgerKey], now: datetime
+    *,
+    session: Session,
+    team_id: str,
+    keys: Sequence[LedgerKey],
+    now: datetime,
+    channels: Mapping[LedgerKey, str | None] | None = None,
 ) -> dict[LedgerKey, int]:
     """The ledger ids of the keys this caller now owns; keys sent or owned elsewhere are left
     out. New keys are claimed a thousand to a statement; only keys already in the ledger
@@ -73,6 +78,7 @@ def claim_sends(
                         status="claimed",
                         attempts=1,
                         claimed_at=now,
+                        channel_id=(channels or {}).get((kind, subject, period)),
                     )
                     for kind, subject, period in batch
                 ]
@@ -145,25 +151,57 @@ def mark_failed(
 
 
 def settled_keys(
-    *, session: Session, team_id: str, kind: str, subjects: Iterable[str]
-) -> set[tuple[str, str]]:
-    """(subject, period) pairs already sent or given up on: a sweep need not claim them.
+    *,
+    session: Session,
+    team_id: str,
+    kind: str,
+    subjects: Iterable[str],
+    stale_before: datetime | None = None,
+) -> tuple[set[tuple[str, str]], list[Unconfirmed]]:
+    """(subject, period) pairs already sent or given up on: a sweep need not claim them;
+    and the sends among these subjects whose outcome is unknown, to be looked for first:
+    unconfirmed ones, and claims older than ``stale_before`` (their process died) that
+    recorded where they were going.
 
     One query instead of one failed claim per pairing keeps a quiet sweep cheap.
     """
     wanted = sorted(set(subjects))
     if not wanted:
-        return set()
+        return set(), []
     settled: set[tuple[str, str]] = set()
+    unconfirmed: list[Unconfirmed] = []
     for batch in batched(wanted):
-        statement = select(SentMessage.subject, SentMessage.period).where(
+        statement = select(
+            SentMessage.id,
+            SentMessage.subject,
+            SentMessage.period,
+            SentMessage.status,
+            SentMessage.channel_id,
+            SentMessage.claimed_at,
+            SentMessage.attempts,
+        ).where(
             SentMessage.team_id == team_id,
             SentMessage.kind == kind,
             col(SentMessage.subject).in_(batch),
-            col(SentMessage.status).in_(("sent", "abandoned")),
+            or_(
+                col(SentMessage.status).in_(("sent", "abandoned", "unconfirmed")),
+                _claimed_before(stale_before) & col(SentMessage.channel_id).is_not(None)
+                if stale_before is not None
+                else False,
+            ),
         )
-        settled.update((subject, period) for subject, period in session.exec(statement).all())
-    return settled
+        for id_, subject, period, status, channel_id, claimed_at, attempts in session.exec(
+            statement
+        ).all():
+            if status in ("unconfirmed", "claimed"):
+                unconfirmed.append(
+                    Unconfirmed(
+                        int(id_ or 0), kind, subject, period, channel_id, claimed_at, attempts
+                    )
+                )
+            else:
+                settled.add((subject, period))
+    return settled, unconfirmed
 
 
 def mark_unconfirmed(
@@ -176,29 +214,3 @@ def mark_unconfirmed(
             .where(col(SentMessage.id).in_(batch))
             .values(status="unconfirmed", channel_id=channel_id, last_error=error[:255])
         )
-
-
-def list_unconfirmed(
-    *, session: Session, team_id: str, kind: str, subjects: Iterable[str]
-) -> list[Unconfirmed]:
-    """The sends among these subjects whose outcome is unknown, to be looked for in Slack."""
-    found: list[Unconfirmed] = []
-    for batch in batched(sorted(set(subjects))):
-        statement = select(
-            SentMessage.id,
-            SentMessage.kind,
-            SentMessage.subject,
-            SentMessage.period,
-            SentMessage.channel_id,
-            SentMessage.claimed_at,
-            SentMessage.attempts,
-        ).where(
-            SentMessage.team_id == team_id,
-            SentMessage.kind == kind,
-            col(SentMessage.subject).in_(batch),
-            SentMessage.status == "unconfirmed",
-        )
-        found.extend(
-            Unconfirmed(int(row[0] or 0), *row[1:]) for row in session.exec(statement).all()
-        )
-    return found

@@ -171,7 +171,12 @@ def _state(row: PairingRow, today: date, rep: Person, manager: Person) -> Cadenc
 
 
 def _key(row: PairingRow, state: CadenceState) -> Key:
-    return Key(kind="nudge", subject=f"pairing:{row.pairing.id}", period=state.period_key)
+    return Key(
+        kind="nudge",
+        subject=f"pairing:{row.pairing.id}",
+        period=state.period_key,
+        channel=row.pairing.manager_id,
+    )
 
 
 def _item(row: PairingRow, state: CadenceState) -> NudgeItem:

@@ -49,7 +49,8 @@ def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, i
         if check_in_due(
             local_now, goal_set_at, settings.coach_checkin_weekday, settings.coach_checkin_hour
         ):
-            key = Key("checkin", f"goal:{row.goal.id}", iso_week_key(local_now.date()))
+            week = iso_week_key(local_now.date())
+            key = Key("checkin", f"goal:{row.goal.id}", week, channel=row.goal.rep_id)
             due[key] = row
     sent = failed = 0
     for key, ledger_id in claim_as_sent(services, team_id, list(due)):

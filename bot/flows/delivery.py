@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk.errors import SlackApiError
 
@@ -24,9 +24,9 @@ from bot.slack_client import OUTCOME_UNKNOWN, TOKEN_REFUSED, UNDELIVERABLE, pace
 from storage.db import session_scope
 from storage.ledger import (
     MAX_ATTEMPTS,
+    STALE_CLAIM,
     Unconfirmed,
     claim_sends,
-    list_unconfirmed,
     mark_failed,
     mark_sent,
     mark_unconfirmed,
@@ -54,6 +54,9 @@ class Key:
     kind: str
     subject: str
     period: str
+    # Where the message goes, kept with the claim: a claim whose process died can then be
+    # looked for in Slack before it is sent again. Not part of the key's identity.
+    channel: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -69,31 +72,24 @@ def unsettled(services: Services, team_id: str, keys: Sequence[Key]) -> list[Key
     are older than the ledger's growth (autovacuum off or behind), each such query may
     scan every row of its kind, so a sweep would grow with the square of its size.
 
-    A send left unconfirmed is looked for in Slack first: found, it is marked sent; not
-    found, it is claimed and sent again; when Slack cannot be asked now, it waits.
+    A send left unconfirmed (or a claim whose process died, once stale) is looked for in
+    Slack first: found, it is marked sent; not found, it is claimed and sent again; when
+    Slack cannot be asked now, it waits.
     """
     if not keys:
         return []
+    settled: dict[str, set[tuple[str, str]]] = {}
+    unknown: list[Unconfirmed] = []
     with session_scope(services.engine) as session:
-        settled = {
-            kind: settled_keys(
+        for kind in {key.kind for key in keys}:
+            settled[kind], unconfirmed = settled_keys(
                 session=session,
                 team_id=team_id,
                 kind=kind,
                 subjects=[key.subject for key in keys if key.kind == kind],
+                stale_before=services.clock.now() - STALE_CLAIM,
             )
-            for kind in {key.kind for key in keys}
-        }
-        unknown = [
-            row
-            for kind in settled
-            for row in list_unconfirmed(
-                session=session,
-                team_id=team_id,
-                kind=kind,
-                subjects=[key.subject for key in keys if key.kind == kind],
-            )
-        ]
+            unknown.extend(unconfirmed)
     wanted = {(key.kind, key.subject, key.period) for key in keys}
     unknown = [row for row in unknown if (row.kind, row.subject, row.period) in wanted]
     for row in _look_for_unconfirmed(services, unknown):
@@ -114,6 +110,7 @@ def claim(services: Services, team_id: str, keys: Sequence[Key]) -> dict[Key, in
             team_id=team_id,
             keys=[(key.kind, key.subject, key.period) for key in keys],
             now=services.clock.now(),
+            channels={(key.kind, key.subject, key.period): key.channel for key in keys},
         )
     return {
         key: claimed[(key.kind, key.subject, key.period)]

@@ -126,7 +126,7 @@ def _post_digests(
 ) -> tuple[int, int]:
     periods = {c: iso_week_key(today_of[owners[c]]) for c in due}
     channels = _only_members(services, team_id, due, channels, periods)
-    keys = [Key("digest", f"channel:{c}", periods[c]) for c in channels]
+    keys = [Key("digest", f"channel:{c}", periods[c], c) for c in channels]
     posted = failed = 0
     for key, ledger_id in claim_all(services, team_id, keys).items():
         channel_id = key.subject.removeprefix("channel:")
@@ -188,7 +188,9 @@ def _send_summaries(
     """Each manager's private week, once per ISO week of theirs (none for a manager who
     coaches nobody at the moment: there is no week to tell them about)."""
     coaching = {e.manager_id for e in entries}
-    keys = [Key("summary", f"manager:{m}", iso_week_key(today_of[m])) for m in due if m in coaching]
+    keys = [
+        Key("summary", f"manager:{m}", iso_week_key(today_of[m]), m) for m in due if m in coaching
+    ]
     sent = 0
     for key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = key.subject.removeprefix("manager:")
@@ -240,7 +242,7 @@ def _tell_managers(
 ) -> None:
     """Once a week at most, tell each manager why their digest did not appear."""
     text = prompts.text("digest", key, channel=channel_id)
-    keys = [Key("digest_problem", f"manager:{m}:{channel_id}", period) for m in managers]
+    keys = [Key("digest_problem", f"manager:{m}:{channel_id}", period, m) for m in managers]
     for problem_key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = problem_key.subject.split(":")[1]
         deliver(services, [ledger_id], channel=manager_id, text=text)

@@ -11,9 +11,11 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.clock import SandboxClock
+from bot.flows.delivery import METADATA_EVENT, Key, claim_all
 from bot.flows.sweeps import run_sweep
 from slack_emulator import SlackEmulator
-from storage.models import SentMessage
+from storage.ledger import STALE_CLAIM
+from storage.models import Pairing, SentMessage
 from tests.conftest import MANAGER, REP
 from tests.support.running_coach import RunningCoach
 
@@ -106,3 +108,28 @@ def test_a_check_in_and_a_digest_accepted_then_503_arrive_once(
 def _all_ledger(coach: RunningCoach) -> list[SentMessage]:
     with Session(coach.services.engine) as session:
         return list(session.exec(select(SentMessage)).all())
+
+
+def test_a_sweep_killed_after_slack_posted_is_not_sent_again(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    """kill -9 between Slack's answer and the sent mark: the stale claim is looked for
+    before it is taken over, so even the message in flight arrives once."""
+    _overdue(coach, clock)
+    with Session(coach.services.engine) as session:
+        pairing = session.exec(select(Pairing)).one()
+    key = Key("nudge", f"pairing:{pairing.id}", f"{pairing.started_on.isoformat()}/1", MANAGER)
+    ((_, ledger_id),) = claim_all(coach.services, "T0COACH", [key]).items()
+    # What the dead process had done: the post, as deliver() makes it, and nothing after.
+    coach.services.slack.chat_postMessage(
+        channel=MANAGER,
+        text="Time for a catch-up?",
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "catch-up"}}],
+        metadata={"event_type": METADATA_EVENT, "event_payload": {"ledger_ids": str(ledger_id)}},
+    )
+    clock.advance(STALE_CLAIM + timedelta(minutes=1))
+    run_sweep(coach.services, "cadence")
+    run_sweep(coach.services, "cadence")
+    assert len(_nudges(slack)) == 1
+    (row,) = _ledger(coach)
+    assert (row.status, row.attempts) == ("sent", 1)

@@ -172,3 +172,16 @@ def test_sigterm_in_a_burst_tells_nobody_something_went_wrong(
     told = [c for c in slack.calls_to("response_url") if c.params.get("text") == went_wrong]
     assert told == []
     assert "cannot schedule new futures" not in log.read_text()
+
+
+@pytest.mark.slow  # starts a server
+def test_a_graceful_stop_ends_within_the_graceful_timeout(server, slack: SlackEmulator) -> None:
+    url, process, workers, log = server
+    _fill_the_queue(url, slack)
+    process.send_signal(signal.SIGTERM)
+    stopped_at = time.monotonic()
+    assert process.wait(timeout=GRACEFUL + 5) == 0
+    took = time.monotonic() - stopped_at
+    assert took <= GRACEFUL, f"the stop took {took:.1f} s"
+    assert not any(alive(pid) for pid in workers)
+    assert "after-ack work dropped at shutdown" in log.read_text()
