@@ -175,7 +175,7 @@ def _praises(
     masked = _find(own, rules.not_praise)
     if masked:
         own = _mask(own, rules.not_praise)
-    if _find(own, rules.own_praise):
+    if _find(own, rules.own_praise) and _unnegated(own, rules.own_praise, rules):
         return True
     if not clauses_praise:
         return False
@@ -185,6 +185,14 @@ def _praises(
         w in rules.praise_words and rules.negations.isdisjoint(own[max(0, j - 2) : j])
         for j, w in enumerate(own)
     )
+
+
+def _unnegated(words: list[str], phrases: _Phrases, rules: _Rules) -> bool:
+    """One of ``phrases`` in ``words`` with no negation just before it ("not well prepared")."""
+    for i in range(len(words)):
+        if phrases.longest_at(words, i) and rules.negations.isdisjoint(words[max(0, i - 2) : i]):
+            return True
+    return False
 
 
 def _mask(words: list[str], phrases: _Phrases) -> list[str]:
