@@ -39,6 +39,9 @@ GOOD = (
         "If you could replay the call, what would you change?",
         "What would you like to try, and how will you know it worked?",
         "What’s on your mind?",
+        "Thinking about the Acme call — when did you feel them lose interest?",
+        "Looking back at the demo: what stood out for you?",
+        "And what's one question you could ask instead?",
     ],
 )
 def test_open_questions_are_open(question: str) -> None:
@@ -95,6 +98,18 @@ def test_judging_questions_are_flagged(question: str, word: str) -> None:
     check = check_question(question)
     assert not check.non_judging
     assert word in check.judging_words
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What would you need to see before signing off on 250k?",
+        "What would need to be true for Oscorp to be worth another month?",
+        "If you were their CFO, what would you need to hear first?",
+    ],
+)
+def test_a_hypothetical_need_is_not_a_judgement(question: str) -> None:
+    assert check_question(question).non_judging
 
 
 @pytest.mark.parametrize(

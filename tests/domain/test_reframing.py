@@ -212,6 +212,64 @@ def test_sarcasm_is_not_praise(text: str) -> None:
     assert reframe_with_rules(text).kind not in ("praise", "mixed")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "your CRM notes on the Brightline opp say 'great call, very keen'. the recording shows "
+        "nobody asked who signs",
+        "Acme said 'this looks good' and you logged it as commit. no budget, no timeline",
+    ],
+)
+def test_praise_inside_a_quote_is_not_the_managers_praise(text: str) -> None:
+    assert reframe_with_rules(text).kind == "coaching"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you handled the security review with Dana from IT really well",
+        "the cleanest forecast on the team this month, every commit deal has a date",
+        "killer demo for Oakridge, every screen tied back to their dispatch workflow",
+    ],
+)
+def test_praise_in_other_words_is_praise(text: str) -> None:
+    assert reframe_with_rules(text).kind == "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the demo for Fenwick was really strong. where it slipped was pricing, you gave 20% "
+        "without asking for anything",
+        "love the persistence with Fenwick. the risk now is that you're single threaded",
+        "great quarter!! but your commit was off, you called 300k and landed 140k",
+    ],
+)
+def test_praise_with_a_growth_area_is_mixed(text: str) -> None:
+    assert reframe_with_rules(text).kind == "mixed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on the Brightline call you told them pricing starts at 50k before they asked",
+        "you keep saying 'just checking in' in your follow ups, give them a reason to reply",
+        "in the Corvid QBR you spent 20 minutes on our roadmap and never asked what changed",
+    ],
+)
+def test_a_told_behaviour_is_coaching_even_with_no_skill_named(text: str) -> None:
+    reframe = reframe_with_rules(text)
+    assert reframe.kind == "coaching"
+    assert _passes(reframe)
+
+
+def test_numbers_with_a_behaviour_are_coaching_a_report_of_numbers_is_results() -> None:
+    coaching = "3 meetings from 120 dials. your opener asks 'did I catch you at a bad time'"
+    assert reframe_with_rules(coaching).kind == "coaching"
+    report = "Q2: 30 opps created, 4 closed won, 26 open. commit 200k, landed 120k"
+    assert reframe_with_rules(report).kind == "results"
+
+
 def test_numbers_alone_are_a_results_conversation() -> None:
     reframe = reframe_with_rules("pipeline coverage is 1.5x, need 3x")
 
@@ -241,6 +299,10 @@ def test_an_expectation_is_stated_plainly_with_one_question_on_what_gets_in_the_
         "expense report is 3 weeks overdue, receipts pls",
         "you snapped at the SE in the deal channel, not ok",
         "don't send a discount without approval from me",
+        "any discount over 10% needs my approval before it goes to the customer",
+        "never share internal docs with a prospect, no exceptions",
+        "1:1s aren't optional, that's two skipped this month",
+        "please stop booking meetings on my calendar without asking",
     ],
 )
 def test_admin_and_conduct_are_expectations(text: str) -> None:
@@ -260,6 +322,46 @@ def test_a_manager_taking_over_a_call_is_team_selling() -> None:
 
 def test_coming_to_a_call_to_observe_is_not_team_selling() -> None:
     assert reframe_with_rules("I'll join your Acme call to listen").kind != "team_selling"
+    observe = "I'm joining the Brightline demo on mute, then let's debrief"
+    assert reframe_with_rules(observe).kind == "coaching"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm taking over the Corvid renewal from here, loop me in on everything",
+        "put me on the invite for the Halvorsen call, I'll do the commercial part",
+        "add me to the Quorum call, I want to handle the legal redlines myself",
+    ],
+)
+def test_a_manager_leading_a_part_of_a_call_is_team_selling(text: str) -> None:
+    assert reframe_with_rules(text).kind == "team_selling"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What would you need to learn on the next Parnell call to know if it's real?",
+        "When you look back at the Oakridge demo, where did you feel you lost the room?",
+        "Looking at your commit, which deal worries you most, and what's the evidence?",
+    ],
+)
+def test_good_open_questions_are_already_coaching(text: str) -> None:
+    reframe = reframe_with_rules(text)
+    assert reframe.kind == "already_coaching"
+    assert reframe.questions[0] == text
+    assert _passes(reframe)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you had the ROI calculator ready and didn't use it. why didn't you use it?",
+        "no next step booked with Fenwick. what's the plan, just hope?",
+    ],
+)
+def test_a_rhetorical_question_inside_criticism_is_coaching(text: str) -> None:
+    assert reframe_with_rules(text).kind == "coaching"
 
 
 def test_a_good_coaching_question_is_kept_as_the_manager_wrote_it() -> None:

@@ -247,6 +247,9 @@ def judging_words(text: str) -> tuple[str, ...]:
     normal = _normalise(text)
     if not _might_judge(normal, lists):
         return ()
+    low = normal.lower()
+    if "need" in low or "have to" in low or "has to" in low:
+        normal = lists.not_judging.sub(" ", normal)  # "what would you need to see"
     return tuple(m.group() for m in lists.judging.finditer(normal))
 
 
@@ -326,6 +329,7 @@ class _Lists:
     judging: re.Pattern[str]
     judging_firsts: frozenset[str]  # the first words of the judging phrases
     judging_stems: tuple[str, ...]  # and the stems ("fail*") that may start one
+    not_judging: re.Pattern[str]  # hypotheticals that only hold a judging word
     forward: re.Pattern[str]
     ownership: re.Pattern[str]
     counts: Mapping[str, tuple[int, int]]
@@ -365,6 +369,7 @@ def _lists() -> _Lists:
         judging_stems=tuple(
             p.split()[0].lower()[:-1] for p in data["judging"] if p.split()[0].endswith("*")
         ),
+        not_judging=_pattern(data.get("not_judging", [])),
         forward=_pattern(data["forward"]),
         ownership=_pattern(data["ownership"]),
         counts=MappingProxyType(counts),
@@ -380,6 +385,7 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _ANY_WORD = re.compile(r"[\w']+")
 _QUESTION = re.compile(r"[^?]*\?")
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\s-\s")
+_LEAD_IN_BREAK = re.compile(r"[,:—–]|\s-\s")
 _CONJUNCTIONS = frozenset({"and", "or", "so", "then"})
 _TRAILING = " \t\r\n\"'”’)*_"
 _MARKUP = re.compile(r"[<>|$\\{}\[\]]|https?://|\bwww\.|:[a-z0-9_+-]+:|@\w")
@@ -406,16 +412,22 @@ def _is_open(text: str, lists: _Lists) -> bool:
 
 def _is_open_question(question: str, lists: _Lists) -> bool:
     words = _WORD.findall(question.lower())
+    while len(words) > 1 and words[0] in _CONJUNCTIONS:
+        words = words[1:]  # "And what's one question you could ask instead?"
     if not words:
         return False
     first = words[0]
     if first in lists.closed_starters:
         return False
     if first not in lists.open_starters:
-        # A short lead-in, then the open question: "Looking back at the demo, what…?"
-        lead_in, comma, rest = question.partition(",")
+        # A short lead-in, then the open question: "Looking back at the demo, what…?",
+        # "Thinking about the Pemberton call — when did you…?"
+        brk = _LEAD_IN_BREAK.search(question)
+        if brk is None:
+            return False
+        lead_in, rest = question[: brk.start()], question[brk.end() :]
         rest_words = _WORD.findall(rest.lower())
-        if not comma or len(_WORD.findall(lead_in.lower())) > lists.max_lead_in_words:
+        if len(_WORD.findall(lead_in.lower())) > lists.max_lead_in_words:
             return False
         if not rest_words or rest_words[0] not in lists.open_starters:
             return False

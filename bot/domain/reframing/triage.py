@@ -4,12 +4,15 @@ Not every message is coaching material. Praise is reinforced, not turned into a 
 a KPI is a results conversation; lateness or CRM hygiene is an expectation to state
 plainly; a manager taking over a call is team selling; a message that already asks a good
 question keeps it; "do better" asks the manager for the moment. Sarcasm ("super helpful
-🙃", "great job losing that one") is not praise. The phrases are in
+🙃", "great job losing that one") is not praise, and neither are words of praise someone
+else said ("your notes say 'good call'"). What the rep did, told or quoted, is coaching
+even when no skill is named clearly; numbers with a behaviour are coaching too. The phrases are in
 ``prompts/reframe/triage.toml``; the checks run in the order listed there.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +27,10 @@ from bot.domain.reframing.scoring import check_question, judging_words
 
 _Phrases = PhraseSet
 _CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "yet"})
+# Words in single quotes ("your notes say 'good call'", "you said 'to be honest'"): someone's
+# words, not the manager's. The tokens only know double quotes; an apostrophe inside a word
+# ("you're") neither opens nor closes one.
+_SINGLE_QUOTED = re.compile(r"(?<![\w'‘’])['‘](?=[^\W_])[^\n]*?[\w?.!,%]['’](?![\w'’])")
 
 
 @dataclass(frozen=True)
@@ -88,39 +95,127 @@ def triage(
         and not (topic in rules.deal_topics and _names_a_deal(facts))
     ):
         return Reading("expectation", rules.topic_competency.get(topic), topic)
+    quoted = _quoted_spans(cleaned.text, tokens)
     grounded = bool(
         facts.behaviour or facts.missed or facts.moment or facts.gap or facts.alternative
     )
-    if _is_results(lows, facts, evidence, grounded, rules):
+    praised = not sarcastic and (
+        _praises(tokens, quoted, facts.praise_clauses > 0, rules)
+        or bool(cleaned.emoji & rules.praise_emoji)
+    )
+    # Someone's words quoted ("you said 'does that make sense?'"), not a scare-quoted word
+    # ("really 'great' demo").
+    quotes = quoted[1] or any(" " in cleaned.text[a:b].strip() for a, b in quoted[0])
+    if _is_results(lows, facts, evidence, grounded, quotes, praised, rules):
         return Reading("results", _results_competency(lows, evidence, rules))
     if _already_coaching(facts, tokens):
         return Reading("already_coaching", evidence.competency)
-    praised = not sarcastic and (
-        facts.praise_clauses > 0 or bool(cleaned.emoji & rules.praise_emoji)
-    )
-    if praised:
-        growth = (
-            facts.gap is not None
-            or facts.missed is not None
-            or (facts.directives > 0 and not _find(lows, rules.keep_going))
-            or _find(lows, rules.growth)
-            or any(t.low in rules.loaded for t in tokens if t.kind == "word" and not t.quoted)
-        )
-        if growth and (grounded or evidence.competency is not None):
-            return Reading("mixed", evidence.competency)
-        if not growth or evidence.competency is None:
-            return Reading("praise", evidence.competency or evidence.weak_competency)
-    if sarcastic and not grounded and evidence.weak_competency is None:
-        return Reading("too_vague", None)  # "wow super helpful call today 🙃"
     competency = evidence.competency
-    if competency is None and (grounded or facts.situation is not None or facts.numbers):
+    if praised:
+        # A growth area said in so many words ("the risk:", "where it slipped", "tho")
+        # makes it mixed even when the skill is only hinted at; a directive or a word of
+        # a bad performance ("a bit rushed") only with a skill or a behaviour named.
+        stated = facts.gap is not None or facts.missed is not None or _find(lows, rules.growth)
+        growth = (
+            stated
+            or (facts.directives > 0 and not _find(lows, rules.keep_going))
+            or any(w in rules.growth_words for w in lows)
+        )
+        if growth and (grounded or competency is not None):
+            return Reading("mixed", competency)
+        if stated and evidence.weak_competency is not None:
+            return Reading("mixed", evidence.weak_competency)
+        if not growth or competency is None:
+            return Reading("praise", competency or evidence.weak_competency)
+    # What the rep did, left undone or was told at a moment, in the manager's words or
+    # quoted: coaching even with no skill named. A request alone ("you need to be more
+    # strategic") is not enough.
+    told = bool(facts.behaviour or facts.missed or facts.moment or facts.gap)
+    concrete = told or quotes or _told_of_a_call(lows, facts, rules)
+    if facts.situation is not None and rules.observe.found_in(lows):
+        concrete = True  # the manager will sit in on a named call: pre-call coaching
+    if sarcastic and not (grounded or concrete) and evidence.weak_competency is None:
+        return Reading("too_vague", None)  # "wow super helpful call today 🙃"
+    if competency is None and (concrete or facts.situation is not None or facts.numbers):
         competency = evidence.weak_competency  # a hint, but in a specific message
-    if competency is None:
+    if competency is None and not concrete:
         return Reading("too_vague", None)
     return Reading("coaching", competency)
 
 
 # --- the checks ---------------------------------------------------------------------------
+
+
+def _quoted_spans(text: str, tokens: list[Token]) -> tuple[tuple[tuple[int, int], ...], bool]:
+    """Where ``text`` quotes someone in single quotes, and whether it quotes in double ones."""
+    spans = ()
+    if "'" in text or "‘" in text:
+        spans = tuple(m.span() for m in _SINGLE_QUOTED.finditer(text))
+    return spans, sum(1 for t in tokens if t.quoted) > 1
+
+
+def _praises(
+    tokens: list[Token],
+    quoted: tuple[tuple[tuple[int, int], ...], bool],
+    clauses_praise: bool,
+    rules: _Rules,
+) -> bool:
+    """The manager praises in their own words: not "your notes say 'good call'", and also
+    in the ways the shared praise words miss ("handled it really well", "cleanest")."""
+    spans = quoted[0]
+    own = [t.low for t in tokens if t.kind == "word" and not t.quoted]
+    if spans:
+        own = [
+            t.low
+            for t in tokens
+            if t.kind == "word"
+            and not t.quoted
+            and not any(start <= t.start < end for start, end in spans)
+        ]
+    masked = _find(own, rules.not_praise)
+    if masked:
+        own = _mask(own, rules.not_praise)
+    if _find(own, rules.own_praise) and _unnegated(own, rules.own_praise, rules):
+        return True
+    if not clauses_praise:
+        return False
+    if not spans and not masked:
+        return True  # the clauses counted the manager's own words already
+    return _find(own, rules.praise_phrases) or any(
+        w in rules.praise_words and rules.negations.isdisjoint(own[max(0, j - 2) : j])
+        for j, w in enumerate(own)
+    )
+
+
+def _unnegated(words: list[str], phrases: _Phrases, rules: _Rules) -> bool:
+    """One of ``phrases`` in ``words`` with no negation just before it ("not well prepared")."""
+    for i in range(len(words)):
+        if phrases.longest_at(words, i) and rules.negations.isdisjoint(words[max(0, i - 2) : i]):
+            return True
+    return False
+
+
+def _mask(words: list[str], phrases: _Phrases) -> list[str]:
+    """``words`` with the words of each of ``phrases`` found in them blanked out."""
+    out = list(words)
+    i = 0
+    while i < len(out):
+        size = phrases.longest_at(words, i)
+        if size:
+            out[i : i + size] = ["."] * size
+            i += size
+        else:
+            i += 1
+    return out
+
+
+def _told_of_a_call(lows: list[str], facts: Facts, rules: _Rules) -> bool:
+    """ "you didnt mention the multi-site module on the QBR": a named call or account and
+    what the rep did on it, in a message long enough to say it; coaching even when no
+    skill is named clearly. "the Acme thing. you know what I mean" is too short to be."""
+    if facts.situation is None or facts.words < rules.concrete_words:
+        return False
+    return any(w in rules.rep_words for w in lows)
 
 
 def _takes_over(lows: list[str], rules: _Rules) -> bool:
@@ -165,24 +260,48 @@ def _coaching_outweighs(evidence: Evidence, topic: str, rules: _Rules) -> bool:
 def _already_coaching(facts: Facts, tokens: list[Token]) -> bool:
     """The manager already asks the rep a good open question, and says nothing that
     judges: keep their words. Statements around it ("feels like you're firefighting")
-    are context, not a verdict, as long as none of them judges or directs."""
-    if not facts.manager_questions or not all(_good_question(q) for q in facts.manager_questions):
+    are context, not a verdict, as long as none of them judges or directs. A word that
+    would be loaded in a statement is fine in a good question ("where did you feel you
+    lost the room?"); a rhetorical one ("why didn't you use it?", "just hope?") is not
+    open, so it never counts as one."""
+    alone = facts.statements == 0
+    questions = facts.manager_questions
+    if not questions or not all(_good_question(q, alone=alone) for q in questions):
         return False
-    statements = " ".join(t.raw for t in tokens if t.kind == "word" and not t.quoted)
+    said = _statement_words(tokens)
     rules = _rules()
-    if judging_words(statements) or facts.gap is not None:
+    if judging_words(" ".join(t.raw for t in said)) or facts.gap is not None:
         return False
-    if _find([t.low for t in tokens if t.kind == "word"], rules.verdicts):
+    lows = [t.low for t in said]
+    if _find(lows, rules.verdicts):
         return False
-    return not any(t.low in rules.loaded for t in tokens if t.kind == "word")
+    return not any(w in rules.loaded for w in lows)
 
 
-def _good_question(question: str) -> bool:
-    """Open, kind, and asked of the rep (in the part after any lead-in)."""
+def _statement_words(tokens: list[Token]) -> list[Token]:
+    """The manager's own words outside questions and quotes."""
+    said: list[Token] = []
+    sentence: list[Token] = []
+    for token in [*tokens, None]:
+        if token is None or token.kind == "stop":
+            if token is None or token.raw != "?":
+                said.extend(sentence)
+            sentence = []
+        elif token.kind == "word" and not token.quoted:
+            sentence.append(token)
+    return said
+
+
+def _good_question(question: str, *, alone: bool = False) -> bool:
+    """Open, kind, and asked of the rep (in the part from its first open word on); a
+    message that is only questions asks the rep even without "you" ("who else at
+    Copperleaf would be affected if this fails?")."""
     check = check_question(question)
-    asked = question.rsplit(",", 1)[-1] if not question.lower().startswith(_OPEN) else question
-    words = asked.lower().replace("'", " ").replace("?", " ").split()
-    return check.open and check.non_judging and ("you" in words or "your" in words)
+    words = question.lower().replace("'", " ").replace("?", " ").replace(",", " , ").split()
+    start = next((k for k, w in enumerate(words) if w in _OPEN), 0)
+    asked = words[start:]
+    alone = alone and start == 0 and bool(words) and words[0] in _OPEN  # no statement lead-in
+    return check.open and check.non_judging and ("you" in asked or "your" in asked or alone)
 
 
 _OPEN = ("what", "how", "which", "when", "where", "who")
@@ -203,20 +322,83 @@ def _names_a_deal(facts: Facts) -> bool:
 
 
 def _is_results(
-    lows: list[str], facts: Facts, evidence: Evidence, grounded: bool, rules: _Rules
+    lows: list[str],
+    facts: Facts,
+    evidence: Evidence,
+    grounded: bool,
+    quotes: bool,
+    praised: bool,
+    rules: _Rules,
 ) -> bool:
-    """A number, or a shortfall, about a metric, with no behaviour named beyond it."""
+    """A number, or a shortfall, about a metric, with no behaviour named beyond it.
+
+    Numbers with a behaviour are coaching: "2 connects out of 60 dials, your opener
+    'is this a bad time?' gives them the easy out" quotes what the rep does, and "confirm
+    the day before" asks for a behaviour. A report of numbers alone ("41 opps created,
+    6 closed won… commit was 180k, landed 132k") is results, whatever skill it hints at.
+    """
+    if praised:
+        return False  # praise with a number is praise, or mixed ("great quarter!! but…")
     told = facts.behaviour or facts.missed or facts.moment
     if told and not (facts.behaviour and any(c.isdigit() for c in facts.behaviour)):
         return False  # a behaviour, not only a number ("you sent 15 emails" is a number)
-    if not _find(lows, rules.metrics):
+    if quotes or (facts.alternative and not _is_metric_ask(facts.alternative, rules)):
         return False
-    if evidence.competency is not None and (
+    counted = facts.directives == 0 and _counted(lows, rules)
+    if not counted and not _find(lows, rules.metrics):
+        return False
+    named = evidence.competency is not None and (
         f"{evidence.competency}.{evidence.behaviour}" not in rules.number_behaviours
-    ):
+    )
+    if named and (told or not (_a_report(lows, rules) or _find(lows, rules.ranking))):
         return False
-    has_number = bool(facts.numbers) or any(any(c.isdigit() for c in w) for w in lows)
-    return has_number or bool(_find(lows, rules.signals))
+    return counted or _numbers_a_metric(lows, rules)
+
+
+def _numbers_a_metric(lows: list[str], rules: _Rules) -> bool:
+    """A sentence with a metric and, near it, a number, or a shortfall ("only 9 … target
+    is 20"); not a number about something else ("280 words to a VP … between meetings")."""
+    start = 0
+    for end in [*(k for k, w in enumerate(lows) if w == "."), len(lows)]:
+        sentence = lows[start:end]
+        start = end + 1
+        if not sentence or not _find(sentence, rules.metrics):
+            continue
+        if _find(sentence, rules.signals):
+            return True
+        for i in range(len(sentence)):
+            size = rules.metrics.longest_at(sentence, i)
+            near = sentence[max(0, i - _NEAR) : i + size + _NEAR]
+            if size and any(w[:1].isdigit() for w in near):
+                return True
+    return False
+
+
+_NEAR = 4  # words between a metric and its number: "win rate went from 28%"
+
+
+def _counted(lows: list[str], rules: _Rules) -> bool:
+    """A number right before a thing counted: "4 demos", "2 of your 11 demos"."""
+    for i in range(1, len(lows)):
+        if lows[i - 1][:1].isdigit() and rules.counted.longest_at(lows, i):
+            return True
+    return False
+
+
+def _a_report(lows: list[str], rules: _Rules) -> bool:
+    """Mostly amounts: "41 opps created, 6 closed won… commit 180k"; not dates ("the 2nd")."""
+    amounts = sum(1 for w in lows if w[:1].isdigit() and not w.endswith(_ORDINAL))
+    words = sum(1 for w in lows if w != ".")
+    return amounts >= rules.report_numbers and amounts >= rules.report_share * words
+
+
+_ORDINAL = ("st", "nd", "rd", "th")
+
+
+def _is_metric_ask(ask: str, rules: _Rules) -> bool:
+    """ "get your dials up to 80", "book more meetings": a number asked for, not a behaviour."""
+    words = phrase_tokens(ask)
+    return any(w[:1].isdigit() for w in words) or _find(list(words), rules.metrics)
 
 
 def _results_competency(lows: list[str], evidence: Evidence, rules: _Rules) -> str | None:
@@ -278,6 +460,16 @@ class _Rules:
     metric_competency: Mapping[str, _Phrases]
     not_metric_names: frozenset[str]
     target_words: _Phrases
+    own_praise: _Phrases
+    growth_words: frozenset[str]
+    negations: frozenset[str]
+    not_praise: _Phrases
+    concrete_words: int
+    rep_words: frozenset[str]
+    report_numbers: int
+    report_share: float
+    ranking: _Phrases
+    counted: _Phrases
 
 
 def _compile(items: list[str]) -> _Phrases:
@@ -342,6 +534,16 @@ def _rules() -> _Rules:
         ),
         not_metric_names=frozenset(data["results"]["not_names"]),
         target_words=_compile(data["results"]["words"]["target_words"]),
+        own_praise=_compile(data["praise"]["phrases"]),
+        growth_words=frozenset(data["praise"]["growth_words"]),
+        negations=frozenset(data["praise"]["negations"]),
+        not_praise=_compile(data["praise"]["not_praise"]),
+        concrete_words=int(data["coaching"]["concrete_words"]),
+        rep_words=frozenset(data["coaching"]["rep_words"]),
+        report_numbers=int(data["results"]["report_numbers"]),
+        report_share=float(data["results"]["report_share"]),
+        ranking=_compile(data["results"]["words"]["ranking"]),
+        counted=_compile(data["results"]["counted"]),
     )
 
 
