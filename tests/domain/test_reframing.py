@@ -463,6 +463,96 @@ def test_what_the_manager_says_is_not_the_problem_does_not_count() -> None:
     assert detect_competency(text) == "discovery"
 
 
+@pytest.mark.parametrize(
+    ("text", "competency", "focus_word"),
+    [
+        (
+            "you let the ops guy hijack the call for 30 minutes on integrations and we never"
+            " covered pricing",
+            "time_management",
+            "agenda",
+        ),
+        (
+            "you emailed the quote to procurement and hoped for the best, book 30 min to walk"
+            " them through it",
+            "closing",
+            "proposal",
+        ),
+        (
+            "they just opened 2 new offices and you didn't bring up the extra licences at all",
+            "closing",
+            "grows",
+        ),
+        (
+            "the renewal with Globex is in 3 weeks and you don't know how many seats they're"
+            " actually using",
+            "negotiation",
+            "renewal",
+        ),
+        (
+            "when they mentioned Gong you spent five minutes bashing them, stay on what we do well",
+            "objection_handling",
+            "competitor",
+        ),
+        (
+            "you kept asking 'does that make sense?' after every sentence, ask what they think",
+            "listening",
+            "makes of",
+        ),
+        (
+            "how is Initech in commit when nobody has met the economic buyer?",
+            "pipeline_management",
+            "forecast",
+        ),
+        (
+            "your cold emails are way too long and all about our product, make the first line"
+            " about them",
+            "prospecting",
+            "first message",
+        ),
+        (
+            "you open every cold call with 'how are you today', give them a reason for the call",
+            "prospecting",
+            "cold call",
+        ),
+    ],
+)
+def test_what_the_rep_did_decides_the_skill_and_its_one_behaviour(
+    text: str, competency: str, focus_word: str
+) -> None:
+    reframe = reframe_with_rules(text)
+    assert reframe.competency == competency
+    assert focus_word in reframe.focus.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "competency"),
+    [
+        (
+            "the demo was long, pricing was rushed, but the main issue is you never asked about"
+            " budget",
+            "qualification",
+        ),
+        (
+            "you talked over the CFO and rushed the pricing. talking over people is the real"
+            " problem.",
+            "listening",
+        ),
+        ("the problem isn't your discovery, it's that you never asked for the business", "closing"),
+        ("you never learned their timeline or who signs off. that's a discovery gap", "discovery"),
+    ],
+)
+def test_the_issue_the_manager_marks_or_names_decides(text: str, competency: str) -> None:
+    assert detect_competency(text) == competency
+
+
+def test_praise_inside_a_quote_is_not_praise_of_the_rep() -> None:
+    text = 'your recap emails all say "great chatting today!" and nothing the buyer can forward'
+    reframe = reframe_with_rules(text)
+    assert reframe.competency == "follow_up"
+    assert reframe.kind == "coaching"
+
+
 def test_in_a_praise_sandwich_the_part_after_but_decides() -> None:
     text = "Great energy on the demo and lovely slides, but you did 80% of the talking"
     assert detect_competency(text) == "listening"

@@ -24,6 +24,7 @@ from bot.domain.reframing.phrases import PhraseSet, matches_at
 
 _PHRASE_TOKEN = re.compile(r"[^\W_]+\*?|\*")
 _BOUNDARY = "."
+_QUOTED = '"'  # stands for a quoted word where only the manager's own words count
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,17 @@ class _Rules:
     by_stem: Mapping[str, tuple[_Phrase, ...]]
     stem_lengths: tuple[int, ...]
     contrast_words: frozenset[str]
-    contrast_phrases: tuple[tuple[str, ...], ...]
+    contrast_phrases: Mapping[str, tuple[tuple[str, ...], ...]]  # by first word
     praise_words: frozenset[str]
     praise_phrases: PhraseSet
+    focus_words: frozenset[str]
+    focus_phrases: PhraseSet
+    focus_keys: frozenset[str]  # each focus phrase's longest word: a cheap first test
     not_the_problem_before: tuple[tuple[str, ...], ...]
     not_the_problem_after: tuple[tuple[str, ...], ...]
     praise_weight: float
     contrast_weight: float
+    focus_weight: float
     situation_weight: float
     min_points: float
     min_weak_points: float
@@ -83,6 +88,7 @@ class _Rules:
     keywords: Mapping[tuple[str, str], tuple[str, ...]]
     moment_words: frozenset[str]
     moment_weight: float
+    buyer_words: frozenset[str]  # competencies whose phrases the buyer says: full weight
     topics: Mapping[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]
     # per competency: its topics as one phrase set, and each phrase's (behaviour, rank, article)
     competency_topics: Mapping[
@@ -99,8 +105,16 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
     rules = _rules()
     index = [i for i, t in enumerate(tokens) if t.kind != "soft"]
     words = [tokens[i].low if tokens[i].kind == "word" else _BOUNDARY for i in index]
-    weights = _clause_weights(words, rules)
-    _weigh_down_moments(words, weights, rules)
+    # What the manager says, without what they quote: "great chatting!" in a quoted email
+    # is no praise, and a buyer's "budget is fine" does not say the budget is no issue.
+    own = (
+        [_QUOTED if tokens[k].quoted else w for k, w in zip(index, words, strict=True)]
+        if any(tokens[k].quoted for k in index)
+        else words
+    )
+    weights = _clause_weights(own, rules)
+    moments = [1.0] * len(words)
+    _weigh_down_moments(words, moments, rules)
     competency_points: dict[str, float] = {}
     behaviour_points: dict[tuple[str, str], float] = {}
     first_seen: dict[str, int] = {}
@@ -117,10 +131,12 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
             i += 1
             continue
         size = len(phrase.tokens)
-        if not phrase.competency or _not_the_problem(words, i, size, rules):
+        if not phrase.competency or _not_the_problem(own, i, size, rules):
             i += size
             continue
         points = phrase.weight * weights[i]
+        if phrase.competency not in rules.buyer_words:
+            points *= moments[i]
         start = tokens[index[i]].start
         if situation_span is not None and situation_span[0] <= start < situation_span[1]:
             points *= rules.situation_weight
@@ -242,34 +258,54 @@ def behaviours() -> tuple[tuple[str, str], ...]:
 
 
 def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
-    """How much each token's phrase counts: less in praise, more after a "but"."""
+    """How much each token's phrase counts: less in praise, more after a "but", most from
+    where the manager marks the biggest issue ("the core problem is...", "the big one -").
+
+    A focus phrase that ends its clause ("talking over them is the real problem.") marks
+    the words before it instead.
+    """
     weights = [1.0] * len(words)
-    clause_start = 0
-    contrast = False
+    clause_start = previous_start = 0
+    kind = ""  # "contrast" or "focus" when the clause opened with one of those phrases
+    marker = 0  # the length of that phrase
+    focus = not rules.focus_words.isdisjoint(words) or (
+        not rules.focus_keys.isdisjoint(words) and rules.focus_phrases.found_in(words)
+    )
 
     def close(end: int) -> None:
         clause = words[clause_start:end]
-        if contrast:
+        start = clause_start
+        if kind == "focus":
+            weight = rules.focus_weight
+            if end - clause_start - marker <= 2:
+                start = previous_start
+        elif kind == "contrast":
             weight = rules.contrast_weight
         elif any(t in rules.praise_words for t in clause) or rules.praise_phrases.found_in(clause):
             weight = rules.praise_weight
         else:
             return
-        for k in range(clause_start, end):
+        for k in range(start, end):
             weights[k] = weight
 
     i = 0
     while i < len(words):
         if words[i] == _BOUNDARY:
             close(i)
-            clause_start, contrast = i + 1, False
-        else:
-            length = _phrase_length(words, i, rules.contrast_words, rules.contrast_phrases)
-            if length:
-                close(i)
-                clause_start, contrast = i, True
-                i += length
-                continue
+            previous_start, clause_start, kind = clause_start, i + 1, ""
+            i += 1
+            continue
+        length = _phrase_length(words, i, rules.contrast_words, rules.contrast_phrases)
+        opens = "contrast" if length else ""
+        if not length and focus:
+            found = rules.focus_phrases.phrase_at(words, i)
+            length = len(found) if found else int(words[i] in rules.focus_words)
+            opens = "focus" if length else ""
+        if opens:
+            close(i)
+            previous_start, clause_start, kind, marker = clause_start, i, opens, length
+            i += length
+            continue
         i += 1
     close(len(words))
     return weights
@@ -277,7 +313,8 @@ def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
 
 def _weigh_down_moments(words: list[str], weights: list[float], rules: _Rules) -> None:
     """ "when Stark said the budget was frozen, you jumped to a discount": what the buyer
-    said sets the scene; what the rep did is the skill. Words in the moment count less."""
+    said sets the scene; what the rep did is the skill. Words in the moment count less,
+    except an objection's: "when Ines said 'we're happy with what we have'" is the skill."""
     inside = False
     for i, word in enumerate(words):
         if word == _BOUNDARY or word in ("you", "youre", "youve", "u"):
@@ -300,12 +337,15 @@ def _weigh_down_moments(words: list[str], weights: list[float], rules: _Rules) -
 
 
 def _phrase_length(
-    words: list[str], i: int, singles: frozenset[str], phrases: tuple[tuple[str, ...], ...]
+    words: list[str],
+    i: int,
+    singles: frozenset[str],
+    phrases: Mapping[str, tuple[tuple[str, ...], ...]],
 ) -> int:
     if words[i] in singles:
         return 1
-    for phrase in phrases:
-        if phrase[0] == words[i] and tuple(words[i : i + len(phrase)]) == phrase:
+    for phrase in phrases.get(words[i], ()):
+        if tuple(words[i : i + len(phrase)]) == phrase:
             return len(phrase)
     return 0
 
@@ -387,7 +427,7 @@ def _rules() -> _Rules:
     if tuple(competencies) != COMPETENCIES:
         raise ValueError("prompts/reframe/taxonomy.toml must list exactly COMPETENCIES, in order")
     weights = taxonomy["weights"]
-    strengths = {name: float(weights[name]) for name in ("strong", "clear", "hint")}
+    strengths = {name: float(weights[name]) for name in ("named", "strong", "clear", "hint")}
     phrases: list[_Phrase] = []
     focus: dict[tuple[str, str], str] = {}
     keywords: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -404,7 +444,8 @@ def _rules() -> _Rules:
                     tokens = phrase_tokens(text)
                     if tokens and tokens[0] != "*":
                         phrases.append(_Phrase(tokens, competency, behaviour, weight))
-    for text in taxonomy.get("neutral", {}).get("phrases", ()):
+    focus_markers = taxonomy["clauses"]["focus"]  # "the real problem" is not discovery
+    for text in [*taxonomy.get("neutral", {}).get("phrases", ()), *focus_markers]:
         tokens = phrase_tokens(text)
         if tokens and tokens[0] != "*":
             phrases.append(_Phrase(tokens, "", "", 0.0))
@@ -425,13 +466,17 @@ def _rules() -> _Rules:
         by_stem=MappingProxyType({k: tuple(v) for k, v in by_stem.items()}),
         stem_lengths=tuple(sorted({len(stem) for stem in by_stem})),
         contrast_words=frozenset(_singles(clauses["contrast"])),
-        contrast_phrases=tuple(_multiples(clauses["contrast"])),
+        contrast_phrases=MappingProxyType(_by_first(_multiples(clauses["contrast"]))),
         praise_words=frozenset(_singles(clauses["praise"])),
         praise_phrases=PhraseSet(_multiples(clauses["praise"])),
+        focus_words=frozenset(_singles(clauses["focus"])),
+        focus_phrases=PhraseSet(_multiples(clauses["focus"])),
+        focus_keys=frozenset(max(p, key=len) for p in _multiples(clauses["focus"])),
         not_the_problem_before=tuple(phrase_tokens(p) for p in not_problem["before"]),
         not_the_problem_after=tuple(phrase_tokens(p) for p in not_problem["after"]),
         praise_weight=float(weights["praise"]),
         contrast_weight=float(weights["after_contrast"]),
+        focus_weight=float(weights["focus_clause"]),
         situation_weight=float(weights["inside_situation"]),
         min_points=float(weights["min_points"]),
         min_weak_points=float(weights["min_hint_points"]),
@@ -439,10 +484,9 @@ def _rules() -> _Rules:
         several_min=float(weights["several_issues_min_points"]),
         focus=MappingProxyType(focus),
         keywords=MappingProxyType(keywords),
-        moment_words=frozenset(
-            {"when", "whenever", "once", "after", "while", "minute", "moment", "soon", "second"}
-        ),
+        moment_words=frozenset(_singles(clauses["moment"])),
         moment_weight=float(weights["inside_moment"]),
+        buyer_words=frozenset(c for c, spec in competencies.items() if spec.get("buyer_words")),
         topics=MappingProxyType(topics),
         competency_topics=MappingProxyType(_by_competency(topics)),
     )
@@ -466,6 +510,14 @@ def _topic(text: str) -> tuple[str, tuple[str, ...]]:
     if first.lower() in ("the", "a", "an") and rest:
         return first.lower(), phrase_tokens(rest)
     return "", phrase_tokens(text)
+
+
+def _by_first(phrases: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases grouped by their first word, so a clause is cut without scanning them all."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        grouped.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(group) for first, group in grouped.items()}
 
 
 def _singles(phrases: list[str]) -> list[str]:
