@@ -1,10 +1,14 @@
 """Step 3: which skill the message is about, from the behaviours it describes.
 
 Every competency and behaviour has weighted phrases in ``prompts/reframe/taxonomy.toml``
-("talked over", "gave away a discount", "read the slides"). A phrase counts for less in a
-clause of praise ("great demo!"), for more after a "but", for little when it is only the
-name of the meeting ("the discovery call"), and for nothing when the manager says it is not
-the problem ("the deck wasn't the issue"). The competency with the most points wins; when
+("talked over", "gave away a discount", "read the slides"): verbs, what the rep did, weigh
+more than nouns, what was there. A phrase counts for less in a clause of praise ("great
+demo!"), for more after a "but", most where the manager marks the biggest issue ("the
+real problem is...") or names the skill outright ("that's a discovery gap"), for little
+when it is only the name of the meeting ("the discovery call") or the scene the rep
+responded to ("when Stark said the budget was frozen"), and for nothing when the manager
+says it is not the problem ("the deck wasn't the issue"). Quoted words are what someone
+said: they never make a clause praise. The competency with the most points wins; when
 no phrase scores enough, there is honestly none (``competency is None``), and triage asks
 the manager for specifics instead of guessing.
 """
