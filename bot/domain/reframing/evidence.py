@@ -475,7 +475,7 @@ def _rules() -> _Rules:
         praise_phrases=PhraseSet(_multiples(clauses["praise"])),
         focus_words=frozenset(_singles(clauses["focus"])),
         focus_phrases=PhraseSet(_multiples(clauses["focus"])),
-        focus_keys=frozenset(max(p, key=len) for p in _multiples(clauses["focus"])),
+        focus_keys=frozenset(_key_word(p) for p in _multiples(clauses["focus"])),
         not_the_problem_before=tuple(phrase_tokens(p) for p in not_problem["before"]),
         not_the_problem_after=tuple(phrase_tokens(p) for p in not_problem["after"]),
         praise_weight=float(weights["praise"]),
@@ -514,6 +514,11 @@ def _topic(text: str) -> tuple[str, tuple[str, ...]]:
     if first.lower() in ("the", "a", "an") and rest:
         return first.lower(), phrase_tokens(rest)
     return "", phrase_tokens(text)
+
+
+def _key_word(phrase: tuple[str, ...]) -> str:
+    """The word most likely to be rare: the longest, the last of equals ("big one" → "one")."""
+    return max(reversed(phrase), key=len)
 
 
 def _by_first(phrases: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
