@@ -894,19 +894,22 @@ def test_the_evaluation_set_is_large_varied_and_correctly_labelled() -> None:
         assert all(k == k.lower() for k in case.behaviour), case.text
 
 
-# What the rules engine reaches over the whole set, per kind, minus a small margin. Kind
+# What the rules engine reaches over the whole set, per kind, minus a small margin. The
+# set's second and third parts (cases 344–613) were written by people who had not seen the
+# engine; the engine was then tuned on them too, so these are floors against regressions,
+# not the figures on messages it was never tuned on (those are in the README). Kind
 # and competency are shares of cases; relevant is the share of cases with key words whose
 # questions carry one; situation the share of cases naming one whose questions carry it.
 FLOORS = {
     # kind:            (kind, competency, relevant, situation)
-    "coaching": (0.93, 0.90, 0.78, 0.87),
-    "praise": (0.88, 0.45, 0.70, 0.88),
-    "mixed": (0.88, 0.92, 0.85, 0.90),
-    "results": (0.85, 0.95, 0.95, 0.00),
-    "expectation": (0.85, 0.95, 0.60, 0.50),
-    "team_selling": (0.95, 0.85, 0.55, 0.65),
-    "already_coaching": (0.85, 0.60, 0.95, 0.95),
-    "too_vague": (0.85, 0.85, 0.00, 0.95),
+    "coaching": (0.96, 0.93, 0.76, 0.83),
+    "praise": (0.94, 0.81, 0.61, 0.85),
+    "mixed": (0.97, 0.93, 0.82, 0.86),
+    "results": (0.93, 0.91, 0.95, 0.00),
+    "expectation": (0.94, 0.95, 0.48, 0.58),
+    "team_selling": (0.97, 0.85, 0.71, 0.82),
+    "already_coaching": (0.93, 0.85, 0.95, 0.95),
+    "too_vague": (0.89, 0.90, 0.00, 0.95),
     "other_language": (0.95, 0.95, 0.00, 0.00),
 }
 

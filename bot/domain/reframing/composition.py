@@ -265,6 +265,8 @@ def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Refr
     if situation is not None and situation.kind == "event" and f"{key}_situation" in spec:
         key += "_situation"
         values["situation"] = situation.phrase
+    elif situation is not None and situation.kind != "event" and "question_who" in spec:
+        key, values["who"] = "question_who", situation.phrase  # "…before they reach Zorg?"
     customer_call = situation is not None and situation.kind == "event"
     if reading.topic == "lateness" and customer_call and not _first_named(facts, rules.places):
         spec = {**spec, "say": spec["say_customer"], "focus": spec["focus_customer"]}

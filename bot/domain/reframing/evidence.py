@@ -1,10 +1,14 @@
 """Step 3: which skill the message is about, from the behaviours it describes.
 
 Every competency and behaviour has weighted phrases in ``prompts/reframe/taxonomy.toml``
-("talked over", "gave away a discount", "read the slides"). A phrase counts for less in a
-clause of praise ("great demo!"), for more after a "but", for little when it is only the
-name of the meeting ("the discovery call"), and for nothing when the manager says it is not
-the problem ("the deck wasn't the issue"). The competency with the most points wins; when
+("talked over", "gave away a discount", "read the slides"): verbs, what the rep did, weigh
+more than nouns, what was there. A phrase counts for less in a clause of praise ("great
+demo!"), for more after a "but", most where the manager marks the biggest issue ("the
+real problem is...") or names the skill outright ("that's a discovery gap"), for little
+when it is only the name of the meeting ("the discovery call") or the scene the rep
+responded to ("when Stark said the budget was frozen"), and for nothing when the manager
+says it is not the problem ("the deck wasn't the issue"). Quoted words are what someone
+said: they never make a clause praise. The competency with the most points wins; when
 no phrase scores enough, there is honestly none (``competency is None``), and triage asks
 the manager for specifics instead of guessing.
 """
@@ -471,7 +475,7 @@ def _rules() -> _Rules:
         praise_phrases=PhraseSet(_multiples(clauses["praise"])),
         focus_words=frozenset(_singles(clauses["focus"])),
         focus_phrases=PhraseSet(_multiples(clauses["focus"])),
-        focus_keys=frozenset(max(p, key=len) for p in _multiples(clauses["focus"])),
+        focus_keys=frozenset(_key_word(p) for p in _multiples(clauses["focus"])),
         not_the_problem_before=tuple(phrase_tokens(p) for p in not_problem["before"]),
         not_the_problem_after=tuple(phrase_tokens(p) for p in not_problem["after"]),
         praise_weight=float(weights["praise"]),
@@ -510,6 +514,11 @@ def _topic(text: str) -> tuple[str, tuple[str, ...]]:
     if first.lower() in ("the", "a", "an") and rest:
         return first.lower(), phrase_tokens(rest)
     return "", phrase_tokens(text)
+
+
+def _key_word(phrase: tuple[str, ...]) -> str:
+    """The word most likely to be rare: the longest, the last of equals ("big one" → "one")."""
+    return max(reversed(phrase), key=len)
 
 
 def _by_first(phrases: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:

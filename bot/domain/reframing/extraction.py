@@ -528,6 +528,8 @@ def _quoted_did(
             past = words[0] == "were"
     if len(words) <= 2 and words[0].lower() in _CAUSATIVES:
         return None  # "you let Dmitri": what he was let do is in the part that was cut
+    if len(words) > 1 and words[0].lower() in _SPEECH_VERBS and words[1].lower() in ("me", "us"):
+        return None  # "you told me the EB was on board": said to the manager, not the buyer
     start = "you" if subject == "you" else "you're"
     return ("did", " ".join([start, *words]), past)
 
@@ -884,6 +886,24 @@ def _praised(
             if not phrase:
                 continue
             return _praise_form(phrase, rules)
+    return _praised_for(text, tokens, clauses, rules)
+
+
+def _praised_for(
+    text: str, tokens: list[Token], clauses: list[_Clause], rules: _Rules
+) -> Praise | None:
+    """ "👏 for getting the EB on a call in week 2", "kudos on disqualifying Penhallow": the
+    thing done, when the praise itself was an emoji or a word of thanks."""
+    for number, clause in enumerate(clauses):
+        lows = list(clause.lows)
+        if number == 0 and lows and inflection.is_gerund(lows[0]):
+            start = 0  # "👏 for getting…": the lead "for" was cleaned away with the emoji
+        else:
+            found = [i + 1 for i in range(min(len(lows) - 1, 4)) if lows[i] in ("for", "on")]
+            start = next((i for i in found if inflection.is_gerund(lows[i])), -1)
+        if start >= 0:
+            phrase = _phrase(text, tokens, list(clause.words[start:]), rules)
+            return _praise_form(phrase, rules) if phrase else None
     return None
 
 

@@ -4,7 +4,9 @@ Not every message is coaching material. Praise is reinforced, not turned into a 
 a KPI is a results conversation; lateness or CRM hygiene is an expectation to state
 plainly; a manager taking over a call is team selling; a message that already asks a good
 question keeps it; "do better" asks the manager for the moment. Sarcasm ("super helpful
-🙃", "great job losing that one") is not praise. The phrases are in
+🙃", "great job losing that one") is not praise, and neither are words of praise someone
+else said ("your notes say 'good call'"). What the rep did, told or quoted, is coaching
+even when no skill is named clearly; numbers with a behaviour are coaching too. The phrases are in
 ``prompts/reframe/triage.toml``; the checks run in the order listed there.
 """
 
@@ -29,7 +31,6 @@ _CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", 
 # words, not the manager's. The tokens only know double quotes; an apostrophe inside a word
 # ("you're") neither opens nor closes one.
 _SINGLE_QUOTED = re.compile(r"(?<![\w'‘’])['‘](?=[^\W_])[^\n]*?[\w?.!,%]['’](?![\w'’])")
-_NOT = frozenset({"not", "no", "never", "isnt", "wasnt", "arent", "werent", "hardly"})
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,8 @@ def triage(
     competency = evidence.competency
     if praised:
         # A growth area said in so many words ("the risk:", "where it slipped", "tho")
-        # makes it mixed even when the skill is only hinted at; a directive or a loaded
-        # word ("their route-planning mess") only with a skill or a behaviour named.
+        # makes it mixed even when the skill is only hinted at; a directive or a word of
+        # a bad performance ("a bit rushed") only with a skill or a behaviour named.
         stated = facts.gap is not None or facts.missed is not None or _find(lows, rules.growth)
         growth = (
             stated
@@ -174,16 +175,24 @@ def _praises(
     masked = _find(own, rules.not_praise)
     if masked:
         own = _mask(own, rules.not_praise)
-    if _find(own, rules.own_praise):
+    if _find(own, rules.own_praise) and _unnegated(own, rules.own_praise, rules):
         return True
     if not clauses_praise:
         return False
     if not spans and not masked:
         return True  # the clauses counted the manager's own words already
     return _find(own, rules.praise_phrases) or any(
-        w in rules.praise_words and _NOT.isdisjoint(own[max(0, j - 2) : j])
+        w in rules.praise_words and rules.negations.isdisjoint(own[max(0, j - 2) : j])
         for j, w in enumerate(own)
     )
+
+
+def _unnegated(words: list[str], phrases: _Phrases, rules: _Rules) -> bool:
+    """One of ``phrases`` in ``words`` with no negation just before it ("not well prepared")."""
+    for i in range(len(words)):
+        if phrases.longest_at(words, i) and rules.negations.isdisjoint(words[max(0, i - 2) : i]):
+            return True
+    return False
 
 
 def _mask(words: list[str], phrases: _Phrases) -> list[str]:
@@ -453,6 +462,7 @@ class _Rules:
     target_words: _Phrases
     own_praise: _Phrases
     growth_words: frozenset[str]
+    negations: frozenset[str]
     not_praise: _Phrases
     concrete_words: int
     rep_words: frozenset[str]
@@ -526,6 +536,7 @@ def _rules() -> _Rules:
         target_words=_compile(data["results"]["words"]["target_words"]),
         own_praise=_compile(data["praise"]["phrases"]),
         growth_words=frozenset(data["praise"]["growth_words"]),
+        negations=frozenset(data["praise"]["negations"]),
         not_praise=_compile(data["praise"]["not_praise"]),
         concrete_words=int(data["coaching"]["concrete_words"]),
         rep_words=frozenset(data["coaching"]["rep_words"]),
