@@ -15,6 +15,7 @@ from storage.models import (
     ManagerSettings,
     OneOnOne,
     Pairing,
+    Pause,
     ProcessedEvent,
     SentMessage,
     SlackUser,
@@ -24,8 +25,9 @@ from storage.models import (
 
 def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime) -> dict[str, int]:
     """Every row that names the person goes: their goals and check-ins, every pairing they
-    were in (as rep or as manager) with its 1:1s and saved prompts, 1:1s they logged, their
-    settings and cached profile, and the ledger rows about them or holding their DM channel.
+    were in (as rep or as manager) with its 1:1s, pauses and saved prompts, 1:1s they logged,
+    their own pauses, settings and cached profile, and the ledger rows about them or holding
+    their DM channel.
 
     Ids are never reused (AUTOINCREMENT, sequences), so erasing a goal's ledger row cannot
     let a later goal's check-in be mistaken for one already sent. Returns how many rows of
@@ -55,6 +57,13 @@ def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime)
             session,
             delete(AgendaItem).where(
                 AgendaItem.team_id == team_id, col(AgendaItem.pairing_id).in_(pairing_ids)
+            ),
+        ),
+        "pauses": _delete(
+            session,
+            delete(Pause).where(
+                Pause.team_id == team_id,
+                or_(col(Pause.pairing_id).in_(pairing_ids), Pause.manager_id == user_id),
             ),
         ),
         "1:1s": _delete(
@@ -94,7 +103,10 @@ def _erase_ledger_rows(
     """Ledger rows about the person's goals, pairings or digest problems, and every row
     addressed to their DM channel (found from what was sent to them: their check-ins, the
     nudges about reps they manage, their digest problems)."""
-    mine = col(SentMessage.subject).startswith(f"manager:{user_id}:")
+    mine = or_(  # their digest problems, and their own weekly summary
+        col(SentMessage.subject).startswith(f"manager:{user_id}:"),
+        SentMessage.subject == f"manager:{user_id}",
+    )
     sent_to_them = or_(
         col(SentMessage.subject).in_([f"goal:{g}" for g in goal_ids]),
         col(SentMessage.subject).in_([f"pairing:{p}" for p in managed_ids]),
@@ -137,11 +149,17 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
     agenda = select(AgendaItem).where(
         AgendaItem.team_id == team_id, col(AgendaItem.pairing_id).in_(pairing_ids)
     )
+    pauses = select(Pause).where(Pause.team_id == team_id)
+    if user_id is not None:
+        pauses = pauses.where(
+            or_(col(Pause.pairing_id).in_(pairing_ids), Pause.manager_id == user_id)
+        )
     return {
         "workspace": _rows(session, workspace),
         "pairings": [_row(p) for p in pairing_rows],
         "one_on_ones": _rows(session, held),
         "agenda_items": _rows(session, agenda),
+        "pauses": _rows(session, pauses),
         "goals": _rows(session, goals),
         "check_ins": _rows(session, check_ins),
         "manager_settings": _rows(session, settings),

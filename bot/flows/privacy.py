@@ -27,7 +27,7 @@ def forget_me(services: Services, *, team_id: str, user_id: str) -> Outcome:
             session=session, team_id=team_id, user_id=user_id, now=services.clock.now()
         )
     ended = counts["pairings ended as a manager"]
-    tail = prompts.text("privacy", "ended", count=ended) if ended else ""
+    tail = prompts.plural("privacy", "ended", ended) if ended else ""
     return done("privacy", "erased", ended=tail)
 
 

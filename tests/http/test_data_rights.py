@@ -16,7 +16,8 @@ from bot import slack_ids
 from bot.clock import SandboxClock
 from bot.flows.sweeps import run_sweep
 from slack_emulator import SlackEmulator
-from storage.models import CheckIn, Goal, OneOnOne, Pairing, SentMessage
+from storage.models import CheckIn, Goal, OneOnOne, Pairing, Pause, SentMessage
+from storage.privacy import export_rows
 from tests.conftest import MANAGER, OUTSIDER, REP, REP_2
 from tests.support.running_coach import RunningCoach
 
@@ -68,7 +69,7 @@ def test_forget_me_erases_the_rep_and_nobody_else(coach: RunningCoach) -> None:
 def test_forget_me_as_a_manager_ends_their_pairings(coach: RunningCoach) -> None:
     _history(coach)
     answer = coach.press(slack_ids.ACTION_FORGET_CONFIRM, f"{REP}", user=MANAGER)
-    assert "2 coaching pairing(s) have ended" in answer
+    assert "2 coaching pairings have ended" in answer
     assert _count(coach, Pairing) == 0 and _count(coach, OneOnOne) == 0
     assert "aren't coaching anyone" in coach.answer("team", user=MANAGER)
     assert _count(coach, Goal, rep_id=REP) == 1  # the reps' own goals stay theirs
@@ -183,3 +184,17 @@ def test_an_erased_goals_id_is_never_given_to_a_new_goal(
     clock.advance(timedelta(hours=3, minutes=5))
     run_sweep(coach.services, "checkins")
     assert len(slack.dm_messages("UHONOLULU1")) == 1
+
+
+def test_forget_me_erases_the_managers_own_pauses_and_their_reps_pauses(
+    coach: RunningCoach,
+) -> None:
+    coach.pair(MANAGER, REP)
+    coach.answer(f"pause <@{REP}> until 2026-12-20", user=MANAGER)
+    coach.answer("pause me until 2026-12-24", user=MANAGER)
+    assert _count(coach, Pause) == 2
+    with Session(coach.services.engine) as session:
+        exported = export_rows(session=session, team_id="T0COACH", user_id=MANAGER)
+    assert len(exported["pauses"]) == 2
+    coach.press(slack_ids.ACTION_FORGET_CONFIRM, "me", user=MANAGER)
+    assert _count(coach, Pause) == 0
