@@ -211,7 +211,7 @@ def test_interactive_mode_reads_lines_until_quit(monkeypatch: pytest.MonkeyPatch
     assert run_interactive(out) == 0
     shown = out.getvalue()
     assert "I don't know `wiat`" in shown
-    assert "You're now coaching @kim, weekly." in shown
+    assert "I've asked @kim to accept you as their coach, with 1:1s weekly" in shown
     assert shown.rstrip().endswith("Bye. The sandbox and its throwaway database are gone.")
 
 

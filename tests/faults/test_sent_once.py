@@ -25,7 +25,7 @@ def _nudges(slack: SlackEmulator) -> list[dict]:
 
 
 def _overdue(coach: RunningCoach, clock: SandboxClock) -> None:
-    assert "now coaching" in coach.answer(f"team add <@{REP}>", user=MANAGER)
+    assert "to accept you as their coach" in coach.answer(f"team add <@{REP}>", user=MANAGER)
     clock.advance(timedelta(days=8))
     coach.settle()
     assert coach.slack is not None

@@ -52,7 +52,9 @@ def test_two_ticks_at_once_send_each_nudge_once(settings: Settings, slack: Slack
             for r in range(3):
                 rep = f"UREPTICK{m}{r}"
                 slack.workspace.add_user(rep, f"rep{m}{r}", tz="America/Denver")
-                assert "now coaching" in coach.answer(f"team add <@{rep}>", user=manager)
+                assert "to accept you as their coach" in coach.answer(
+                    f"team add <@{rep}>", user=manager
+                )
     finally:
         coach.close()
     slack.clear_calls()

@@ -33,7 +33,7 @@ def test_outage_gets_try_again_and_503_then_recovers(
     proxied: tuple[RunningCoach, TcpProxy],
 ) -> None:
     coach, proxy = proxied
-    assert "now coaching" in coach.answer(f"team add <@{REP}>", user=MANAGER)
+    assert "to accept you as their coach" in coach.answer(f"team add <@{REP}>", user=MANAGER)
     assert coach.request("GET", "/healthz").status == 200
 
     proxy.cut()

@@ -24,7 +24,7 @@ def _teams(coach: RunningCoach, slack: SlackEmulator) -> None:
         slack.workspace.add_user(manager, f"mgr{n}", tz="America/New_York")
         rep = f"UFAULTRP{n}"
         slack.workspace.add_user(rep, f"rep{n}", tz="America/Chicago")
-        assert "now coaching" in coach.answer(f"team add <@{rep}>", user=manager)
+        assert "to accept you as their coach" in coach.answer(f"team add <@{rep}>", user=manager)
 
 
 def _nudged(slack: SlackEmulator) -> list[str]:

@@ -56,7 +56,7 @@ def test_any_command_text_gets_a_calm_private_answer(
 def test_a_refused_team_add_stores_nothing(coach: RunningCoach, cadence: str) -> None:
     before = _state(coach)
     answer = coach.answer(f"team add <@{REP}> {cadence}", user=MANAGER)
-    if "now coaching" in answer:
+    if "to accept you as their coach" in answer:
         coach.answer(f"team remove <@{REP}>", user=MANAGER)
     else:
         assert _state(coach) == before

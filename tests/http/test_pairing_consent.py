@@ -58,7 +58,7 @@ def test_whoever_adds_a_rep_who_left_sees_only_name_and_cadence_until_accepted(
 ) -> None:
     _history_with_first_manager(coach, slack, clock)
     coach.answer("team leave", user=REP)
-    assert "You're now coaching" in coach.answer(f"team add <@{REP}>", user=OUTSIDER)
+    assert "to accept you as their coach" in coach.answer(f"team add <@{REP}>", user=OUTSIDER)
     pending = _plan(coach, OUTSIDER)
     assert GOAL not in pending and OLD_NOTE not in pending and "stuck" not in pending.lower()
     team = coach.answer("team", user=OUTSIDER)

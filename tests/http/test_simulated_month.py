@@ -88,7 +88,9 @@ def _set_up(coach: RunningCoach, slack: SlackEmulator, traveller: time_machine.C
         slack.workspace.add_user(manager, manager.lower(), tz=zone)
         for rep, cadence in _reps(manager).items():
             slack.workspace.add_user(rep, rep.lower(), tz=zone)
-            assert "now coaching" in coach.answer(f"team add <@{rep}> {cadence}", user=manager)
+            assert "to accept you as their coach" in coach.answer(
+                f"team add <@{rep}> {cadence}", user=manager
+            )
     for channel, managers in CHANNELS.items():
         for manager in managers:  # the first listed chooses first: its clock is the channel's
             coach.answer(f"digest <#{channel}>", user=manager)

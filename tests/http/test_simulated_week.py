@@ -28,7 +28,9 @@ def _setup(servers: list[RunningCoach], slack: SlackEmulator) -> None:
         for r in range(2):
             rep = f"UWEEKREP{m}{r}"
             slack.workspace.add_user(rep, f"rep{m}{r}", tz=["America/Denver", "Asia/Tokyo"][r])
-            assert "now coaching" in server.answer(f"team add <@{rep}>", user=manager)
+            assert "to accept you as their coach" in server.answer(
+                f"team add <@{rep}>", user=manager
+            )
             server.answer(f"goal Ask for the next step on call {m}{r}", user=rep)
         server.answer(f"digest <#{CHANNEL}>", user=manager)
 

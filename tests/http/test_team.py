@@ -18,7 +18,7 @@ def _pairings(coach: RunningCoach) -> int:
 
 def test_adding_a_rep_confirms_and_tells_the_rep(coach: RunningCoach, slack: SlackEmulator) -> None:
     answer = coach.answer(f"team add <@{REP}|alex>", user=MANAGER)
-    assert f"You're now coaching <@{REP}>, weekly" in answer
+    assert f"I've asked <@{REP}> to accept you as their coach, with 1:1s weekly" in answer
     assert "Mon 30 Nov 2026" in answer  # first 1:1 due a week after today, New York time
     dm = slack.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == REP)[0]
     text = dm.params["text"]
@@ -95,7 +95,7 @@ def test_removing_a_rep_keeps_history_and_frees_them(coach: RunningCoach) -> Non
     coach.answer(f"log <@{REP}>", user=MANAGER)
     assert "no longer on your team" in coach.answer(f"team remove <@{REP}>", user=MANAGER)
     assert _pairings(coach) == 1  # ended, not deleted
-    assert "now coaching" in coach.answer(f"team add <@{REP}>", user=OUTSIDER)
+    assert "to accept you as their coach" in coach.answer(f"team add <@{REP}>", user=OUTSIDER)
 
 
 def test_only_the_manager_can_remove_a_rep(coach: RunningCoach) -> None:
