@@ -4,42 +4,16 @@ plain-text fallback is escaped as its blocks are."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from bot import slack_ids
-from bot.clock import SandboxClock
 from slack_emulator import SlackEmulator
-from tests.conftest import MANAGER, REP, make_settings
+from tests.conftest import MANAGER, REP
 from tests.fakes.openai_server import GOOD_ANSWER, FakeOpenAI
 from tests.support.running_coach import RunningCoach
 
 FEEDBACK = f"feedback for <@{REP}|alex>: you talked too much on the Acme call"
-
-
-@pytest.fixture
-def llm() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def coach_with_llm(
-    database_url: str, slack: SlackEmulator, clock: SandboxClock, llm: FakeOpenAI
-) -> Iterator[RunningCoach]:
-    settings = make_settings(
-        database_url,
-        slack.url,
-        openai_api_key="test-key",
-        openai_base_url=llm.base_url,
-        coach_openai_model="coach-test",
-    )
-    running = RunningCoach(settings, slack=slack, clock=clock)
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 def _reframe_then_send(

@@ -8,44 +8,19 @@ is still refused in favour of the rules.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
 from bot import slack_ids
-from bot.clock import SandboxClock
 from slack_emulator import SlackEmulator
-from tests.conftest import MANAGER, REP, make_settings
+from tests.conftest import MANAGER, REP
 from tests.fakes.openai_server import EXPECTATION_ANSWER, FakeOpenAI
 from tests.support.running_coach import RunningCoach
 
 LATE = f"feedback for <@{REP}|alex>: you were late to standup again"
 PRAISE = f"feedback for <@{REP}|alex>: great call today 🔥"
 SPANISH = f"feedback para <@{REP}|alex>: hablaste todo el tiempo en la demo, deja hablar al cliente"
-
-
-@pytest.fixture
-def llm() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def coach_with_llm(
-    database_url: str, slack: SlackEmulator, clock: SandboxClock, llm: FakeOpenAI
-) -> Iterator[RunningCoach]:
-    settings = make_settings(
-        database_url,
-        slack.url,
-        openai_api_key="test-key",
-        openai_base_url=llm.base_url,
-        coach_openai_model="coach-test",
-    )
-    running = RunningCoach(settings, slack=slack, clock=clock)
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 def _blocks_from_feedback_event(coach: RunningCoach, slack: SlackEmulator, text: str) -> str:
