@@ -96,12 +96,12 @@ def clean(text: str) -> Cleaned:
     upper = len(_UPPER.findall(text))
     lower = len(_LOWER.findall(text))
     shouting = upper + lower >= 8 and upper > 0.6 * (upper + lower)
-    if "yr" in text or "mo" in text:  # "a 3 yr price lock" is three years, not "3 your"
+    if _DURATION.search(text):  # "a 3 yr price lock" is three years, not "3 your"
         text = _DURATION.sub(lambda m: f"{m.group(1)}-{_DURATIONS[m.group(2).lower()]}", text)
-    if not shouting and _CAPS_RUN.search(text):  # "NO MORE SIDE DEALS": shouted, not a name
+    if not shouting and upper >= 6 and _CAPS_RUN.search(text):  # "NO MORE SIDE DEALS"
         text = _CAPS_RUN.sub(lambda m: _lowered_run(m.group(), rules), text)
     text = _WORD.sub(lambda m: _fixed(m.group(), shouting), text)
-    if "'" in text or "‘" in text:  # 'we need three quotes': someone's words, as "…" are
+    if _QUOTE_OPENS.search(text):  # 'we need three quotes': someone's words, as "…" are
         text = _SINGLE_QUOTED.sub(r'"\1"', text)
     text = _LEAD_IN.sub("", _SPACES.sub(" ", text)).strip()
     text = _drop_addressee(text, rules)
@@ -263,6 +263,7 @@ def english_words() -> frozenset[str]:
 # ",:-–—()\"" only pause it ("soft").
 # A quote in single marks: opened after a space or a colon, closed before one; an
 # apostrophe inside a word ("we're", "Ruth's") neither opens nor closes it.
+_QUOTE_OPENS = re.compile(r"(?:^|[\s(:\"“])['‘]|‘")
 _CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:[\s,'’-]+[A-Z]{2,}){2,}\b")
 _DURATION = re.compile(r"\b(\d+)\s?(yrs?|mos?)\b", re.IGNORECASE)
 _DURATIONS = {"yr": "year", "yrs": "year", "mo": "month", "mos": "month"}

@@ -146,11 +146,22 @@ def matches(phrase: tuple[str, ...], words: list[str], i: int) -> bool:
     return matches_at(phrase, words, i)
 
 
+# Whether a phrase is plain words (no "*" anywhere), remembered per phrase: the phrases
+# come from the prompts data, so this stays as small as the data.
+_PLAIN: dict[tuple[str, ...], bool] = {}
+
+
 def matches_at(phrase: tuple[str, ...], words: list[str], i: int) -> bool:
     """Whether ``phrase`` (words, ``*`` for any word, ``stem*`` for a prefix) starts at ``i``,
     within one sentence."""
-    if i + len(phrase) > len(words):
+    end = i + len(phrase)
+    if end > len(words):
         return False
+    plain = _PLAIN.get(phrase)
+    if plain is None:
+        plain = _PLAIN[phrase] = not any(part.endswith("*") for part in phrase)
+    if plain:  # most phrases: one comparison in C (a phrase never holds the boundary)
+        return tuple(words[i:end]) == phrase
     for offset, part in enumerate(phrase):
         word = words[i + offset]
         if word == _BOUNDARY:
