@@ -18,6 +18,7 @@ from bot.asgi import AsgiFront
 from bot.memory import limit_malloc_arenas
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
+from bot.startup import SlackAuth
 from bot.web import build_wsgi
 from bot.wiring import build_coach
 
@@ -27,9 +28,10 @@ logger = logging.getLogger(__name__)
 class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
     """gunicorn, configured in code so that ``coach serve`` is the whole deployment story."""
 
-    def __init__(self, settings: Settings, *, run_scheduler: bool) -> None:
+    def __init__(self, settings: Settings, *, run_scheduler: bool, slack_state: str) -> None:
         self.settings = settings
         self.run_scheduler = run_scheduler
+        self.slack_state = slack_state
         self._scheduler: Any = None
         super().__init__()
 
@@ -55,10 +57,18 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
         """Runs in each worker after the fork: every worker has its own engine and pool."""
         services, app = build_coach(self.settings, migrate=False)
         drain_for = max(1.0, self.settings.coach_graceful_timeout / 2)
+        # What the master's auth.test found; a worker keeps checking while Slack is away.
+        slack_auth = SlackAuth(self.settings, state=self.slack_state)
+        slack_auth.retry_in_background()
+
+        def shutdown() -> None:
+            slack_auth.stop()
+            services.after_ack.stop(drain_for)
+
         return AsgiFront(
-            build_wsgi(app, services),
+            build_wsgi(app, services, slack_auth=slack_auth),
             threads=self.settings.coach_web_threads,
-            on_shutdown=lambda: services.after_ack.stop(drain_for),
+            on_shutdown=shutdown,
         )
 
     def _start_scheduler(self, arbiter: Arbiter) -> None:
@@ -74,12 +84,12 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
             self._scheduler.shutdown(wait=True)
 
 
-def serve_http(settings: Settings, *, run_scheduler: bool) -> None:
+def serve_http(settings: Settings, *, run_scheduler: bool, slack_state: str = "ok") -> None:
     limit_malloc_arenas()
     # Everything imported so far is shared with the workers gunicorn forks; frozen objects
     # are never visited by a worker's garbage collector, so their pages stay shared.
     gc.freeze()
-    CoachHTTPServer(settings, run_scheduler=run_scheduler).run()
+    CoachHTTPServer(settings, run_scheduler=run_scheduler, slack_state=slack_state).run()
 
 
 def serve_socket_mode(settings: Settings, *, run_scheduler: bool) -> None:

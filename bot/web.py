@@ -16,7 +16,9 @@ from slack_sdk.signature import SignatureVerifier
 from bot.logs import new_request_id, request_id
 from bot.request_shape import shape_problem
 from bot.services import Services
+from bot.startup import SlackAuth
 from storage.db import database_answers
+from storage.migrate import schema_state
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -29,7 +31,9 @@ HEALTH_PATH = "/healthz"
 WsgiApp = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 
 
-def build_wsgi(app: App, services: Services) -> WsgiApp:
+def build_wsgi(app: App, services: Services, *, slack_auth: SlackAuth | None = None) -> WsgiApp:
+    """``slack_auth`` is what /healthz reports of Slack; without one (tests, the sandbox)
+    Slack is reported as ``not checked`` and does not make the server degraded."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     verifier = SignatureVerifier(services.settings.slack_signing_secret or "")
 
@@ -46,7 +50,7 @@ def build_wsgi(app: App, services: Services) -> WsgiApp:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
-            return _health(services, start_response)
+            return _health(services, slack_auth, start_response)
         if path == EVENTS_PATH and method == "POST":
             if not _timestamp_is_numeric(environ):
                 # Bolt raises on a non-numeric timestamp; a forged header is a 401, not a 500.
@@ -115,10 +119,23 @@ def _timestamp_is_numeric(environ: WSGIEnvironment) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 12
 
 
-def _health(services: Services, start_response: StartResponse) -> Iterable[bytes]:
-    ok = database_answers(services.engine)
-    body = json.dumps({"status": "ok" if ok else "unavailable", "database": ok}).encode()
-    status = "200 OK" if ok else "503 Service Unavailable"
+def _health(
+    services: Services, slack_auth: SlackAuth | None, start_response: StartResponse
+) -> Iterable[bytes]:
+    """503 unless the database answers and its schema is at the migration head (else every
+    command would fail on a missing table); 200 ``degraded`` while Slack refuses or does not
+    answer, since restarting would not help and commands still get their ack."""
+    database = database_answers(services.engine)
+    schema = schema_state(services.engine) if database else "unknown"
+    slack = slack_auth.state if slack_auth is not None else "not checked"
+    if not database or schema != "current":
+        verdict, status = "unavailable", "503 Service Unavailable"
+    elif slack not in {"ok", "not checked"}:
+        verdict, status = "degraded", "200 OK"
+    else:
+        verdict, status = "ok", "200 OK"
+    report = {"status": verdict, "database": database, "schema": schema, "slack": slack}
+    body = json.dumps(report).encode()
     start_response(
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     )
