@@ -13,6 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+import prompts
 from bot.logs import new_request_id, request_id
 from bot.request_shape import shape_problem
 from bot.services import Services
@@ -65,6 +66,11 @@ def build_wsgi(app: App, services: Services, *, slack_auth: SlackAuth | None = N
                 # Signed but not what Slack sends: the sender's mistake, never our 500.
                 logger.info("refused a signed request: %s", problem)
                 return _plain(start_response, "400 Bad Request", "unreadable request body")
+            if _slack_is_away(slack_auth) and _is_slash_command(
+                body, environ.get("CONTENT_TYPE", "")
+            ):
+                # Bolt would call auth.test first and answer 500; the ack still reaches.
+                return _slack_unreachable(start_response)
         return slack(environ, start_response)
 
     return application
@@ -96,6 +102,26 @@ def _unreadable(body: bytes, content_type: str) -> str | None:
     except (UnicodeDecodeError, ValueError, RecursionError):
         return "not JSON or a form"
     return shape_problem(parsed)
+
+
+def _slack_is_away(slack_auth: SlackAuth | None) -> bool:
+    return slack_auth is not None and slack_auth.state == "unreachable"
+
+
+def _is_slash_command(body: bytes, content_type: str) -> bool:
+    if content_type.split(";")[0].strip().lower() == "application/json":
+        return False
+    return "command" in parse_qs(body.decode("utf-8", errors="replace"))
+
+
+def _slack_unreachable(start_response: StartResponse) -> Iterable[bytes]:
+    """A private answer in the ack itself: the one reply that needs no call to Slack."""
+    answer = {"response_type": "ephemeral", "text": prompts.text("errors", "slack_unreachable")}
+    body = json.dumps(answer).encode()
+    start_response(
+        "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
 
 
 def _signed(verifier: SignatureVerifier, body: bytes, environ: WSGIEnvironment) -> bool:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from slack_emulator import SlackEmulator, payloads
+from slack_emulator.payloads import Payloads
+from tests.conftest import MANAGER
 from tests.test_cli import run_coach
 
 pytestmark = pytest.mark.slow  # every test here starts a process
@@ -141,7 +143,9 @@ def test_socket_mode_with_no_slack_to_reach_is_exit_3(tmp_path: Path) -> None:
     assert "Socket Mode" in line
 
 
-def test_an_unreachable_slack_still_serves_and_health_says_degraded(tmp_path: Path) -> None:
+def test_an_unreachable_slack_still_serves_says_degraded_and_answers_privately(
+    tmp_path: Path,
+) -> None:
     port = _closed_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_"))},
@@ -159,6 +163,7 @@ def test_an_unreachable_slack_still_serves_and_health_says_degraded(tmp_path: Pa
     )
     try:
         health = _health_when_up(f"http://127.0.0.1:{port}/healthz", process)
+        status, answer = _slash_command(f"http://127.0.0.1:{port}", "team")
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=30)
@@ -169,6 +174,20 @@ def test_an_unreachable_slack_still_serves_and_health_says_degraded(tmp_path: Pa
         "slack": "unreachable",
     }
     assert "cannot reach Slack at 127.0.0.1" in stderr
+    assert status == 200
+    assert answer["response_type"] == "ephemeral"
+    assert "Slack isn't answering me right now" in answer["text"]
+
+
+def _slash_command(url: str, text: str) -> tuple[int, dict[str, str]]:
+    body = Payloads().slash_command(text, user_id=MANAGER)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        **payloads.signed_headers(body),
+    }
+    request = urllib.request.Request(url + "/slack/events", data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        return reply.status, json.loads(reply.read())
 
 
 def _health_when_up(url: str, process: subprocess.Popen[str], timeout: float = 30) -> object:
