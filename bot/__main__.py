@@ -109,7 +109,9 @@ def _serve(args: argparse.Namespace) -> int:
         engine.dispose()
     if settings.socket_mode:
         _exit_on_sigterm()
-        serve_socket_mode(settings, run_scheduler=not args.no_scheduler)
+        serve_socket_mode(
+            settings, run_scheduler=not args.no_scheduler, slack_state=slack_auth.state
+        )
     else:
         serve_http(settings, run_scheduler=not args.no_scheduler, slack_state=slack_auth.state)
     return 0

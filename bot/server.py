@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
+from socketserver import ThreadingMixIn
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
@@ -19,7 +22,7 @@ from bot.memory import limit_malloc_arenas
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.startup import SlackAuth
-from bot.web import build_wsgi
+from bot.web import WsgiApp, build_health_wsgi, build_wsgi
 from bot.wiring import build_coach
 
 logger = logging.getLogger(__name__)
@@ -92,19 +95,50 @@ def serve_http(settings: Settings, *, run_scheduler: bool, slack_state: str = "o
     CoachHTTPServer(settings, run_scheduler=run_scheduler, slack_state=slack_state).run()
 
 
-def serve_socket_mode(settings: Settings, *, run_scheduler: bool) -> None:
-    """Socket Mode: Slack connects out to us, so no public URL and no signing secret needed."""
+def serve_socket_mode(settings: Settings, *, run_scheduler: bool, slack_state: str = "ok") -> None:
+    """Socket Mode: Slack connects out to us, so no public URL and no signing secret needed.
+    ``/healthz`` is still served on PORT, for a container's health check."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     services, app = build_coach(settings, migrate=False)
+    slack_auth = SlackAuth(settings, state=slack_state)
+    slack_auth.retry_in_background()
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    health = _serve_health(
+        settings, build_health_wsgi(services, slack_auth, handler.client.is_connected)
+    )
     scheduler = build_scheduler(services, background=True) if run_scheduler else None
     if scheduler is not None:
         scheduler.start()
     try:
-        SocketModeHandler(app, settings.slack_app_token).start()
+        handler.start()
     finally:
+        health.shutdown()
+        slack_auth.stop()
         # As a worker does (bot/worker.py): queued answers are dropped and logged, not
         # worked through for minutes after the stop was asked for.
         services.after_ack.stop(max(1.0, settings.coach_graceful_timeout / 2))
         if scheduler is not None:
             scheduler.shutdown(wait=True)
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """A health check every few seconds is not worth a log line each."""
+
+
+def _serve_health(settings: Settings, application: WsgiApp) -> WSGIServer:
+    server = make_server(
+        "0.0.0.0",
+        settings.port,
+        application,
+        server_class=_ThreadingWSGIServer,
+        handler_class=_QuietHandler,
+    )
+    threading.Thread(target=server.serve_forever, name="coach-healthz", daemon=True).start()
+    logger.info("Socket Mode: /healthz on port %s", settings.port)
+    return server

@@ -145,23 +145,47 @@ def _timestamp_is_numeric(environ: WSGIEnvironment) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 12
 
 
+def build_health_wsgi(
+    services: Services, slack_auth: SlackAuth, socket_connected: Callable[[], bool]
+) -> WsgiApp:
+    """Socket Mode's only HTTP surface: ``GET /healthz`` on PORT, with the socket's state.
+    No events path: Socket Mode has no signing secret to check a request with."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {
+            "GET",
+            "HEAD",
+        }:
+            return _health(services, slack_auth, start_response, socket=socket_connected())
+        return _plain(start_response, "404 Not Found", "not found")
+
+    return application
+
+
 def _health(
-    services: Services, slack_auth: SlackAuth | None, start_response: StartResponse
+    services: Services,
+    slack_auth: SlackAuth | None,
+    start_response: StartResponse,
+    *,
+    socket: bool | None = None,
 ) -> Iterable[bytes]:
     """503 unless the database answers and its schema is at the migration head (else every
     command would fail on a missing table); 200 ``degraded`` while Slack refuses or does not
-    answer, since restarting would not help and commands still get their ack."""
+    answer, or the Socket Mode connection is down (it reconnects by itself), since
+    restarting would not help."""
     database = database_answers(services.engine)
     schema = schema_state(services.engine) if database else "unknown"
     slack = slack_auth.state if slack_auth is not None else "not checked"
+    report: dict[str, object] = {"database": database, "schema": schema, "slack": slack}
+    if socket is not None:
+        report["socket"] = "connected" if socket else "disconnected"
     if not database or schema != "current":
         verdict, status = "unavailable", "503 Service Unavailable"
-    elif slack not in {"ok", "not checked"}:
+    elif slack not in {"ok", "not checked"} or socket is False:
         verdict, status = "degraded", "200 OK"
     else:
         verdict, status = "ok", "200 OK"
-    report = {"status": verdict, "database": database, "schema": schema, "slack": slack}
-    body = json.dumps(report).encode()
+    body = json.dumps({"status": verdict, **report}).encode()
     start_response(
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     )

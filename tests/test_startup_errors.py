@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,7 +124,6 @@ def test_every_refusal_of_the_bot_token_is_exit_2(
 def test_socket_mode_with_a_refused_app_token_names_it(
     tmp_path: Path, slack: SlackEmulator
 ) -> None:
-    slack.fail_next("apps.connections.open", "invalid_auth")
     env = _http_env(tmp_path, slack.url, SLACK_APP_TOKEN="xapp-1-revoked")
     result = run_coach("serve", env=env)
     assert result.returncode == 2
@@ -190,7 +190,7 @@ def _slash_command(url: str, text: str) -> tuple[int, dict[str, str]]:
         return reply.status, json.loads(reply.read())
 
 
-def _health_when_up(url: str, process: subprocess.Popen[str], timeout: float = 30) -> object:
+def _health_when_up(url: str, process: subprocess.Popen[Any], timeout: float = 30) -> object:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -201,3 +201,34 @@ def _health_when_up(url: str, process: subprocess.Popen[str], timeout: float = 3
         except OSError:
             time.sleep(0.1)
     raise AssertionError("coach serve never answered /healthz")
+
+
+def test_socket_mode_serves_health_on_port_with_the_socket_state(
+    tmp_path: Path, slack: SlackEmulator
+) -> None:
+    port = _closed_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_"))},
+        **_http_env(tmp_path, slack.url, SLACK_APP_TOKEN=slack.workspace.app_token),
+        "PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--no-scheduler"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        health = _health_when_up(f"http://127.0.0.1:{port}/healthz", process)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    # The emulator's WebSocket URL has nobody behind it: up, but not connected.
+    assert health == {
+        "status": "degraded",
+        "database": True,
+        "schema": "current",
+        "slack": "ok",
+        "socket": "disconnected",
+    }
