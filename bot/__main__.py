@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError, load_settings
+from bot.startup import EXIT_CONFIG, EXIT_UNREACHABLE, Unreachable
+from storage.errors import DatabaseUnavailable
 
-EXIT_USAGE = 2
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from bot.startup import SlackAuth
+
+EXIT_USAGE = EXIT_CONFIG
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -23,8 +32,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except SettingsError as error:
-        print(f"coach: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(error, EXIT_CONFIG)
+    except Unreachable as error:
+        return _fail(error, EXIT_UNREACHABLE)
+    except DatabaseUnavailable as error:
+        return _fail(error, EXIT_CONFIG if error.configuration else EXIT_UNREACHABLE)
+
+
+def _fail(error: Exception, status: int) -> int:
+    """One line naming what to fix; the traceback too, but only at COACH_LOG_LEVEL=DEBUG."""
+    print(f"coach: {error}", file=sys.stderr)
+    if logging.getLogger().isEnabledFor(logging.DEBUG):
+        logging.getLogger("coach").debug("what failed", exc_info=error)
+    return status
+
+
+def _engine(settings: Settings) -> Engine:
+    """An engine whose database has answered: one line (DatabaseUnavailable) if not."""
+    from storage.db import check_database, make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        check_database(engine)
+    except DatabaseUnavailable:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _slack_auth(settings: Settings) -> SlackAuth:
+    """auth.test the bot token: refused is one line and exit 2; unreachable is a warning,
+    and the check goes on in the background (see bot.startup.SlackAuth)."""
+    from bot.startup import SlackAuth, check_bot_token, warn_unreachable
+
+    problem = check_bot_token(settings)
+    if problem is None:
+        return SlackAuth(settings, state="ok")
+    warn_unreachable(settings, problem)
+    return SlackAuth(settings, state="unreachable")
 
 
 def _settings(*required: str) -> Settings:
@@ -50,17 +95,25 @@ def _serve(args: argparse.Namespace) -> int:
     if not settings.socket_mode:
         settings.require("SLACK_SIGNING_SECRET")
     from bot.server import serve_http, serve_socket_mode
-    from storage.db import make_engine
+    from bot.startup import check_app_token
     from storage.migrate import upgrade
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    engine.dispose()
+    engine = _engine(settings)
+    try:
+        # Slack's verdict before the migrations: a refused token writes nothing.
+        if settings.socket_mode:
+            check_app_token(settings)  # no connection, no Socket Mode: this one is fatal
+        slack_auth = _slack_auth(settings)
+        upgrade(engine)
+    finally:
+        engine.dispose()
     if settings.socket_mode:
         _exit_on_sigterm()
-        serve_socket_mode(settings, run_scheduler=not args.no_scheduler)
+        serve_socket_mode(
+            settings, run_scheduler=not args.no_scheduler, slack_state=slack_auth.state
+        )
     else:
-        serve_http(settings, run_scheduler=not args.no_scheduler)
+        serve_http(settings, run_scheduler=not args.no_scheduler, slack_state=slack_auth.state)
     return 0
 
 
@@ -69,6 +122,8 @@ def _scheduler(args: argparse.Namespace) -> int:
     from bot.scheduler import build_scheduler
     from bot.wiring import build_coach
 
+    _engine(settings).dispose()
+    _slack_auth(settings)
     services, _ = build_coach(settings)
     _exit_on_sigterm()
     scheduler = build_scheduler(services, background=False)
@@ -86,6 +141,7 @@ def _tick(args: argparse.Namespace) -> int:
     names = [args.job] if args.job else list(SWEEPS)
     from bot.wiring import build_coach
 
+    _engine(settings).dispose()
     services, _ = build_coach(settings)
     results = [(name, *run_sweep(services, name)) for name in names]
     print("; ".join(f"{name}: {summary}" for name, _, summary in results))
@@ -119,10 +175,9 @@ def _reframe(args: argparse.Namespace) -> int:
 
 def _db(args: argparse.Namespace) -> int:
     settings = _settings()
-    from storage.db import make_engine
     from storage.migrate import current_revision, upgrade
 
-    engine = make_engine(settings.database_url)
+    engine = _engine(settings)
     upgrade(engine)
     print(f"database is at revision {current_revision(engine)}")
     engine.dispose()
@@ -160,6 +215,7 @@ def _export(args: argparse.Namespace) -> int:
     from bot.wiring import build_services
     from storage.migrate import upgrade
 
+    _engine(settings).dispose()
     services = build_services(settings)
     upgrade(services.engine)
     data = export(services, team_id=args.team, user_id=args.user)

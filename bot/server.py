@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
+from socketserver import ThreadingMixIn
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
@@ -18,7 +21,8 @@ from bot.asgi import AsgiFront
 from bot.memory import limit_malloc_arenas
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
-from bot.web import build_wsgi
+from bot.startup import SlackAuth
+from bot.web import WsgiApp, build_health_wsgi, build_wsgi
 from bot.wiring import build_coach
 
 logger = logging.getLogger(__name__)
@@ -27,9 +31,10 @@ logger = logging.getLogger(__name__)
 class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
     """gunicorn, configured in code so that ``coach serve`` is the whole deployment story."""
 
-    def __init__(self, settings: Settings, *, run_scheduler: bool) -> None:
+    def __init__(self, settings: Settings, *, run_scheduler: bool, slack_state: str) -> None:
         self.settings = settings
         self.run_scheduler = run_scheduler
+        self.slack_state = slack_state
         self._scheduler: Any = None
         super().__init__()
 
@@ -55,10 +60,18 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
         """Runs in each worker after the fork: every worker has its own engine and pool."""
         services, app = build_coach(self.settings, migrate=False)
         drain_for = max(1.0, self.settings.coach_graceful_timeout / 2)
+        # What the master's auth.test found; a worker keeps checking while Slack is away.
+        slack_auth = SlackAuth(self.settings, state=self.slack_state)
+        slack_auth.retry_in_background()
+
+        def shutdown() -> None:
+            slack_auth.stop()
+            services.after_ack.stop(drain_for)
+
         return AsgiFront(
-            build_wsgi(app, services),
+            build_wsgi(app, services, slack_auth=slack_auth),
             threads=self.settings.coach_web_threads,
-            on_shutdown=lambda: services.after_ack.stop(drain_for),
+            on_shutdown=shutdown,
         )
 
     def _start_scheduler(self, arbiter: Arbiter) -> None:
@@ -74,27 +87,58 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
             self._scheduler.shutdown(wait=True)
 
 
-def serve_http(settings: Settings, *, run_scheduler: bool) -> None:
+def serve_http(settings: Settings, *, run_scheduler: bool, slack_state: str = "ok") -> None:
     limit_malloc_arenas()
     # Everything imported so far is shared with the workers gunicorn forks; frozen objects
     # are never visited by a worker's garbage collector, so their pages stay shared.
     gc.freeze()
-    CoachHTTPServer(settings, run_scheduler=run_scheduler).run()
+    CoachHTTPServer(settings, run_scheduler=run_scheduler, slack_state=slack_state).run()
 
 
-def serve_socket_mode(settings: Settings, *, run_scheduler: bool) -> None:
-    """Socket Mode: Slack connects out to us, so no public URL and no signing secret needed."""
+def serve_socket_mode(settings: Settings, *, run_scheduler: bool, slack_state: str = "ok") -> None:
+    """Socket Mode: Slack connects out to us, so no public URL and no signing secret needed.
+    ``/healthz`` is still served on PORT, for a container's health check."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     services, app = build_coach(settings, migrate=False)
+    slack_auth = SlackAuth(settings, state=slack_state)
+    slack_auth.retry_in_background()
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    health = _serve_health(
+        settings, build_health_wsgi(services, slack_auth, handler.client.is_connected)
+    )
     scheduler = build_scheduler(services, background=True) if run_scheduler else None
     if scheduler is not None:
         scheduler.start()
     try:
-        SocketModeHandler(app, settings.slack_app_token).start()
+        handler.start()
     finally:
+        health.shutdown()
+        slack_auth.stop()
         # As a worker does (bot/worker.py): queued answers are dropped and logged, not
         # worked through for minutes after the stop was asked for.
         services.after_ack.stop(max(1.0, settings.coach_graceful_timeout / 2))
         if scheduler is not None:
             scheduler.shutdown(wait=True)
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """A health check every few seconds is not worth a log line each."""
+
+
+def _serve_health(settings: Settings, application: WsgiApp) -> WSGIServer:
+    server = make_server(
+        "0.0.0.0",
+        settings.port,
+        application,
+        server_class=_ThreadingWSGIServer,
+        handler_class=_QuietHandler,
+    )
+    threading.Thread(target=server.serve_forever, name="coach-healthz", daemon=True).start()
+    logger.info("Socket Mode: /healthz on port %s", settings.port)
+    return server

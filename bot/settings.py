@@ -29,7 +29,10 @@ _HOW_TO_SET: dict[str, str] = {
     "SLACK_API_URL": "an http(s) URL ending in /api/, or unset it for Slack's own",
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///coach.db or postgresql://host/db",
     "PORT": "a port number from 1 to 65535",
+    "COACH_LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
 }
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -98,6 +101,14 @@ class Settings(BaseSettings):
         if url.get_backend_name() not in {"sqlite", "postgresql", "postgres"}:
             raise ValueError("must be a sqlite:// or postgresql:// URL")
         return value
+
+    @field_validator("coach_log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level")
+        return level
 
     @field_validator("coach_timezone")
     @classmethod

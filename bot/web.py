@@ -13,10 +13,13 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+import prompts
 from bot.logs import new_request_id, request_id
 from bot.request_shape import shape_problem
 from bot.services import Services
+from bot.startup import SlackAuth
 from storage.db import database_answers
+from storage.migrate import schema_state
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -29,7 +32,9 @@ HEALTH_PATH = "/healthz"
 WsgiApp = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 
 
-def build_wsgi(app: App, services: Services) -> WsgiApp:
+def build_wsgi(app: App, services: Services, *, slack_auth: SlackAuth | None = None) -> WsgiApp:
+    """``slack_auth`` is what /healthz reports of Slack; without one (tests, the sandbox)
+    Slack is reported as ``not checked`` and does not make the server degraded."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     verifier = SignatureVerifier(services.settings.slack_signing_secret or "")
 
@@ -46,7 +51,7 @@ def build_wsgi(app: App, services: Services) -> WsgiApp:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
-            return _health(services, start_response)
+            return _health(services, slack_auth, start_response)
         if path == EVENTS_PATH and method == "POST":
             if not _timestamp_is_numeric(environ):
                 # Bolt raises on a non-numeric timestamp; a forged header is a 401, not a 500.
@@ -61,6 +66,11 @@ def build_wsgi(app: App, services: Services) -> WsgiApp:
                 # Signed but not what Slack sends: the sender's mistake, never our 500.
                 logger.info("refused a signed request: %s", problem)
                 return _plain(start_response, "400 Bad Request", "unreadable request body")
+            if _slack_is_away(slack_auth) and _is_slash_command(
+                body, environ.get("CONTENT_TYPE", "")
+            ):
+                # Bolt would call auth.test first and answer 500; the ack still reaches.
+                return _slack_unreachable(start_response)
         return slack(environ, start_response)
 
     return application
@@ -94,6 +104,26 @@ def _unreadable(body: bytes, content_type: str) -> str | None:
     return shape_problem(parsed)
 
 
+def _slack_is_away(slack_auth: SlackAuth | None) -> bool:
+    return slack_auth is not None and slack_auth.state == "unreachable"
+
+
+def _is_slash_command(body: bytes, content_type: str) -> bool:
+    if content_type.split(";")[0].strip().lower() == "application/json":
+        return False
+    return "command" in parse_qs(body.decode("utf-8", errors="replace"))
+
+
+def _slack_unreachable(start_response: StartResponse) -> Iterable[bytes]:
+    """A private answer in the ack itself: the one reply that needs no call to Slack."""
+    answer = {"response_type": "ephemeral", "text": prompts.text("errors", "slack_unreachable")}
+    body = json.dumps(answer).encode()
+    start_response(
+        "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
 def _signed(verifier: SignatureVerifier, body: bytes, environ: WSGIEnvironment) -> bool:
     headers = {
         "x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
@@ -115,10 +145,47 @@ def _timestamp_is_numeric(environ: WSGIEnvironment) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 12
 
 
-def _health(services: Services, start_response: StartResponse) -> Iterable[bytes]:
-    ok = database_answers(services.engine)
-    body = json.dumps({"status": "ok" if ok else "unavailable", "database": ok}).encode()
-    status = "200 OK" if ok else "503 Service Unavailable"
+def build_health_wsgi(
+    services: Services, slack_auth: SlackAuth, socket_connected: Callable[[], bool]
+) -> WsgiApp:
+    """Socket Mode's only HTTP surface: ``GET /healthz`` on PORT, with the socket's state.
+    No events path: Socket Mode has no signing secret to check a request with."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {
+            "GET",
+            "HEAD",
+        }:
+            return _health(services, slack_auth, start_response, socket=socket_connected())
+        return _plain(start_response, "404 Not Found", "not found")
+
+    return application
+
+
+def _health(
+    services: Services,
+    slack_auth: SlackAuth | None,
+    start_response: StartResponse,
+    *,
+    socket: bool | None = None,
+) -> Iterable[bytes]:
+    """503 unless the database answers and its schema is at the migration head (else every
+    command would fail on a missing table); 200 ``degraded`` while Slack refuses or does not
+    answer, or the Socket Mode connection is down (it reconnects by itself), since
+    restarting would not help."""
+    database = database_answers(services.engine)
+    schema = schema_state(services.engine) if database else "unknown"
+    slack = slack_auth.state if slack_auth is not None else "not checked"
+    report: dict[str, object] = {"database": database, "schema": schema, "slack": slack}
+    if socket is not None:
+        report["socket"] = "connected" if socket else "disconnected"
+    if not database or schema != "current":
+        verdict, status = "unavailable", "503 Service Unavailable"
+    elif slack not in {"ok", "not checked"} or socket is False:
+        verdict, status = "degraded", "200 OK"
+    else:
+        verdict, status = "ok", "200 OK"
+    body = json.dumps({"status": verdict, **report}).encode()
     start_response(
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     )

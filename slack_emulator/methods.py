@@ -304,7 +304,12 @@ def _views_publish(ws: WorkspaceState, params: Params) -> JsonDict:
     return {"view": ws.view_body(current)}
 
 
+def _apps_connections_open(ws: WorkspaceState, params: Params) -> JsonDict:
+    return {"url": ws.socket_url}
+
+
 METHODS: dict[str, Handler] = {
+    "apps.connections.open": _apps_connections_open,
     "auth.test": _auth_test,
     "users.info": _users_info,
     "conversations.open": _conversations_open,

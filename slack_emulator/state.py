@@ -52,6 +52,7 @@ class WorkspaceState:
         bot_id: str = "B0COACHBOT",
         app_id: str = "A0COACHAPP",
         bot_name: str = "coach",
+        app_token: str = "xapp-test-token",
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.lock = threading.Condition(threading.RLock())
@@ -59,6 +60,10 @@ class WorkspaceState:
         self.team_name = team_name
         self.bot_user_id = bot_user_id
         self.bot_token = bot_token
+        # Socket Mode: apps.connections.open takes the app-level token, and hands out this
+        # WebSocket URL (nothing listens there by default: the socket stays disconnected).
+        self.app_token = app_token
+        self.socket_url = "ws://127.0.0.1:9/link"
         self.bot_id = bot_id
         self.app_id = app_id
         self.bot_name = bot_name

@@ -67,7 +67,8 @@ class Workspace(WorkspaceState):
             return Reply.error("unknown_method", req_method=method), None
         if not token:
             return Reply.error("not_authed"), None
-        if token != self.bot_token:
+        expected = self.app_token if method.startswith("apps.connections.") else self.bot_token
+        if token != expected:
             return Reply.error("invalid_auth"), None
         wait = self._paced(method, params)
         if wait is not None:

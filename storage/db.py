@@ -11,6 +11,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
+from storage.errors import DatabaseUnavailable
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 # libpq options: a database that vanishes without closing the socket (a failover, a cut
@@ -115,3 +117,42 @@ def database_answers(engine: Engine) -> bool:
     except SQLAlchemyError:
         return False
     return True
+
+
+# Words of a driver's message that mean the server answered and refused what we asked.
+_REFUSALS = ("does not exist", "authentication failed", "password", "no pg_hba.conf", "role ")
+
+
+def check_database(engine: Engine) -> None:
+    """Raise DatabaseUnavailable unless a trivial query succeeds; a start calls it first so
+    that an unreachable database is one line, not a migration's traceback."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        raise _unavailable(engine.url, error) from error
+
+
+def _unavailable(url: URL, error: SQLAlchemyError) -> DatabaseUnavailable:
+    cause = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(cause).strip().splitlines() if line.strip()]
+    reason = lines[0] if lines else type(cause).__name__
+    if url.get_backend_name() == "sqlite":
+        where = f"the SQLite database {url.database or ':memory:'}"
+        return DatabaseUnavailable(
+            f"DATABASE_URL: cannot open {where} ({reason}); fix DATABASE_URL.",
+            configuration=True,
+        )
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    database = url.database or "(default)"
+    if any(word in reason.lower() for word in _REFUSALS):
+        return DatabaseUnavailable(
+            f"DATABASE_URL: PostgreSQL at {where} refused database {database} ({reason}); "
+            "fix DATABASE_URL or create the database.",
+            configuration=True,
+        )
+    return DatabaseUnavailable(
+        f"cannot reach PostgreSQL at {where} ({reason}); start it, or fix the host and port "
+        "in DATABASE_URL.",
+        configuration=False,
+    )

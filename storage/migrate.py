@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -60,3 +61,24 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+@functools.cache
+def head_revision() -> str | None:
+    """The newest migration's id, read from the migration scripts once per process."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_state(engine: Engine) -> str:
+    """``current`` when the schema is at the migration head, ``behind`` when it is not (an
+    empty database, or migrations not yet run), ``unknown`` when the database does not
+    answer: /healthz is only healthy when queries will find the tables they expect."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        revision = current_revision(engine)
+    except SQLAlchemyError:
+        return "unknown"
+    return "current" if revision == head_revision() else "behind"
