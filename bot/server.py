@@ -36,7 +36,7 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         settings = self.settings
         config = {
-            "bind": f"0.0.0.0:{settings.port}",
+            "bind": bind_address(settings.host, settings.port),
             "workers": settings.coach_web_workers,
             "worker_class": "bot.worker.CoachWorker",
             "timeout": 30,
@@ -72,6 +72,11 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
     def _stop_scheduler(self, arbiter: Arbiter) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
+
+
+def bind_address(host: str, port: int) -> str:
+    """gunicorn's ``bind``: an IPv6 address goes in brackets, or its colons read as a port."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def serve_http(settings: Settings, *, run_scheduler: bool) -> None:
