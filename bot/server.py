@@ -41,7 +41,7 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         settings = self.settings
         config = {
-            "bind": f"0.0.0.0:{settings.port}",
+            "bind": bind_address(settings.host, settings.port),
             "workers": settings.coach_web_workers,
             "worker_class": "bot.worker.CoachWorker",
             "timeout": 30,
@@ -85,6 +85,11 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
     def _stop_scheduler(self, arbiter: Arbiter) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
+
+
+def bind_address(host: str, port: int) -> str:
+    """gunicorn's ``bind``: an IPv6 address goes in brackets, or its colons read as a port."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def serve_http(settings: Settings, *, run_scheduler: bool, slack_state: str = "ok") -> None:
@@ -133,12 +138,12 @@ class _QuietHandler(WSGIRequestHandler):
 
 def _serve_health(settings: Settings, application: WsgiApp) -> WSGIServer:
     server = make_server(
-        "0.0.0.0",
+        settings.host,  # as the HTTP server listens: HOST, 0.0.0.0 unless set
         settings.port,
         application,
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )
     threading.Thread(target=server.serve_forever, name="coach-healthz", daemon=True).start()
-    logger.info("Socket Mode: /healthz on port %s", settings.port)
+    logger.info("Socket Mode: /healthz on %s:%s", settings.host, settings.port)
     return server

@@ -6,6 +6,8 @@ import time, so tests and the ``coach try`` sandbox can build as many apps as th
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,6 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+# Letters, digits and hyphens between dots (RFC 1123): no scheme, no port, no path.
+_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*")
 
 
 class SettingsError(Exception):
@@ -30,6 +34,7 @@ _HOW_TO_SET: dict[str, str] = {
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///coach.db or postgresql://host/db",
     "PORT": "a port number from 1 to 65535",
     "COACH_LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+    "HOST": "the address to listen on: 0.0.0.0 (every interface) or 127.0.0.1 (behind a proxy)",
 }
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -50,6 +55,9 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     coach_openai_model: str = DEFAULT_OPENAI_MODEL
+    # The address `coach serve` listens on: every interface by default (a container, a
+    # platform), 127.0.0.1 when a reverse proxy on the same machine is the way in.
+    host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
 
     # Operational knobs beyond the public contract, all with sensible defaults.
@@ -90,6 +98,22 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("host")
+    @classmethod
+    def _host_shape(cls, value: str) -> str:
+        """An IP address or a host name, checked here: a URL or ``host:port`` would
+        otherwise reach gunicorn and fail there with a traceback."""
+        address = value.strip().removeprefix("[").removesuffix("]")
+        if not address:  # HOST= in a .env file: unset, as for the other settings
+            return "0.0.0.0"
+        try:
+            return str(ipaddress.ip_address(address))
+        except ValueError:
+            pass
+        if not _HOST_NAME.fullmatch(address):
+            raise ValueError("is not an IP address or a host name")
+        return address
 
     @field_validator("database_url")
     @classmethod

@@ -19,6 +19,7 @@ def run_coach(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_"))}
     clean.pop("DATABASE_URL", None)
     clean.pop("PORT", None)
+    clean.pop("HOST", None)
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
         clean.pop(name, None)
     return subprocess.run(
@@ -38,6 +39,7 @@ def run_coach(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
         ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "eighty"}, "PORT"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "HOST": "0.0.0.0:80"}, "HOST"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": "mysql://db/coach"}, "DATABASE_URL"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
     ],
