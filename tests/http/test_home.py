@@ -17,7 +17,7 @@ def _open_home(coach: RunningCoach, slack: SlackEmulator, user: str) -> str:
         return call.params["user_id"] == user  # type: ignore[attr-defined]
 
     # Refreshes after earlier commands may still be on their way: let them land first.
-    coach.answer("help", user=user)
+    coach.settle()
     seen = len([c for c in slack.calls_to("views.publish") if for_user(c)])
     coach.event({"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"})
     calls = slack.wait_for("views.publish", count=seen + 1, where=for_user)
