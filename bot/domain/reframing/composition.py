@@ -204,8 +204,6 @@ def _plan(
             stage_tiers = rules.kinds["coaching_off_call"]["notice"]  # no buyer in the room
         if _ask(reply, stage_tiers, index):
             continue
-        if stage == "forward" and _ask(reply, tiers.get("forward_topic", ()), index):
-            continue
         if (
             not optional
             and stage in bank_stage
