@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError, load_settings
 from bot.startup import EXIT_CONFIG, EXIT_UNREACHABLE, Unreachable
+from storage.encryption import EncryptionKeyMissing, SecretUnreadable
 from storage.errors import DatabaseUnavailable
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except SettingsError as error:
+    except (SettingsError, EncryptionKeyMissing, SecretUnreadable) as error:
         return _fail(error, EXIT_CONFIG)
     except Unreachable as error:
         return _fail(error, EXIT_UNREACHABLE)
@@ -184,6 +185,31 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys(args: argparse.Namespace) -> int:
+    from storage.encryption import generate_key, require_cipher
+
+    if args.keys_command == "new":
+        print(generate_key())
+        return 0
+    settings = _settings()
+    from sqlmodel import Session
+
+    from storage.migrate import upgrade
+    from storage.secret_columns import rotate_all
+
+    cipher = require_cipher(settings.cipher)
+    engine = _engine(settings)
+    upgrade(engine)
+    with Session(engine) as session:
+        counts = rotate_all(session=session, cipher=cipher)
+        session.commit()
+    engine.dispose()
+    total = sum(counts.values())
+    detail = ", ".join(f"{name}: {count}" for name, count in counts.items()) or "none stored"
+    print(f"re-encrypted {total} secret(s) under the first key ({detail})")
+    return 0
+
+
 def _manifest(args: argparse.Namespace) -> int:
     from bot.manifest import PLACEHOLDER_URL, build_manifest
 
@@ -272,6 +298,15 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db)
+
+    keys = commands.add_parser("keys", help="encryption keys for secrets stored at rest")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    keys_commands.add_parser("new", help="print a fresh key for COACH_ENCRYPTION_KEY").set_defaults(
+        handler=_keys
+    )
+    keys_commands.add_parser(
+        "rotate", help="re-encrypt every stored secret with the first key"
+    ).set_defaults(handler=_keys)
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (JSON)")
     manifest.add_argument("--url", help="public base URL of this deployment")

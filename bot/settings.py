@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from storage.encryption import Cipher, parse_keys
+
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 # Letters, digits and hyphens between dots (RFC 1123): no scheme, no port, no path.
 _HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*")
@@ -34,6 +36,7 @@ _HOW_TO_SET: dict[str, str] = {
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///coach.db or postgresql://host/db",
     "PORT": "a port number from 1 to 65535",
     "COACH_LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+    "COACH_ENCRYPTION_KEY": "one or more keys from `coach keys new`, separated by commas",
     "HOST": "the address to listen on: 0.0.0.0 (every interface) or 127.0.0.1 (behind a proxy)",
 }
 
@@ -75,6 +78,9 @@ class Settings(BaseSettings):
     coach_checkin_retention_days: int = Field(default=365, ge=0, le=36500)
     coach_log_level: str = "INFO"
     coach_log_json: bool = False
+    # Keys for secrets stored at rest (calendar feeds, installation tokens); the first
+    # encrypts, all decrypt (storage/encryption.py explains rotation).
+    coach_encryption_key: str | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -126,6 +132,17 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:// or postgresql:// URL")
         return value
 
+    @field_validator("coach_encryption_key")
+    @classmethod
+    def _encryption_keys(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        try:
+            parse_keys(value)
+        except ValueError as error:
+            raise ValueError("is not a comma-separated list of Fernet keys") from error
+        return value
+
     @field_validator("coach_log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -154,6 +171,11 @@ class Settings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def cipher(self) -> Cipher | None:
+        """What stores secrets at rest, or None when no key is configured."""
+        return Cipher.from_setting(self.coach_encryption_key)
 
     @property
     def llm_enabled(self) -> bool:
