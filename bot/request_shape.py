@@ -79,7 +79,15 @@ def shape_problem(body: Any) -> str | None:
     for key, kind in REQUIRED.get(str(body.get("type") or ""), {}).items():
         if not isinstance(body.get(key), kind) or (kind is list and not body[key]):
             return f"{body.get('type')} without {key}"
+        if key == "user" and not _has_id(body[key]):
+            return f"{body.get('type')} without user id"
     return None
+
+
+def _has_id(reference: dict[str, Any]) -> bool:
+    """The person who pressed or typed: every listener reads their id. (A team can be
+    absent at an Enterprise Grid org level, so only the user is checked.)"""
+    return isinstance(reference.get("id"), str) and bool(reference["id"])
 
 
 def _nested_problem(body: dict[str, Any]) -> str | None:

@@ -34,6 +34,33 @@ def test_unsigned_odd_bodies_get_401(coach: RunningCoach, body: bytes) -> None:
         (b"[" * 5000 + b"]" * 5000, JSON),
         (json.dumps({"type": "event_callback", "event": "s"}).encode(), JSON),
         (urlencode({"payload": json.dumps({"type": "view_submission", "view": None})}), FORM),
+        # A presser with no id: every listener reads it, so it is refused at the door.
+        (
+            urlencode(
+                {
+                    "payload": json.dumps(
+                        {
+                            "type": "message_action",
+                            "user": {},
+                            "team": {"id": "T1"},
+                            "channel": {"id": "C1"},
+                            "message": {"text": "hi"},
+                        }
+                    )
+                }
+            ),
+            FORM,
+        ),
+        (
+            urlencode(
+                {
+                    "payload": json.dumps(
+                        {"type": "shortcut", "user": {"id": ""}, "team": {"id": "T1"}}
+                    )
+                }
+            ),
+            FORM,
+        ),
     ],
 )
 def test_signed_bodies_that_are_not_slacks_shape_get_400(
