@@ -865,7 +865,8 @@ def test_the_package_has_no_import_cycle() -> None:
     """Each step imports only the steps before it: quality.py re-exports, one way."""
     root = Path(__file__).resolve().parents[2] / "bot" / "domain" / "reframing"
     order = [
-        "competencies", "result", "phrases", "links", "scoring", "cleaning", "language",
+        "competencies", "result", "phrases", "links", "scoring", "perspective", "cleaning",
+        "language",
         "inflection",
         "evidence", "situation", "extraction", "triage", "composition", "evaluation",
     ]  # fmt: skip

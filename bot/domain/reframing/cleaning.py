@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import prompts
+from bot.domain.reframing import perspective
 
 # Only the start of a very long message is read: the point of feedback comes early, and
 # this keeps the time per message bounded whatever Slack sends (up to 40,000 characters).
@@ -105,6 +106,7 @@ def clean(text: str) -> Cleaned:
         text = _SINGLE_QUOTED.sub(r'"\1"', text)
     text = _LEAD_IN.sub("", _SPACES.sub(" ", text)).strip()
     text = _drop_addressee(text, rules)
+    text = perspective.to_second_person(text, rules.english)
     return Cleaned(text=text, emoji=frozenset(emoji), shouting=shouting)
 
 
