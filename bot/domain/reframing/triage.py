@@ -230,6 +230,8 @@ def _takes_over(lows: list[str], rules: _Rules) -> bool:
         size = rules.first_person.longest_at(lows, i)
         if not size:
             continue
+        if rules.first_person_unspoken.longest_at(lows, i) == size and i and lows[i - 1] != ".":
+            continue  # "deals that are never going to close": not the manager speaking
         window = lows[i + size : i + size + rules.takeover_window]
         if "." in window:
             window = window[: window.index(".")]
@@ -446,6 +448,7 @@ class _Rules:
     coaching_over_expectation: float
     team_selling: _Phrases
     first_person: _Phrases
+    first_person_unspoken: _Phrases
     takeover: _Phrases
     observe: _Phrases
     takeover_window: int
@@ -511,6 +514,7 @@ def _rules() -> _Rules:
         coaching_over_expectation=float(data.get("coaching_over_expectation", 6.0)),
         team_selling=_compile(data["team_selling"]["phrases"]),
         first_person=_compile(data["team_selling"]["first_person"]),
+        first_person_unspoken=_compile(data["team_selling"]["first_person_unspoken"]),
         takeover=_compile(data["team_selling"]["takeover"]),
         observe=_compile(data["team_selling"]["observe"]),
         takeover_window=int(data["team_selling"]["takeover_window"]),
