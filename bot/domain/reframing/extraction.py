@@ -29,6 +29,7 @@ from bot.domain.reframing import inflection
 from bot.domain.reframing.cleaning import Token, english_words
 from bot.domain.reframing.evidence import Evidence, find_topic, phrase_tokens
 from bot.domain.reframing.phrases import PhraseSet
+from bot.domain.reframing.scoring import check_question
 from bot.domain.reframing.situation import Situation, heads, not_names, roles
 
 _MAX_QUOTED_WORDS = 14
@@ -1131,12 +1132,27 @@ def _word_text(token: Token, rules: _Rules) -> str:
     return raw
 
 
+_LEAD_IN_SEPARATOR = re.compile(r":\s+|\s+[-–—]+\s+")
+# A lead-in that only says a question follows: "Question for Priya", "something I'd like to
+# ask Olivia", "q for sam". One that says something else ("thinking about the Pemberton
+# call", "the value prop wasn't clear") is part of the message and stays.
+_ASKING_LEAD_IN = re.compile(r"\b(?:questions?|qs?|ask|asking)\b", re.IGNORECASE)
+
+
 def _tidy_question(sentence: str) -> str:
-    """The manager's question as it could be sent: capital letter, one question mark."""
+    """The manager's question as it could be sent: capital letter, one question mark, and
+    without a lead-in addressed to Coach ("Question for Priya after the Zenith call - what
+    did you hear…?" is sent as "What did you hear…?")."""
     question = sentence.strip().strip("-–—*_ ")
     question = re.sub(r"\?+$", "?", question.rstrip(" .!"))
     if not question.endswith("?") or len(question) < 8:
         return ""
+    for separator in _LEAD_IN_SEPARATOR.finditer(question):
+        lead_in, rest = question[: separator.start()], question[separator.end() :]
+        asks = "?" in lead_in or check_question(lead_in + "?").open
+        if not asks and _ASKING_LEAD_IN.search(lead_in) and check_question(rest).open:
+            question = rest
+            break
     return question[0].upper() + question[1:]
 
 
