@@ -28,6 +28,11 @@ from bot.domain.reframing.perspective import to_second_person
             "Marcus talks too much, he asks a question and then answers it himself",
             "You talk too much, you ask a question and then answer it yourself",
         ),
+        (
+            "I sat in on Sam's call with Acme, he talked for 40 minutes",
+            "I sat in on your call with Acme, you talked for 40 minutes",
+        ),
+        ("Quick one on Dev: he keeps sending proposals early", "You keep sending proposals early"),
         # Someone's own words stay theirs.
         (
             'Jenna asked "what would he need?" and she stopped',

@@ -36,6 +36,14 @@ _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 _SENTENCE_END = re.compile(r"[.!?\n]\s*$")
 # Words after which the rep's name is the subject of what follows: "… and Sam never asked".
 _JOINS = frozenset({"and", "but", "because", "when", "then", "so", "if", "while", "until", "that"})
+# Where a manager names the rep they watched or are writing about.
+_WATCHED = re.compile(
+    r"\b(?i:sat in (?:on|with)|listened (?:in )?(?:to|on)|shadowed|rode along with|watched|"
+    r"reviewed|feedback (?:for|on|about)|notes on|thoughts on|(?:quick )?one (?:on|about)|"
+    r"re:?)\s+(?P<name>[A-Z][a-z]+)(?:['’]s)?\b",
+)
+# "Quick one on Dev: he keeps…" → "he keeps…": a heading naming the rep goes.
+_HEADING = re.compile(r"^(?:\w+\s+){0,4}?[A-Z][a-z]+\s*(?::|\s[-–—])\s*")
 _COORDINATORS = frozenset({"and", "but", "or"})
 _FORMS = {
     "he": {"he": "you", "him": "you", "his": "your", "himself": "yourself"},
@@ -47,6 +55,7 @@ _FORMS = {
 class _Rep:
     name: str | None  # "Luis", or None when the message starts with a pronoun
     pronoun: str | None  # "he" or "she": which pronouns are the rep's
+    heading: int = 0  # characters of a heading naming the rep ("Quick one on Dev: "), cut
 
 
 def to_second_person(text: str, english: frozenset[str]) -> str:
@@ -57,6 +66,7 @@ def to_second_person(text: str, english: frozenset[str]) -> str:
     rep = _rep(text, english)
     if rep is None:
         return text
+    text = text[rep.heading :]
     pieces: list[str] = []
     last = 0
     for quoted in _QUOTED.finditer(text):
@@ -72,6 +82,11 @@ def _rep(text: str, english: frozenset[str]) -> _Rep | None:
     pronoun_start = _PRONOUN_START.match(text)
     if pronoun_start:
         return _Rep(name=None, pronoun=pronoun_start.group("pronoun").lower())
+    return _rep_starting(text, english, rules) or _rep_watched(text, english, rules)
+
+
+def _rep_starting(text: str, english: frozenset[str], rules: _Rules) -> _Rep | None:
+    """ "Luis kept talking…", "Nick needs to…", "Priya's been late": the rep opens it."""
     start = _START.match(text)
     if not start:
         return None
@@ -98,6 +113,26 @@ def _rep(text: str, english: frozenset[str]) -> _Rep | None:
     if pronoun is None and _another_subject(unquoted, name, english, rules):
         return None  # "Acme pushed back on price and Sam folded": two names, no pronoun
     return _Rep(name=name, pronoun=pronoun)
+
+
+def _rep_watched(text: str, english: frozenset[str], rules: _Rules) -> _Rep | None:
+    """ "I sat in on Sam's call with Acme, he talked for 40 minutes": the person the manager
+    watched, when a "he" or "she" after them says the message goes on about them."""
+    unquoted = _QUOTED.sub(" ", text)
+    if _YOU.search(unquoted):
+        return None
+    watched = _WATCHED.search(unquoted)
+    if not watched:
+        return None
+    name = watched.group("name")
+    if name.lower() in rules.not_names or name.lower() in english:
+        return None
+    pronoun = _first_pronoun(unquoted[watched.end() :])
+    if not pronoun:
+        return None
+    heading = _HEADING.match(text)
+    cut = heading.end() if heading and heading.end() >= watched.end() else 0
+    return _Rep(name=name, pronoun=pronoun, heading=cut)
 
 
 def _another_subject(text: str, name: str, english: frozenset[str], rules: _Rules) -> bool:
