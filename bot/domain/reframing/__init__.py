@@ -62,7 +62,8 @@ def reframe_with_rules(text: str) -> Reframe:
     facts = extraction.extract(cleaned.text, tokens, weighed, situation, sarcastic=sarcastic)
     reading = triage.triage(cleaned, tokens, weighed, facts, english=english, sarcastic=sarcastic)
     metric = triage.find_metric(tokens, facts) if reading.kind == "results" else None
-    return composition.compose(text, reading, weighed, facts, metric)
+    reframe = composition.compose(text, reading, weighed, facts, metric)
+    return composition.with_tone_note(reframe) if sarcastic else reframe
 
 
 def reads_english(text: str) -> bool:

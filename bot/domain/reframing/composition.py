@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from string import Template
 from types import MappingProxyType
@@ -131,6 +131,14 @@ def compose(
     if kind in ("coaching", "mixed"):
         questions = _carry_who(questions, reply)
     return _reframe(questions, competency, focus, kind, note)
+
+
+def with_tone_note(reframe: Reframe) -> Reframe:
+    """A sarcastic message ("super helpful 🙃") gets a word on tone for the manager: in
+    writing, sarcasm lands as a put-down, and the questions already make the point straight."""
+    tone = _note("sarcasm")
+    note = f"{reframe.note}\n\n{tone}" if reframe.note else tone
+    return replace(reframe, note=note)
 
 
 def _carry_who(questions: tuple[str, ...], reply: _Reply) -> tuple[str, ...]:
