@@ -167,8 +167,10 @@ def walk_cadence(record: PairingRecord, until: date) -> tuple[list[Due], list[Ga
             ),
             None,
         )
-        if next_held is not None and next_held <= due and (
-            pause is None or next_held < pause.starts_on
+        if (
+            next_held is not None
+            and next_held <= due
+            and (pause is None or next_held < pause.starts_on)
         ):
             dues.append(Due(due, kept=True))
             gaps.append(Gap(anchor, next_held, closed=True))

@@ -130,8 +130,14 @@ def test_windows_are_whole_weeks_ending_last_sunday() -> None:
             B,
             11,
             5,
-            [date(2026, 9, 28), date(2026, 10, 5), date(2026, 10, 12)]
-            + [date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)],
+            [
+                date(2026, 9, 28),
+                date(2026, 10, 5),
+                date(2026, 10, 12),
+                date(2026, 11, 9),
+                date(2026, 11, 16),
+                date(2026, 11, 23),
+            ],
         ),
         (C, 2, 2, []),
     ],
