@@ -40,7 +40,7 @@ from bot.domain.cadence import (
     cadence_state,
     week_start,
 )
-from bot.domain.plans import PairingHistory, coaching_streak
+from bot.domain.plans import FIELD_DAY_WEEKS, PairingHistory, coaching_streak
 
 SHORT_WEEKS, LONG_WEEKS = 4, 12
 TREND_WEEKS = 12
@@ -53,8 +53,6 @@ BRIGHT_FOCUS_SHARE = 0.5
 BRIGHT_ASKING, BRIGHT_MIN_REFRAMES = 0.6, 3
 # Time back: cadence kept under this share in each of the last this-many weeks.
 SLIPPING_BELOW, SLIPPING_WEEKS = 0.75, 3
-# A field day is suggested when none was held in this many weeks.
-FIELD_DAY_WEEKS = 6
 CHECK_IN_ANSWER_DAYS = 7
 
 

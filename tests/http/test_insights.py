@@ -164,3 +164,23 @@ def test_a_field_day_is_noted_against_the_reps_focus(
     clock.advance(timedelta(days=7))
     detail = org.answer(f"insights <@{MANAGER}>", user=DIRECTOR)
     assert f"<@{REP}>" in detail and "1 field day" in detail
+
+
+def test_the_plan_and_the_nudge_suggest_a_field_day_after_six_weeks_without(
+    org: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    org.answer(f"goal {GOAL_WORDS}", user=REP)
+    assert f"none with <@{REP}> in six weeks" in org.answer(f"plan <@{REP}>", user=MANAGER)
+    org.answer(f"log <@{REP}> field day", user=MANAGER)
+    plan = org.answer(f"plan <@{REP}>", user=MANAGER)
+    assert "Last field day: Mon 23 Nov 2026" in plan and "none with" not in plan
+    clock.advance(timedelta(days=8))  # Tuesday 1 December, 10:00 in New York: both overdue
+    assert run_sweep(org.services, "cadence")[0]
+    nudge = next(
+        c
+        for c in slack.calls_to("chat.postMessage")
+        if c.params.get("channel") == MANAGER and "catch-up" in c.params.get("text", "")
+    )
+    text = json.dumps(nudge.params["blocks"])
+    assert f"since a field day with <@{REP_2}>" in text
+    assert f"since a field day with <@{REP}>" not in text
