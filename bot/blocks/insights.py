@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import Block, HeaderBlock
 
 import prompts
 from bot.blocks.parts import context, section
@@ -189,6 +189,33 @@ def build_insights(insights: LeaderInsights, *, team_id: str) -> Notice:
     blocks.append(context(prompts.text("insights", "footer")))
     fallback = prompts.text("insights", "fallback", count=len(insights.managers), end=end)
     return Notice(text=fallback, blocks=blocks[:50])
+
+
+# The App Home holds at most 100 blocks, shared with the manager's own board.
+HOME_MANAGERS = 40
+
+
+def build_leader_section(insights: LeaderInsights) -> list[Block]:
+    """The App Home's insights for a leader: the same lines as ``/coach insights``."""
+    blocks: list[Block] = [
+        HeaderBlock(text=prompts.text("insights", "home.heading")),
+        context(prompts.text("insights", "home.intro", end=_end(insights.today))),
+    ]
+    shown = insights.managers[:HOME_MANAGERS]
+    blocks.extend(_sections([manager_line(m) for m in shown]))
+    if len(insights.managers) > len(shown):
+        blocks.append(
+            context(
+                prompts.text("insights", "home.more", count=len(insights.managers) - len(shown))
+            )
+        )
+    bright = bright_lines(insights)
+    if bright:
+        blocks.extend(_sections(bright, prompts.text("insights", "bright_heading")))
+    slipping = time_lines(insights)
+    if slipping:
+        blocks.extend(_sections(slipping, prompts.text("insights", "time_heading")))
+    return blocks
 
 
 def _of(part: int, whole: int) -> str:

@@ -184,3 +184,24 @@ def test_the_plan_and_the_nudge_suggest_a_field_day_after_six_weeks_without(
     text = json.dumps(nudge.params["blocks"])
     assert f"since a field day with <@{REP_2}>" in text
     assert f"since a field day with <@{REP}>" not in text
+
+
+def test_the_leaders_app_home_has_the_insights_section(
+    org: RunningCoach, slack: SlackEmulator
+) -> None:
+    org.answer(f"goal {GOAL_WORDS}", user=REP)
+
+    def for_user(user: str) -> str:
+        org.settle()
+        seen = len([c for c in slack.calls_to("views.publish") if c.params["user_id"] == user])
+        org.event({"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"})
+        calls = slack.wait_for(
+            "views.publish", count=seen + 1, where=lambda c: c.params["user_id"] == user
+        )
+        return json.dumps(calls[seen].params["view"], ensure_ascii=False)
+
+    home = for_user(DIRECTOR)
+    assert "Your managers' coaching" in home and "Your team" in home
+    assert f"<@{MANAGER}>" in home and f"<@{MANAGER_2}>" in home
+    assert PEER_MANAGER not in home and GOAL_WORDS not in home
+    assert "Your managers' coaching" not in for_user(MANAGER)
