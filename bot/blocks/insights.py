@@ -15,9 +15,10 @@ from slack_sdk.models.blocks import Block, HeaderBlock
 import prompts
 from bot.blocks.parts import context, section
 from bot.blocks.replies import Notice
-from bot.domain.cadence import Status, describe_cadence, format_day
+from bot.domain.cadence import Status, describe_cadence, format_day, week_start
 from bot.domain.insights import (
     SLIPPING_WEEKS,
+    TREND_WEEKS,
     GoalStatus,
     LeaderInsights,
     ManagerInsight,
@@ -333,3 +334,72 @@ def build_manager_detail(insight: ManagerInsight) -> Notice:
 
 def trend_words(points: Sequence[float | None]) -> str:
     return " ".join(percent(point) for point in points)
+
+
+# The summary lists this many managers in full (the rest are one command away).
+SUMMARY_MANAGERS = 40
+
+
+def chart_weeks(today: date) -> list[date]:
+    """The Mondays of the 12 weeks the trend covers, oldest first."""
+    last = today - timedelta(days=today.weekday() + 7)
+    return [last - timedelta(weeks=back) for back in range(TREND_WEEKS - 1, -1, -1)]
+
+
+def chart_series(
+    insights: LeaderInsights, names: dict[str, str], limit: int
+) -> list[tuple[str, tuple[float | None, ...]]]:
+    """(name, weekly cadence kept) per manager, in the tree's order, for the chart."""
+    return [(names.get(m.manager_id) or m.manager_id, m.trend) for m in insights.managers[:limit]]
+
+
+def chart_words(insights: LeaderInsights, limit: int) -> str:
+    """The chart's figures in words: its fallback, for screen readers and notifications."""
+    lines = [
+        prompts.text(
+            "insights",
+            "summary.chart_manager",
+            manager=f"<@{m.manager_id}>",
+            points=trend_words(m.trend),
+        )
+        for m in insights.managers[:limit]
+    ]
+    return prompts.text("insights", "summary.chart_words", lines="; ".join(lines))
+
+
+def build_leader_summary(insights: LeaderInsights, *, chart_limit: int) -> tuple[str, list[Block]]:
+    """The weekly DM to a leader: last week's coaching below them, the bright spots, who
+    could use time back, and the chart's figures in words (the chart follows as a file)."""
+    week_of = week_start(insights.today) - timedelta(weeks=1)
+    blocks: list[Block] = [
+        section(
+            prompts.text("insights", "summary.heading", week=format_day(week_of))
+            + "\n"
+            + prompts.text("insights", "summary.intro")
+        )
+    ]
+    shown = insights.managers[:SUMMARY_MANAGERS]
+    blocks.extend(_sections([manager_line(m) for m in shown]))
+    if len(insights.managers) > len(shown):
+        blocks.append(
+            context(
+                prompts.text("insights", "home.more", count=len(insights.managers) - len(shown))
+            )
+        )
+    bright = bright_lines(insights)
+    if bright:
+        blocks.extend(_sections(bright, prompts.text("insights", "bright_heading")))
+    slipping = time_lines(insights)
+    if slipping:
+        blocks.extend(_sections(slipping, prompts.text("insights", "time_heading")))
+    words = chart_words(insights, chart_limit)
+    blocks.append(context(words[:2900]))
+    blocks.append(context(prompts.text("insights", "summary.footer")))
+    kept = ", ".join(
+        f"<@{m.manager_id}> {percent(m.short.cadence_kept)}"
+        for m in insights.managers[:chart_limit]
+    )
+    fallback = prompts.text(
+        "insights", "summary.fallback", count=len(insights.managers), lines=kept
+    )
+    return fallback, blocks[:50]

@@ -78,6 +78,7 @@ SWEEP_WORDS = {
     "cadence": "cadence nudges",
     "checkins": "weekly check-ins",
     "digest": "weekly digest",
+    "leaders": "leader summaries",
     "retention": "data retention",
 }
 _MENTION = re.compile(r"(?<![\w<@])@(\w+)")

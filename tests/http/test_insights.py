@@ -205,3 +205,41 @@ def test_the_leaders_app_home_has_the_insights_section(
     assert f"<@{MANAGER}>" in home and f"<@{MANAGER_2}>" in home
     assert PEER_MANAGER not in home and GOAL_WORDS not in home
     assert "Your managers' coaching" not in for_user(MANAGER)
+
+
+def test_the_leader_summary_comes_weekly_at_their_morning_with_the_chart(
+    org: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    org.answer(f"goal {GOAL_WORDS}", user=REP)
+    org.answer(f"log <@{REP}>", user=MANAGER)
+
+    def summaries() -> list:
+        return [
+            m
+            for m in slack.dm_messages(DIRECTOR)
+            if "Your managers' coaching week" in m.get("text", "")
+            or "Your managers' coaching week" in json.dumps(m.get("blocks") or [])
+        ]
+
+    clock.advance(timedelta(days=7, hours=2))  # Monday 30 Nov, 09:00 in Los Angeles
+    assert run_sweep(org.services, "leaders") == (
+        True,
+        "0 leader summaries sent, 0 charts uploaded",
+    )
+    clock.advance(timedelta(hours=1))  # 10:00 there: an hour after the managers' nudges
+    assert run_sweep(org.services, "leaders") == (
+        True,
+        "1 leader summaries sent, 1 charts uploaded",
+    )
+    assert run_sweep(org.services, "leaders")[1].startswith("0 leader summaries sent, 0 charts")
+    assert len(summaries()) == 1
+    shared = [m for m in slack.dm_messages(DIRECTOR) if m.get("files")]
+    assert len(shared) == 1 and shared[0]["files"][0]["mimetype"] == "image/png"
+    assert slack.calls_to("upload")[0].params["bytes"] > 1000
+    received = json.dumps(slack.dm_messages(DIRECTOR))
+    for words in (GOAL_WORDS, "open questions"):
+        assert words not in received
+    assert "In words:" in received  # the chart's figures, for anyone who can't see it
+    clock.advance(timedelta(days=7))
+    run_sweep(org.services, "leaders")
+    assert len(summaries()) == 2
