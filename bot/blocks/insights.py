@@ -66,6 +66,17 @@ def manager_line(insight: ManagerInsight) -> str:
                 long=percent(long.cadence_kept),
             )
         )
+    if short.cadence_kept is None:  # nothing to count yet but the focus goals chosen
+        parts.append(
+            prompts.text("insights", "focus", chose=insight.reps_with_focus, reps=insight.reps)
+        )
+        return prompts.text(
+            "insights",
+            "line",
+            manager=insight.manager_id,
+            arrow="",
+            figures=" · ".join(parts),
+        ).replace("  ", " ")
     if short.longest_gap_days is not None:
         parts.append(prompts.text("insights", "gap", days=short.longest_gap_days))
     parts.append(prompts.plural("insights", "streak", insight.streak))
@@ -80,7 +91,8 @@ def manager_line(insight: ManagerInsight) -> str:
     parts.append(
         prompts.text("insights", "focus", chose=insight.reps_with_focus, reps=insight.reps)
     )
-    parts.append(prompts.plural("insights", "achieved", short.goals_achieved))
+    if short.goals_achieved:
+        parts.append(prompts.plural("insights", "achieved", short.goals_achieved))
     if short.check_ins_sent:
         parts.append(
             prompts.text(
@@ -92,13 +104,14 @@ def manager_line(insight: ManagerInsight) -> str:
         )
     if short.reframed:
         parts.append(prompts.text("insights", "asking", asked=short.asked, reframed=short.reframed))
-    return prompts.text(
+    line = prompts.text(
         "insights",
         "line",
         manager=insight.manager_id,
         arrow=arrow(insight.direction),
         figures=" · ".join(parts),
     )
+    return line.replace("  ", " ")
 
 
 def _end(today: date) -> str:
@@ -258,7 +271,7 @@ def rep_line(line: RepInsight) -> str:
         rep=line.rep_id,
         cadence=describe_cadence(line.cadence_days),
         status=_status_words(line),
-        one_on_ones=prompts.plural("insights", "detail.rep_one_on_ones", line.one_on_ones),
+        one_on_ones=prompts.text("insights", "detail.rep_one_on_ones", count=line.one_on_ones),
         field_days=field_days,
         goal=_goal(line),
     )
@@ -333,7 +346,9 @@ def build_manager_detail(insight: ManagerInsight) -> Notice:
 
 
 def trend_words(points: Sequence[float | None]) -> str:
-    return " ".join(percent(point) for point in points)
+    if all(point is None for point in points):
+        return prompts.text("insights", "summary.chart_nothing_due")
+    return ", ".join(percent(point) for point in points)
 
 
 # The summary lists this many managers in full (the rest are one command away).

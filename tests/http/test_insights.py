@@ -145,7 +145,7 @@ def test_the_asking_rate_counts_questions_sent_or_saved_never_the_words(
     assert "Sent" in org.press(slack_ids.ACTION_REFRAME_SEND, send["value"], user=MANAGER)
     org.press(slack_ids.ACTION_REFRAME_SEND, send["value"], user=MANAGER)  # counted once
     org.answer("reframe you never follow up on time", user=MANAGER)  # offered, not asked
-    clock.advance(timedelta(days=7))
+    clock.advance(timedelta(days=14))
     answer = org.answer("insights", user=DIRECTOR)
     assert "asking 1 of 2" in answer
     assert "budget" not in answer and "talked over" not in answer
@@ -239,7 +239,7 @@ def test_the_leader_summary_comes_weekly_at_their_morning_with_the_chart(
     received = json.dumps(slack.dm_messages(DIRECTOR))
     for words in (GOAL_WORDS, "open questions"):
         assert words not in received
-    assert "In words:" in received  # the chart's figures, for anyone who can't see it
+    assert "In words, cadence kept week by week" in received  # the chart's figures, for anyone who can't see it
     clock.advance(timedelta(days=7))
     run_sweep(org.services, "leaders")
     assert len(summaries()) == 2
