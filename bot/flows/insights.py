@@ -65,6 +65,59 @@ def insights_for(
     return leader_insights(leader_id, records_of(tree, facts, zone), today)
 
 
+def workspace_insights(services: Services, *, team_id: str, today: date) -> LeaderInsights:
+    """Every manager in the workspace who coaches someone, as if seen from above them all
+    (``coach insights --team T`` for enablement teams), in id order."""
+    since = week_start(today) - timedelta(weeks=HISTORY_WEEKS)
+    with session_scope(services.engine) as session:
+        pairings = active_tree_pairings(session=session, team_id=team_id)
+        tree = Tree(sorted({p.manager_id for p in pairings}), pairings)
+        facts = tree_facts(session=session, team_id=team_id, pairings=pairings, since=since)
+    return leader_insights("", records_of(tree, facts, None), today)
+
+
+def figure_rows(insights: LeaderInsights) -> list[dict[str, object]]:
+    """The figures as flat rows (one per manager) for a spreadsheet: counts, shares and the
+    trend; no judgement (bright spot, time back) travels outside Coach's private replies."""
+    rows: list[dict[str, object]] = []
+    for m in insights.managers:
+        row: dict[str, object] = {
+            "leader_id": insights.leader_id,
+            "manager_id": m.manager_id,
+            "as_of": insights.today.isoformat(),
+            "reps": m.reps,
+            "reps_with_focus": m.reps_with_focus,
+            "streak_weeks": m.streak,
+        }
+        for name, figures in (("4w", m.short), ("12w", m.long)):
+            row.update(
+                {
+                    f"due_{name}": figures.due,
+                    f"kept_{name}": figures.kept,
+                    f"cadence_kept_{name}": _round(figures.cadence_kept),
+                    f"longest_gap_days_{name}": figures.longest_gap_days,
+                    f"one_on_ones_{name}": figures.one_on_ones,
+                    f"one_on_ones_per_rep_{name}": _round(figures.one_on_ones_per_rep),
+                    f"field_days_{name}": figures.field_days,
+                    f"field_days_per_rep_{name}": _round(figures.field_days_per_rep),
+                    f"goals_achieved_{name}": figures.goals_achieved,
+                    f"check_ins_sent_{name}": figures.check_ins_sent,
+                    f"check_ins_answered_{name}": figures.check_ins_answered,
+                    f"reframed_{name}": figures.reframed,
+                    f"asked_{name}": figures.asked,
+                    f"asking_rate_{name}": _round(figures.asking_rate),
+                }
+            )
+        row["trend_12w"] = " ".join("" if p is None else f"{p:.2f}" for p in m.trend)
+        row["trend"] = m.direction.value
+        rows.append(row)
+    return rows
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
 def manager_detail(
     services: Services, *, team_id: str, leader_id: str, manager_id: str
 ) -> ManagerInsight | Outcome:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+import time_machine
 
 from bot import slack_ids
 from bot.clock import SandboxClock
@@ -239,7 +240,47 @@ def test_the_leader_summary_comes_weekly_at_their_morning_with_the_chart(
     received = json.dumps(slack.dm_messages(DIRECTOR))
     for words in (GOAL_WORDS, "open questions"):
         assert words not in received
-    assert "In words, cadence kept week by week" in received  # the chart's figures, for anyone who can't see it
+    assert (
+        "In words, cadence kept week by week" in received
+    )  # the chart's figures, for anyone who can't see it
     clock.advance(timedelta(days=7))
     run_sweep(org.services, "leaders")
     assert len(summaries()) == 2
+
+
+def test_coach_insights_prints_the_figures_as_csv_and_export_holds_their_facts(
+    org: RunningCoach,
+    clock: SandboxClock,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.__main__ import main
+
+    org.answer(f"goal {GOAL_WORDS}", user=REP)
+    org.answer(f"log <@{REP}> field day", user=MANAGER)
+    clock.advance(timedelta(days=7))
+    org.answer(f"log <@{REP}>", user=MANAGER)
+    clock.advance(timedelta(days=7))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    capsys.readouterr()
+    with time_machine.travel(clock.now(), tick=False):  # the CLI reads the system clock
+        assert main(["insights", "--team", "T0COACH", "--leader", DIRECTOR, "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = lines[0].split(",")
+    rows = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
+    assert [row["manager_id"] for row in rows] == [MANAGER, MANAGER_2]
+    morgan = rows[0]
+    assert (morgan["reps"], morgan["reps_with_focus"], morgan["field_days_12w"]) == ("2", "1", "1")
+    assert (morgan["due_4w"], morgan["kept_4w"]) == ("2", "1")
+    assert "bright" not in lines[0] and "time" not in lines[0]
+    assert GOAL_WORDS not in "\n".join(lines)
+    with time_machine.travel(clock.now(), tick=False):
+        assert main(["insights", "--team", "T0COACH"]) == 0
+    managers = {row["manager_id"] for row in json.loads(capsys.readouterr().out)}
+    assert managers == {DIRECTOR, MANAGER, MANAGER_2, OUTSIDER, PEER_MANAGER}
+    assert main(["export", "--team", "T0COACH", "--user", MANAGER]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert len(exported["field_days"]) == 1 and exported["field_days"][0]["competency"]
+    assert "reframe_counts" in exported and "check_ins_sent" in exported
