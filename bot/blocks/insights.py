@@ -129,20 +129,20 @@ def bright_lines(insights: LeaderInsights) -> list[str]:
                 share=percent(insight.long.cadence_kept),
             )
         ]
-        ask = [prompts.text("insights", "ask_cadence")]
         if "focus" in insight.strengths:
             what.append(prompts.text("insights", "bright_focus"))
-            ask.append(prompts.text("insights", "ask_focus"))
         if "asking" in insight.strengths:
             what.append(prompts.text("insights", "bright_asking"))
-            ask.append(prompts.text("insights", "ask_asking"))
+        ask = prompts.text("insights", "ask_more" if len(what) > 1 else "ask_cadence")
+        if len(what) > 1:
+            what[-1] = prompts.text("insights", "and") + " " + what[-1]
         lines.append(
             prompts.text(
                 "insights",
                 "bright_line",
                 manager=insight.manager_id,
-                what=", ".join(what),
-                ask=" ".join(ask),
+                what="; ".join(what),
+                ask=ask,
             )
         )
     return lines
