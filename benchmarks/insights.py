@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from cadence_sweep import StatementCounter
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 from support import emulated_settings, median, note, print_table
 
 from bot.clock import SandboxClock
@@ -89,10 +90,18 @@ def seed(engine: Engine, edges: list[tuple[str, str, int]]) -> None:
             ],
         )
         pairings = connection.execute(
-            select(Pairing.id, Pairing.manager_id, Pairing.rep_id, Pairing.cadence_days)
+            select(
+                col(Pairing.id),
+                col(Pairing.manager_id),
+                col(Pairing.rep_id),
+                col(Pairing.cadence_days),
+            )
         ).all()
-        held, field_days, goals = [], [], []
-        for n, (pairing_id, manager, rep, cadence) in enumerate(pairings):
+        held: list[dict[str, object]] = []
+        field_days: list[dict[str, object]] = []
+        goals: list[dict[str, object]] = []
+        for n, (pairing_key, manager, rep, cadence) in enumerate(pairings):
+            pairing_id = int(pairing_key or 0)
             day = start + timedelta(days=cadence)
             k = 0
             while day < today:
@@ -121,9 +130,10 @@ def seed(engine: Engine, edges: list[tuple[str, str, int]]) -> None:
         connection.execute(insert(OneOnOne), held)
         connection.execute(insert(FieldDay), field_days)
         connection.execute(insert(Goal), goals)
-        goal_rows = connection.execute(select(Goal.id, Goal.rep_id)).all()
+        goal_rows = connection.execute(select(col(Goal.id), col(Goal.rep_id))).all()
         sends, answers = [], []
-        for goal_id, rep in goal_rows:
+        for goal_key, rep in goal_rows:
+            goal_id = int(goal_key or 0)
             for w in range(1, WEEKS):
                 sent_at = NOW - timedelta(weeks=w, days=5)
                 sends.append(

@@ -230,8 +230,7 @@ class SlackEmulator:
         if self._server is not None:
             return self
         self._server = _Server(self._address, self.workspace)
-        host, port = self._server.server_address[:2]
-        self.workspace.upload_root = f"http://{host}:{port}/upload/"
+        self.workspace.upload_root = self.root_url + "upload/"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.01},

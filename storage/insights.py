@@ -74,18 +74,23 @@ def active_tree_pairings(*, session: Session, team_id: str) -> list[TreePairing]
     """Every active pairing of the workspace: the org chart the tree is walked on (one query)."""
     statement = (
         sa_select(
-            Pairing.id,
-            Pairing.manager_id,
-            Pairing.rep_id,
-            Pairing.cadence_days,
-            Pairing.started_on,
-            Pairing.created_at,
-            Pairing.accepted_at,
+            col(Pairing.id),
+            col(Pairing.manager_id),
+            col(Pairing.rep_id),
+            col(Pairing.cadence_days),
+            col(Pairing.started_on),
+            col(Pairing.created_at),
+            col(Pairing.accepted_at),
         )
-        .where(Pairing.team_id == team_id, col(Pairing.ended_at).is_(None))
+        .where(col(Pairing.team_id) == team_id, col(Pairing.ended_at).is_(None))
         .order_by(col(Pairing.manager_id), col(Pairing.id))
     )
-    return [TreePairing(*row) for row in session.connection().execute(statement)]
+    return [
+        TreePairing(int(id_ or 0), manager, rep, cadence, started, created, accepted)
+        for id_, manager, rep, cadence, started, created, accepted in session.connection().execute(
+            statement
+        )
+    ]
 
 
 def tree_facts(
@@ -105,21 +110,21 @@ def tree_facts(
         return facts
     for batch in batched(pairing_ids):
         for pairing_id, held_on in session.connection().execute(
-            sa_select(OneOnOne.pairing_id, OneOnOne.held_on)
+            sa_select(col(OneOnOne.pairing_id), col(OneOnOne.held_on))
             .where(
-                OneOnOne.team_id == team_id,
+                col(OneOnOne.team_id) == team_id,
                 col(OneOnOne.pairing_id).in_(batch),
-                OneOnOne.held_on >= since,
+                col(OneOnOne.held_on) >= since,
             )
             .order_by(col(OneOnOne.held_on))
         ):
             facts.held[pairing_id].append(held_on)
         for pairing_id, held_on in session.connection().execute(
-            sa_select(FieldDay.pairing_id, FieldDay.held_on)
+            sa_select(col(FieldDay.pairing_id), col(FieldDay.held_on))
             .where(
-                FieldDay.team_id == team_id,
+                col(FieldDay.team_id) == team_id,
                 col(FieldDay.pairing_id).in_(batch),
-                FieldDay.held_on >= since,
+                col(FieldDay.held_on) >= since,
             )
             .order_by(col(FieldDay.held_on))
         ):
@@ -128,44 +133,52 @@ def tree_facts(
     facts.pauses = {p.id: everyone.for_pairing(p.id, p.manager_id) for p in pairings}
     since_instant = datetime.combine(since, time(), tzinfo=UTC)
     goal_rep: dict[int, str] = {}
-    for batch in batched(rep_ids):
+    for reps in batched(rep_ids):
         for goal_id, rep_id, status, created_at, closed_at in session.connection().execute(
-            sa_select(Goal.id, Goal.rep_id, Goal.status, Goal.created_at, Goal.closed_at).where(
-                Goal.team_id == team_id, col(Goal.rep_id).in_(batch)
-            )
+            sa_select(
+                col(Goal.id),
+                col(Goal.rep_id),
+                col(Goal.status),
+                col(Goal.created_at),
+                col(Goal.closed_at),
+            ).where(col(Goal.team_id) == team_id, col(Goal.rep_id).in_(reps))
         ):
-            goal_rep[int(goal_id)] = rep_id
+            goal_rep[int(goal_id or 0)] = rep_id
             facts.goals[rep_id].append(
-                GoalDates(int(goal_id), rep_id, status, _aware(created_at), _aware(closed_at))
+                GoalDates(int(goal_id or 0), rep_id, status, _aware(created_at), _aware(closed_at))
             )
         for goal_id, rep_id, created_at in session.connection().execute(
-            sa_select(CheckIn.goal_id, CheckIn.rep_id, CheckIn.created_at).where(
-                CheckIn.team_id == team_id,
-                col(CheckIn.rep_id).in_(batch),
-                CheckIn.created_at >= since_instant,
+            sa_select(col(CheckIn.goal_id), col(CheckIn.rep_id), col(CheckIn.created_at)).where(
+                col(CheckIn.team_id) == team_id,
+                col(CheckIn.rep_id).in_(reps),
+                col(CheckIn.created_at) >= since_instant,
             )
         ):
             facts.check_ins_answered[rep_id].append((int(goal_id), _aware(created_at)))
     subjects = [f"goal:{goal_id}" for goal_id in goal_rep]
-    for batch in batched(subjects):
+    for subjects_batch in batched(subjects):
         for subject, sent_at in session.connection().execute(
-            sa_select(SentMessage.subject, SentMessage.sent_at).where(
-                SentMessage.team_id == team_id,
-                SentMessage.kind == "checkin",
-                SentMessage.status == "sent",
-                col(SentMessage.subject).in_(batch),
+            sa_select(col(SentMessage.subject), col(SentMessage.sent_at)).where(
+                col(SentMessage.team_id) == team_id,
+                col(SentMessage.kind) == "checkin",
+                col(SentMessage.status) == "sent",
+                col(SentMessage.subject).in_(subjects_batch),
                 col(SentMessage.sent_at) >= since_instant,
             )
         ):
             goal_id = int(subject.removeprefix("goal:"))
             facts.check_ins_sent[goal_rep[goal_id]].append((goal_id, _aware(sent_at)))
-    for batch in batched(manager_ids):
+    for managers_batch in batched(manager_ids):
         for manager_id, reframed_on, asked_on in session.connection().execute(
-            sa_select(ReframeEvent.manager_id, ReframeEvent.reframed_on, ReframeEvent.asked_on)
+            sa_select(
+                col(ReframeEvent.manager_id),
+                col(ReframeEvent.reframed_on),
+                col(ReframeEvent.asked_on),
+            )
             .where(
-                ReframeEvent.team_id == team_id,
-                col(ReframeEvent.manager_id).in_(batch),
-                ReframeEvent.reframed_on >= since,
+                col(ReframeEvent.team_id) == team_id,
+                col(ReframeEvent.manager_id).in_(managers_batch),
+                col(ReframeEvent.reframed_on) >= since,
             )
             .order_by(col(ReframeEvent.reframed_on))
         ):
@@ -198,9 +211,9 @@ def mark_asked(*, session: Session, team_id: str, manager_id: str, ref: str, on:
     result = session.execute(
         update(ReframeEvent)
         .where(
-            ReframeEvent.team_id == team_id,
-            ReframeEvent.manager_id == manager_id,
-            ReframeEvent.ref == ref,
+            col(ReframeEvent.team_id) == team_id,
+            col(ReframeEvent.manager_id) == manager_id,
+            col(ReframeEvent.ref) == ref,
             col(ReframeEvent.asked_on).is_(None),
         )
         .values(asked_on=on)
@@ -237,8 +250,8 @@ def field_days_for(
     found: dict[int, list[date]] = {pairing_id: [] for pairing_id in pairing_ids}
     for batch in batched(pairing_ids):
         for pairing_id, held_on in session.connection().execute(
-            sa_select(FieldDay.pairing_id, FieldDay.held_on)
-            .where(FieldDay.team_id == team_id, col(FieldDay.pairing_id).in_(batch))
+            sa_select(col(FieldDay.pairing_id), col(FieldDay.held_on))
+            .where(col(FieldDay.team_id) == team_id, col(FieldDay.pairing_id).in_(batch))
             .order_by(col(FieldDay.held_on))
         ):
             found[pairing_id].append(held_on)

@@ -28,6 +28,7 @@ reads the same all week and the weekly summary and ``/coach insights`` agree:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -96,6 +97,10 @@ class PairingRecord:
     goals_achieved_on: tuple[date, ...] = ()
     check_ins_sent_on: tuple[date, ...] = ()
     check_ins_answered_on: tuple[date, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Oldest first, whatever order they came in: answers are looked up by bisection.
+        object.__setattr__(self, "check_ins_answered_on", tuple(sorted(self.check_ins_answered_on)))
 
 
 @dataclass(frozen=True)
@@ -306,7 +311,9 @@ def _figures(
 
 
 def _answered(asked_on: date, answers: Sequence[date]) -> bool:
-    return any(asked_on <= a < asked_on + timedelta(days=CHECK_IN_ANSWER_DAYS) for a in answers)
+    """Whether an answer came within the week after the ask (``answers`` sorted)."""
+    first = bisect_left(answers, asked_on)
+    return first < len(answers) and answers[first] < asked_on + timedelta(days=CHECK_IN_ANSWER_DAYS)
 
 
 def weekly_trend(
@@ -314,13 +321,16 @@ def weekly_trend(
 ) -> tuple[float | None, ...]:
     """Cadence kept in each of the last TREND_WEEKS full weeks, oldest first (None: nothing
     fell due that week)."""
-    last = window(today, 1)
-    points: list[float | None] = []
-    for back in range(TREND_WEEKS - 1, -1, -1):
-        span = Window(1, last.start - timedelta(weeks=back), last.end - timedelta(weeks=back))
-        dues = [d for p in manager.pairings for d in walks[p.pairing_id][0] if span.holds(d.on)]
-        points.append(_share(sum(1 for d in dues if d.kept), len(dues)))
-    return tuple(points)
+    first = window(today, TREND_WEEKS).start
+    due = [0] * TREND_WEEKS
+    kept = [0] * TREND_WEEKS
+    for pairing in manager.pairings:
+        for item in walks[pairing.pairing_id][0]:
+            week = (item.on - first).days // 7
+            if 0 <= week < TREND_WEEKS:
+                due[week] += 1
+                kept[week] += item.kept
+    return tuple(_share(k, d) for k, d in zip(kept, due, strict=True))
 
 
 def trend_direction(
