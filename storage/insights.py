@@ -99,10 +99,14 @@ def tree_facts(
     team_id: str,
     pairings: list[TreePairing],
     since: date,
+    recent_since: date | None = None,
 ) -> TreeFacts:
-    """The facts since ``since`` of the given pairings (those of the tree's managers):
+    """The facts since ``since`` of the given pairings (those of the tree's managers), and
+    only since ``recent_since`` (when given) for all but the 1:1s, which the streak reads
+    further back:
     six statements whatever the tree's size (per 5,000 pairings or reps)."""
     facts = TreeFacts()
+    recent = since if recent_since is None else max(since, recent_since)
     pairing_ids = [p.id for p in pairings]
     rep_ids = sorted({p.rep_id for p in pairings})
     manager_ids = sorted({p.manager_id for p in pairings})
@@ -124,14 +128,14 @@ def tree_facts(
             .where(
                 col(FieldDay.team_id) == team_id,
                 col(FieldDay.pairing_id).in_(batch),
-                col(FieldDay.held_on) >= since,
+                col(FieldDay.held_on) >= recent,
             )
             .order_by(col(FieldDay.held_on))
         ):
             facts.field_days[pairing_id].append(held_on)
     everyone = team_pauses(session=session, team_id=team_id)
     facts.pauses = {p.id: everyone.for_pairing(p.id, p.manager_id) for p in pairings}
-    since_instant = datetime.combine(since, time(), tzinfo=UTC)
+    since_instant = datetime.combine(recent, time(), tzinfo=UTC)
     goal_rep: dict[int, str] = {}
     for reps in batched(rep_ids):
         for goal_id, rep_id, status, created_at, closed_at in session.connection().execute(
@@ -178,7 +182,7 @@ def tree_facts(
             .where(
                 col(ReframeEvent.team_id) == team_id,
                 col(ReframeEvent.manager_id).in_(managers_batch),
-                col(ReframeEvent.reframed_on) >= since,
+                col(ReframeEvent.reframed_on) >= recent,
             )
             .order_by(col(ReframeEvent.reframed_on))
         ):

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from bot.blocks.replies import Outcome, refused
 from bot.domain.cadence import PauseSpan, local_today, week_start, zone_for
 from bot.domain.insights import (
+    LONG_WEEKS,
     LeaderInsights,
     ManagerInsight,
     ManagerRecord,
@@ -29,8 +30,10 @@ from bot.services import Services
 from storage.db import session_scope
 from storage.insights import TreeFacts, TreePairing, active_tree_pairings, tree_facts
 
-# What is loaded: enough weeks for the streak (as the digest counts it) and the windows.
+# What is loaded: enough weeks of 1:1s for the streak (as the digest counts it), and of
+# everything else for the 12-week window (a week more: a check-in's answer window).
 HISTORY_WEEKS = STREAK_WEEKS_CHECKED + 1
+RECENT_WEEKS = LONG_WEEKS + 1
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,13 @@ def insights_for(
     since = week_start(today) - timedelta(weeks=HISTORY_WEEKS)
     with session_scope(services.engine) as session:
         tree = tree_below(active_tree_pairings(session=session, team_id=team_id), leader_id)
-        facts = tree_facts(session=session, team_id=team_id, pairings=tree.pairings, since=since)
+        facts = tree_facts(
+            session=session,
+            team_id=team_id,
+            pairings=tree.pairings,
+            since=since,
+            recent_since=week_start(today) - timedelta(weeks=RECENT_WEEKS),
+        )
     return leader_insights(leader_id, records_of(tree, facts, zone), today)
 
 
@@ -72,7 +81,13 @@ def workspace_insights(services: Services, *, team_id: str, today: date) -> Lead
     with session_scope(services.engine) as session:
         pairings = active_tree_pairings(session=session, team_id=team_id)
         tree = Tree(sorted({p.manager_id for p in pairings}), pairings)
-        facts = tree_facts(session=session, team_id=team_id, pairings=pairings, since=since)
+        facts = tree_facts(
+            session=session,
+            team_id=team_id,
+            pairings=pairings,
+            since=since,
+            recent_since=week_start(today) - timedelta(weeks=RECENT_WEEKS),
+        )
     return leader_insights("", records_of(tree, facts, None), today)
 
 

@@ -22,7 +22,7 @@ from bot.domain.cadence import iso_week_key, local_today, week_start
 from bot.domain.hours import weekly_hour
 from bot.domain.insights import LeaderInsights, leader_insights
 from bot.flows.delivery import Key, claim, deliver, unsettled
-from bot.flows.insights import HISTORY_WEEKS, Tree, records_of, tree_below
+from bot.flows.insights import HISTORY_WEEKS, RECENT_WEEKS, Tree, records_of, tree_below
 from bot.flows.people import last_known_zones, look_up_people
 from bot.services import Services
 from bot.slack_client import paced_posts
@@ -94,7 +94,13 @@ def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, i
     union = list({p.id: p for tree in trees.values() for p in tree.pairings}.values())
     since = week_start(min(today_of.values())) - timedelta(weeks=HISTORY_WEEKS)
     with session_scope(services.engine) as session:
-        facts = tree_facts(session=session, team_id=team_id, pairings=union, since=since)
+        facts = tree_facts(
+            session=session,
+            team_id=team_id,
+            pairings=union,
+            since=since,
+            recent_since=week_start(min(today_of.values())) - timedelta(weeks=RECENT_WEEKS),
+        )
     sent = drawn = 0
     for leader_id in due:
         insights = leader_insights(
