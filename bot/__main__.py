@@ -1,4 +1,5 @@
-"""The ``coach`` command line: serve, scheduler, tick, reframe, db, manifest, try, export."""
+"""The ``coach`` command line: serve, scheduler, tick, reframe, db, manifest, try, export,
+insights."""
 
 from __future__ import annotations
 
@@ -250,6 +251,37 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _insights(args: argparse.Namespace) -> int:
+    """The leaders' figures for a workspace (or one leader's tree) as JSON or CSV, dated
+    in COACH_TIMEZONE; no Slack call is needed."""
+    import csv
+
+    settings = _settings()
+    from bot.domain.cadence import local_today
+    from bot.flows.insights import figure_rows, insights_for, workspace_insights
+    from bot.wiring import build_services
+    from storage.migrate import upgrade
+
+    _engine(settings).dispose()
+    services = build_services(settings)
+    upgrade(services.engine)
+    today = local_today(services.clock.now(), settings.coach_timezone)
+    if args.leader:
+        found = insights_for(services, team_id=args.team, leader_id=args.leader, today=today)
+    else:
+        found = workspace_insights(services, team_id=args.team, today=today)
+    rows = figure_rows(found)
+    services.engine.dispose()
+    if not args.csv:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if rows:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return 0
+
+
 def _exit_on_sigterm() -> None:
     """Turn SIGTERM into SystemExit so ``finally`` blocks shut the scheduler down cleanly."""
 
@@ -321,6 +353,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--team", required=True)
     export.add_argument("--user")
     export.set_defaults(handler=_export)
+    insights = commands.add_parser(
+        "insights", help="how each manager coaches (a leader's figures), as JSON or CSV"
+    )
+    insights.add_argument("--team", required=True)
+    insights.add_argument("--leader", help="only the managers below this leader")
+    insights.add_argument("--csv", action="store_true", help="CSV, for a spreadsheet")
+    insights.set_defaults(handler=_insights)
     return parser
 
 

@@ -23,6 +23,7 @@ BOT_SCOPES: dict[str, str] = {
     "groups:read": "checking a private digest channel",
     "users:read": "time zones and out-of-office status for kind, well-timed nudges",
     "reactions:write": "acknowledging a check-in reply with a reaction",
+    "files:write": "the 12-week trend chart in a leader's weekly summary",
 }
 
 BOT_EVENTS = ("app_home_opened", "message.im", "message.channels", "message.groups")

@@ -62,6 +62,8 @@ def sweep_triggers(services: Services) -> dict[str, CronTrigger]:
     triggers = {
         "cadence": CronTrigger(minute=PEOPLES_HOURS, timezone=zone),
         "digest": CronTrigger(minute=PEOPLES_HOURS, timezone=zone),
+        # Each leader's weekly summary, an hour after the nudges on their own clock.
+        "leaders": CronTrigger(minute=PEOPLES_HOURS, timezone=zone),
         # Check-ins at 5 past (and 35 past, for zones half an hour off UTC) the rep's hour.
         "checkins": CronTrigger(minute="5,35", timezone=zone),
         "retention": CronTrigger(hour=RETENTION_HOUR, minute=15, timezone=zone),

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from slack_emulator.objects import Ephemeral
+from slack_emulator.objects import Ephemeral, UploadedFile
 from slack_emulator.state import WorkspaceState
 from slack_emulator.wire import ApiError, JsonDict, Params
 
@@ -304,6 +304,56 @@ def _views_publish(ws: WorkspaceState, params: Params) -> JsonDict:
     return {"view": ws.view_body(current)}
 
 
+def _files_get_upload_url_external(ws: WorkspaceState, params: Params) -> JsonDict:
+    """Reserve a file: its id, and the URL the client POSTs the bytes to (no token there)."""
+    name = params.text("filename").strip()
+    if not name:
+        raise ApiError("invalid_arguments")
+    try:
+        length = int(params.text("length"))
+    except ValueError:
+        raise ApiError("invalid_arguments") from None
+    if length <= 0:
+        raise ApiError("invalid_arguments")
+    file_id = ws.new_id("F", f"file:{ws.next_ts()}")
+    ws.files[file_id] = UploadedFile(
+        file_id, name, length, ws.bot_user_id, int(ws.clock()), params.text("alt_txt")
+    )
+    return {"upload_url": f"{ws.upload_root}{file_id}", "file_id": file_id}
+
+
+def _files_complete_upload_external(ws: WorkspaceState, params: Params) -> JsonDict:
+    """Finish uploads whose bytes arrived; share them in ``channel_id`` as one message."""
+    listed = params.get("files")
+    if not _is_list_of_dicts(listed) or not listed:
+        raise ApiError("invalid_arguments")
+    files = []
+    for item in listed:
+        uploaded = ws.files.get(str(item.get("id") or ""))
+        if uploaded is None:
+            raise ApiError("file_not_found")
+        if uploaded.data is None or len(uploaded.data) != uploaded.length:
+            raise ApiError("file_upload_incomplete")
+        files.append((uploaded, str(item.get("title") or "")))
+    channel = None
+    if params.text("channel_id"):
+        channel = ws.post_target(params.text("channel_id"))
+        if not channel.has(ws.bot_user_id):
+            raise ApiError("not_in_channel")
+    for uploaded, title in files:
+        uploaded.completed = True
+        uploaded.title = title or uploaded.name
+        if channel is not None and channel.id not in uploaded.channels:
+            uploaded.channels.append(channel.id)
+    if channel is not None:
+        content = {
+            "text": params.text("initial_comment"),
+            "files": [f.to_slack() for f, _ in files],
+        }
+        ws.add_message(channel, ws.bot_user_id, content, params.text("thread_ts") or None)
+    return {"files": [{"id": f.id, "title": f.title} for f, _ in files]}
+
+
 def _apps_connections_open(ws: WorkspaceState, params: Params) -> JsonDict:
     return {"url": ws.socket_url}
 
@@ -327,4 +377,6 @@ METHODS: dict[str, Handler] = {
     "views.push": _views_push,
     "views.update": _views_update,
     "views.publish": _views_publish,
+    "files.getUploadURLExternal": _files_get_upload_url_external,
+    "files.completeUploadExternal": _files_complete_upload_external,
 }

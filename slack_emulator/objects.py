@@ -152,6 +152,7 @@ class Message:
     reply_count: int = 0
     edited: JsonDict | None = None
     reactions: dict[str, list[str]] = field(default_factory=dict)
+    files: list[JsonDict] | None = None
 
     def to_slack(self) -> JsonDict:
         """The `message` object, as chat.postMessage and conversations.history return it."""
@@ -165,6 +166,7 @@ class Message:
             "parent_user_id": self.parent_user_id,
             "reply_count": self.reply_count or None,
             "edited": self.edited,
+            "files": self.files,
         }
         body.update({key: value for key, value in optional.items() if value is not None})
         if self.reactions:
@@ -244,3 +246,41 @@ class ResponseTarget:
 
     channel: str
     user: str
+
+
+@dataclass
+class UploadedFile:
+    """A file as files.getUploadURLExternal reserved it; ``data`` arrives at its upload URL,
+    and files.completeUploadExternal makes it a file (and shares it, when given a channel)."""
+
+    id: str
+    name: str
+    length: int
+    user: str
+    created: int
+    alt_txt: str = ""
+    title: str = ""
+    data: bytes | None = None
+    completed: bool = False
+    channels: list[str] = field(default_factory=list)
+
+    @property
+    def mimetype(self) -> str:
+        if self.data is not None and self.data.startswith(b"\x89PNG\r\n\x1a\n"):
+            return "image/png"
+        return "application/octet-stream"
+
+    def to_slack(self) -> JsonDict:
+        """The ``file`` object, as files.completeUploadExternal and messages carry it."""
+        return {
+            "id": self.id,
+            "created": self.created,
+            "name": self.name,
+            "title": self.title or self.name,
+            "mimetype": self.mimetype,
+            "filetype": "png" if self.mimetype == "image/png" else "binary",
+            "user": self.user,
+            "size": len(self.data or b""),
+            "alt_txt": self.alt_txt or None,
+            "channels": list(self.channels),
+        }

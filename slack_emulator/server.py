@@ -27,7 +27,7 @@ from slack_emulator.workspace import ApiCall, Reply, Workspace
 logger = logging.getLogger(__name__)
 
 # Parameters whose value is JSON; form-encoded requests carry them as JSON strings.
-JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
 
 
 def decode_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -76,6 +76,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         url = urlsplit(self.path)
+        if url.path.startswith("/upload/"):  # a file's bytes, as they are: never form fields
+            length = int(self.headers.get("Content-Length") or 0)
+            data = self.rfile.read(length) if length else b""
+            workspace = cast(_Server, self.server).workspace
+            self._write(workspace.receive_upload(url.path.removeprefix("/upload/"), data))
+            return
         params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
         params.update(self._body_params())
         self._write(self._route(url.path, params))
@@ -106,6 +112,14 @@ class _Handler(BaseHTTPRequestHandler):
         return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
 
     def _write(self, reply: Reply) -> None:
+        if reply.plain is not None:
+            text = reply.plain.encode("utf-8")
+            self.send_response(reply.status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(text)))
+            self.end_headers()
+            self.wfile.write(text)
+            return
         if reply.body is None:
             self.close_connection = True  # no status line at all: the client sees a reset
             return
@@ -216,6 +230,7 @@ class SlackEmulator:
         if self._server is not None:
             return self
         self._server = _Server(self._address, self.workspace)
+        self.workspace.upload_root = self.root_url + "upload/"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.01},

@@ -19,7 +19,15 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from slack_emulator.objects import Channel, Ephemeral, Message, ResponseTarget, User, View
+from slack_emulator.objects import (
+    Channel,
+    Ephemeral,
+    Message,
+    ResponseTarget,
+    UploadedFile,
+    User,
+    View,
+)
 from slack_emulator.pacing import Pacing
 from slack_emulator.wire import (
     DROPPED_CONNECTION,
@@ -76,6 +84,9 @@ class WorkspaceState:
         self.homes: dict[str, str] = {}
         self.triggers: dict[str, str] = {}
         self.response_targets: dict[str, ResponseTarget] = {}
+        # Files reserved by files.getUploadURLExternal, by id; the URL root the server sets.
+        self.files: dict[str, UploadedFile] = {}
+        self.upload_root = "http://127.0.0.1:9/upload/"
         self._calls: list[ApiCall] = []
         self._faults: dict[str, deque[Fault]] = {}
         self._pacing: Pacing | None = None

@@ -46,6 +46,8 @@ class Reply:
     status: int = 200
     body: JsonDict | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    # A plain-text answer instead of JSON (a file's upload URL answers "OK - <bytes>").
+    plain: str | None = None
 
     @classmethod
     def error(cls, error: str, **extra: Any) -> Reply:

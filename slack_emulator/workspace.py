@@ -53,6 +53,19 @@ class Workspace(WorkspaceState):
             self._record("response_url", payload, None, reply, None)
             return reply
 
+    def receive_upload(self, file_id: str, data: bytes) -> Reply:
+        """A POST of a file's bytes to the URL files.getUploadURLExternal gave: answered as
+        Slack does, in plain text. Recorded as method "upload" (with the byte count)."""
+        with self.lock:
+            reserved = self.files.get(file_id)
+            if reserved is None or reserved.completed:
+                reply = Reply(404, plain="Not Found")
+            else:
+                reserved.data = data
+                reply = Reply(200, plain=f"OK - {len(data)}")
+            self._record("upload", {"file_id": file_id, "bytes": len(data)}, None, reply, None)
+            return reply
+
     def _answer(self, method: str, params: Params, token: str | None) -> tuple[Reply, str | None]:
         queued = self._faults.get(method)
         if queued:
@@ -93,6 +106,8 @@ class Workspace(WorkspaceState):
         fault: str | None,
     ) -> None:
         body = reply.body or {}
+        if reply.plain is not None:
+            body = {"ok": reply.status == 200}
         error = None if body.get("ok", reply.body is None) else body.get("error")
         recorded = {key: value for key, value in params.items() if key != "token"}
         self._calls.append(

@@ -264,3 +264,46 @@ class AgendaItem(SQLModel, table=True):
     covered_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
+
+
+# --- Leader insights and field days (issue 18) -------------------------------------------
+
+
+class FieldDay(SQLModel, table=True):
+    """A day a manager spent observing a rep's routine calls for one skill (the rep's focus
+    at the time, kept as its competency id: never the goal's words)."""
+
+    __tablename__ = "field_days"
+    __table_args__ = (
+        Index("ix_field_days_pairing_held", "team_id", "pairing_id", "held_on"),
+        NEVER_REUSED,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pairing_id: int = Field(foreign_key="pairings.id", ondelete="CASCADE")
+    held_on: date
+    competency: str | None = Field(default=None, max_length=40)
+    logged_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ReframeEvent(SQLModel, table=True):
+    """That Coach turned one feedback message into questions for a manager, and whether the
+    manager then asked them (sent them to the rep or saved them for a 1:1). A count, never
+    the text: ``ref`` is a random token the reframe's buttons carry."""
+
+    __tablename__ = "reframe_events"
+    __table_args__ = (
+        UniqueConstraint("team_id", "ref", name="uq_reframe_events_ref"),
+        Index("ix_reframe_events_manager_on", "team_id", "manager_id", "reframed_on"),
+        NEVER_REUSED,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    manager_id: str = Field(max_length=32)
+    ref: str = Field(max_length=32)
+    reframed_on: date
+    asked_on: date | None = None
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

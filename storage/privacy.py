@@ -11,12 +11,14 @@ from sqlmodel import Session, SQLModel, col, select
 from storage.models import (
     AgendaItem,
     CheckIn,
+    FieldDay,
     Goal,
     ManagerSettings,
     OneOnOne,
     Pairing,
     Pause,
     ProcessedEvent,
+    ReframeEvent,
     SentMessage,
     SlackUser,
     Workspace,
@@ -64,6 +66,19 @@ def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime)
             delete(Pause).where(
                 Pause.team_id == team_id,
                 or_(col(Pause.pairing_id).in_(pairing_ids), Pause.manager_id == user_id),
+            ),
+        ),
+        "field days": _delete(
+            session,
+            delete(FieldDay).where(
+                FieldDay.team_id == team_id,
+                or_(col(FieldDay.pairing_id).in_(pairing_ids), FieldDay.logged_by == user_id),
+            ),
+        ),
+        "reframe counts": _delete(
+            session,
+            delete(ReframeEvent).where(
+                ReframeEvent.team_id == team_id, ReframeEvent.manager_id == user_id
             ),
         ),
         "1:1s": _delete(
@@ -149,6 +164,20 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
     agenda = select(AgendaItem).where(
         AgendaItem.team_id == team_id, col(AgendaItem.pairing_id).in_(pairing_ids)
     )
+    field_days = select(FieldDay).where(
+        FieldDay.team_id == team_id, col(FieldDay.pairing_id).in_(pairing_ids)
+    )
+    reframes = select(ReframeEvent).where(ReframeEvent.team_id == team_id)
+    if user_id is not None:
+        reframes = reframes.where(ReframeEvent.manager_id == user_id)
+    goal_ids = [goal.id for goal in session.exec(goals).all()]
+    # When each weekly check-in went out: what "check-ins answered" counts against.
+    check_ins_sent = select(SentMessage.subject, SentMessage.sent_at).where(
+        SentMessage.team_id == team_id,
+        SentMessage.kind == "checkin",
+        SentMessage.status == "sent",
+        col(SentMessage.subject).in_([f"goal:{g}" for g in goal_ids]),
+    )
     pauses = select(Pause).where(Pause.team_id == team_id)
     if user_id is not None:
         pauses = pauses.where(
@@ -163,6 +192,13 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
         "goals": _rows(session, goals),
         "check_ins": _rows(session, check_ins),
         "manager_settings": _rows(session, settings),
+        # What leader insights are built from (counts and dates, no text).
+        "field_days": _rows(session, field_days),
+        "reframe_counts": _rows(session, reframes),
+        "check_ins_sent": [
+            {"goal_id": int(subject.removeprefix("goal:")), "sent_at": _jsonable(sent_at)}
+            for subject, sent_at in session.exec(check_ins_sent).all()
+        ],
     }
 
 

@@ -46,6 +46,7 @@ def test_people_sweeps_wake_every_half_hour_and_retention_nightly(
     assert _next_runs(friday_evening) == {
         "cadence": datetime(2026, 11, 27, 20, 30, tzinfo=UTC),
         "digest": datetime(2026, 11, 27, 20, 30, tzinfo=UTC),
+        "leaders": datetime(2026, 11, 27, 20, 30, tzinfo=UTC),
         "checkins": datetime(2026, 11, 27, 20, 35, tzinfo=UTC),
         "retention": datetime(2026, 11, 28, 3, 15, tzinfo=UTC),
     }
@@ -53,7 +54,7 @@ def test_people_sweeps_wake_every_half_hour_and_retention_nightly(
     scheduler.start(paused=True)
     try:
         jobs = _jobs(scheduler)
-        assert set(jobs) == {"cadence", "checkins", "digest", "retention"}
+        assert set(jobs) == {"cadence", "checkins", "digest", "leaders", "retention"}
         assert all(job.coalesce and job.max_instances == 1 for job in jobs.values())
     finally:
         scheduler.shutdown(wait=False)

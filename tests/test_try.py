@@ -279,3 +279,31 @@ def test_block_kit_is_rendered_with_names_and_numbered_buttons() -> None:
         (4, "Yes", "U0ALEX"),
         (5, "No", "U0ALEX"),
     ]
+
+
+LEADERS_QUARTER = ROOT / "examples" / "a-quarter-for-leaders.txt"
+
+
+@pytest.mark.slow  # starts a process and travels ten weeks
+def test_the_leaders_quarter_shows_a_bright_spot_time_back_the_summary_and_a_field_day() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_"))}
+    env.pop("DATABASE_URL", None)
+    env["PYTHONIOENCODING"] = "utf-8"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "try", "--script", str(LEADERS_QUARTER)],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=400,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Field day with @alex on" in out
+    assert "╭─ Coach · DM to @jordan · Mon 10:00 in Denver" in out
+    assert "*Your managers' coaching week*" in out
+    assert "📎 coaching-trend.png · PNG image" in out
+    assert "*Bright spots, worth learning from*\n  │ • @morgan: kept 100%" in out
+    assert "• @riley: fewer 1:1s have happened on time" in out
+    for words in ("Ask three discovery questions", "jumped to the demo"):
+        assert words not in out.split("as @jordan /coach insights")[-1]

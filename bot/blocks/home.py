@@ -10,6 +10,7 @@ from slack_sdk.models.views import View
 import prompts
 from bot import slack_ids as ids
 from bot.blocks.goals import build_goals_overview
+from bot.blocks.insights import build_leader_section
 from bot.blocks.parts import button, context, section
 from bot.blocks.plan import streak_text
 from bot.blocks.team import STATUS_EMOJI, describe_status, due_words
@@ -24,6 +25,9 @@ def build_home(data: HomeData) -> View:
     blocks: list[Block] = []
     if data.team is not None:
         blocks.extend(_team_board(data.team))
+    if data.leading is not None:
+        blocks.append(DividerBlock())
+        blocks.extend(build_leader_section(data.leading))
     if data.focus is not None:
         if blocks:
             blocks.append(DividerBlock())

@@ -147,9 +147,17 @@ def _summary(plan: RepPlan, *, latest_check_in: bool = True) -> str:
 def _coaching(plan: RepPlan) -> list[str]:
     questions = "\n".join(f"• {q}" for q in plan.questions)
     lines = [prompts.text("plans", "questions", questions=questions)]
-    if plan.observe and plan.facts.goal is not None:
+    if plan.observe and plan.facts.goal is not None and plan.field_day_due:
+        behaviour = escape_mrkdwn(plan.facts.goal.behaviour)
+        lines.append(
+            prompts.text("plans", "field_day_due", rep=plan.facts.rep_id, behaviour=behaviour)
+        )
+    elif plan.observe and plan.facts.goal is not None:
         behaviour = escape_mrkdwn(plan.facts.goal.behaviour)
         lines.append(prompts.text("plans", "observe", rep=plan.facts.rep_id, behaviour=behaviour))
+        if plan.facts.last_field_day is not None:
+            last = format_day(plan.facts.last_field_day)
+            lines.append(prompts.text("plans", "field_day_last", date=last))
     else:
         lines.append(prompts.text("plans", "observe_no_goal", rep=plan.facts.rep_id))
     return lines

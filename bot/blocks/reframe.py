@@ -41,9 +41,11 @@ class Prompt:
     focus: str
     questions: tuple[str, ...]
     kind: str = "coaching"
+    # The asking rate's token for this reframe (bot/flows/asking.py): no text, a count.
+    ref: str = ""
 
 
-def build_reframe(reframe: Reframe, rep_id: str | None) -> tuple[str, list[Block]]:
+def build_reframe(reframe: Reframe, rep_id: str | None, ref: str = "") -> tuple[str, list[Block]]:
     """The manager's private reply: how Coach read the message, the note, the questions.
 
     The note (why this is a results talk, an expectation, team selling…) is for the
@@ -64,7 +66,7 @@ def build_reframe(reframe: Reframe, rep_id: str | None) -> tuple[str, list[Block
         # The notification text is mrkdwn too: escaped as the blocks are, or a question
         # could carry a live <!channel> or a disguised link into the preview.
         fallback += [intro, questions]
-    prompt = Prompt(rep_id, reframe.competency, reframe.focus, reframe.questions, reframe.kind)
+    prompt = Prompt(rep_id, reframe.competency, reframe.focus, reframe.questions, reframe.kind, ref)
     blocks.append(ActionsBlock(block_id="reframe", elements=_buttons(prompt)))
     kind = prompts.text("coaching", f"kind_{reframe.kind}")
     engine = prompts.text("coaching", f"engine_{reframe.engine}")
@@ -190,6 +192,7 @@ def decode_prompt(raw: object) -> Prompt | None:
             str(data["f"]),
             questions,
             str(data.get("k") or "coaching"),
+            str(data.get("id") or "")[:32],
         )
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
@@ -202,4 +205,5 @@ def _prompt_dict(prompt: Prompt) -> dict[str, object]:
         "f": prompt.focus,
         "q": list(prompt.questions),
         "k": prompt.kind,
+        **({"id": prompt.ref} if prompt.ref else {}),
     }

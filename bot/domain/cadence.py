@@ -379,3 +379,5 @@ class NudgeItem:
     days_overdue: int
     last_held_on: date | None
     started_on: date
+    # No field day (observing the rep's routine calls) in the last six weeks.
+    field_day_due: bool = False

@@ -105,6 +105,21 @@ class ForgetMe:
     pass
 
 
+@dataclass(frozen=True)
+class LogFieldDay:
+    """``log @rep field day [when]``: a day spent observing the rep's routine calls."""
+
+    rep_id: str
+    held_on: str | None
+
+
+@dataclass(frozen=True)
+class Insights:
+    """``insights`` (every manager below the caller) or ``insights @manager`` (one)."""
+
+    manager_id: str | None
+
+
 # What a subcommand asks Coach to do: answered after the ack, by the listener's ``match``.
 Request = (
     TeamList
@@ -121,6 +136,8 @@ Request = (
     | Pause
     | Resume
     | ForgetMe
+    | LogFieldDay
+    | Insights
 )
 # Help and Usage need nothing but the text, so they are answered on the ack itself.
 Command = Help | Usage | Request
@@ -137,6 +154,7 @@ SUBCOMMANDS = (
     "pause",
     "resume",
     "forget",
+    "insights",
 )
 
 
@@ -192,6 +210,8 @@ def _log(rest: str) -> Command:
     rep = user_id_of(words[0]) if words else None
     if rep is None or len(words) > 5:
         return Usage("log", "need_rep", rest)
+    if [word.lower() for word in words[1:3]] == ["field", "day"]:
+        return LogFieldDay(rep_id=rep, held_on=" ".join(words[3:]) or None)
     return Log(rep_id=rep, held_on=" ".join(words[1:]) or None)
 
 
@@ -254,6 +274,14 @@ def _forget(rest: str) -> Command:
     return ForgetMe() if rest.strip().lower() == "me" else Usage("forget", "shape", rest)
 
 
+def _insights(rest: str) -> Command:
+    words = rest.split()
+    if not words:
+        return Insights(manager_id=None)
+    manager = user_id_of(words[0]) if len(words) == 1 else None
+    return Insights(manager_id=manager) if manager else Usage("insights", "need_manager", rest)
+
+
 _PARSERS = {
     "help": _help,
     "team": _team,
@@ -266,4 +294,5 @@ _PARSERS = {
     "pause": _pause,
     "resume": _resume,
     "forget": _forget,
+    "insights": _insights,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.goals import GoalsOverview
+from bot.domain.insights import LeaderInsights
 from bot.domain.plans import TeamPlan
 
 
@@ -12,3 +13,5 @@ from bot.domain.plans import TeamPlan
 class HomeData:
     team: TeamPlan | None  # None: coaches nobody
     focus: GoalsOverview | None  # None: neither paired as a rep nor has any goal
+    # The managers below someone who leads managers (None: leads nobody).
+    leading: LeaderInsights | None = None

@@ -24,6 +24,8 @@ from bot.domain.cadence import (
 )
 
 SUGGESTED_QUESTIONS = 3
+# A field day (observing the rep's routine calls) is suggested after this many weeks without.
+FIELD_DAY_WEEKS = 6
 STREAK_WEEKS_CHECKED = 52
 _STAGES = ("reality", "options", "will", "support")
 
@@ -61,6 +63,7 @@ class RepFacts:
     latest_check_in: CheckInFacts | None
     agenda: tuple[AgendaFacts, ...]
     snoozed_until: date | None = None
+    last_field_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class RepPlan:
     facts: RepFacts
     questions: tuple[str, ...]
     observe: bool  # suggest sitting in on a routine call to watch the focus behaviour
+    # No field day in the last six weeks: the plan suggests one.
+    field_day_due: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,8 @@ def build_plan(reps: Iterable[RepFacts], today: date) -> list[RepPlan]:
             facts=rep,
             questions=plan_questions(rep.goal.competency if rep.goal else None, rep.rep_id, today),
             observe=rep.goal is not None and rep.state.status is not Status.PAUSED,
+            field_day_due=rep.last_field_day is None
+            or rep.last_field_day <= today - timedelta(weeks=FIELD_DAY_WEEKS),
         )
         for rep in ordered
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.blocks.nudge import build_nudge
@@ -24,12 +24,14 @@ from bot.domain.cadence import (
     should_nudge,
 )
 from bot.domain.hours import nudge_hour
+from bot.domain.insights import field_day_due
 from bot.flows.absences import observe_absences
 from bot.flows.delivery import Key, claim, deliver, unsettled
 from bot.flows.pairings import facts_of
 from bot.flows.people import Person, last_known_zones, look_up_people
 from bot.services import Services
 from storage.db import session_scope
+from storage.insights import field_days_for
 from storage.pairings import PairingRow, pairing_rows
 from storage.workspaces import list_team_ids
 
@@ -87,8 +89,35 @@ def _sweep_team(services: Services, team_id: str, counts: SweepCounts) -> None:
         if nudge_hour(now, _zone(people, manager_id), services.settings.coach_sweep_hour)
     }
     fresh = set(unsettled(services, team_id, [key for keyed in due.values() for key in keyed]))
+    due = _with_field_days(services, team_id, due, fresh, now)
     for manager_id, keyed in due.items():
         _nudge_manager(services, team_id, manager_id, keyed, fresh, counts)
+
+
+def _with_field_days(
+    services: Services,
+    team_id: str,
+    due: dict[str, dict[Key, NudgeItem]],
+    fresh: set[Key],
+    now: datetime,
+) -> dict[str, dict[Key, NudgeItem]]:
+    """Each nudged rep marked when no field day was held in six weeks, so the nudge can
+    suggest one (a single query for the whole sweep)."""
+    pairing_ids = [
+        item.pairing_id for keyed in due.values() for key, item in keyed.items() if key in fresh
+    ]
+    if not pairing_ids:
+        return due
+    with session_scope(services.engine) as session:
+        held = field_days_for(session=session, team_id=team_id, pairing_ids=pairing_ids)
+    today = now.date()
+    return {
+        manager_id: {
+            key: replace(item, field_day_due=field_day_due(held.get(item.pairing_id, []), today))
+            for key, item in keyed.items()
+        }
+        for manager_id, keyed in due.items()
+    }
 
 
 def _zone(people: dict[str, Person], user_id: str) -> str | None:

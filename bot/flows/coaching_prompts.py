@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.blocks.reframe import Prompt, build_prompt_for_rep
 from bot.blocks.replies import Outcome, done, refused
 from bot.domain.quality import check_reframe
+from bot.flows.asking import count_asked
 from bot.flows.pairings import caller_pairing
 from bot.services import Services
 from storage.agenda import add_agenda_item
@@ -24,6 +25,7 @@ def send_prompt(
         return problem
     text, blocks = build_prompt_for_rep(manager_id, prompt)
     services.slack.chat_postMessage(channel=rep_id, text=text, blocks=blocks)
+    count_asked(services, team_id=team_id, manager_id=manager_id, ref=prompt.ref)
     return done("coaching", "sent", rep=rep_id)
 
 
@@ -48,6 +50,7 @@ def save_to_agenda(
             questions=list(prompt.questions),
             now=services.clock.now(),
         )
+    count_asked(services, team_id=team_id, manager_id=manager_id, ref=prompt.ref)
     return done("coaching", "added", rep=rep_id)
 
 

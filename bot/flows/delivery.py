@@ -63,6 +63,7 @@ class Key:
 class Delivery:
     sent: bool
     error: str | None = None
+    channel: str | None = None  # where a sent message landed (a DM's D… id)
 
 
 def unsettled(services: Services, team_id: str, keys: Sequence[Key]) -> list[Key]:
@@ -180,7 +181,7 @@ def deliver(
             message_ts=response.get("ts"),
             now=services.clock.now(),
         )
-    return Delivery(sent=True)
+    return Delivery(sent=True, channel=response.get("channel"))
 
 
 def _record_failure(

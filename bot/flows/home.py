@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.blocks.home import build_home
 from bot.domain.home import HomeData
 from bot.flows.goals import goals_overview
+from bot.flows.insights import insights_for
 from bot.flows.plans import team_plan
 from bot.services import Services
 from storage.db import session_scope
@@ -24,9 +25,11 @@ def home_for(services: Services, *, team_id: str, user_id: str) -> HomeData:
     with session_scope(services.engine) as session:
         is_rep = active_pairing_for_rep(session=session, team_id=team_id, rep_id=user_id)
     has_goals = overview.active is not None or bool(overview.history)
+    leading = insights_for(services, team_id=team_id, leader_id=user_id)
     return HomeData(
         team=plan if plan.reps else None,
         focus=overview if (is_rep is not None or has_goals) else None,
+        leading=leading if leading.managers else None,
     )
 
 

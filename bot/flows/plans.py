@@ -29,6 +29,7 @@ from bot.services import Services
 from storage.agenda import open_agenda_for
 from storage.db import session_scope
 from storage.goals import active_goals_for, check_ins_of, latest_check_ins_for
+from storage.insights import field_days_for
 from storage.models import AgendaItem, Goal
 from storage.pairings import (
     PairingRow,
@@ -181,6 +182,9 @@ def _rep_facts(
         team_id=team_id,
         pairing_ids=[row.pairing.id or 0 for row in rows],
     )
+    field_days = field_days_for(
+        session=session, team_id=team_id, pairing_ids=[row.pairing.id or 0 for row in rows]
+    )
     return [
         RepFacts(
             pairing_id=row.pairing.id or 0,
@@ -194,6 +198,7 @@ def _rep_facts(
             else None,
             agenda=tuple(_agenda(item) for item in agenda[row.pairing.id or 0]),
             snoozed_until=row.pairing.snoozed_until,
+            last_field_day=max(field_days.get(row.pairing.id or 0, []), default=None),
         )
         for row in rows
     ]

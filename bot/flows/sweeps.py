@@ -13,6 +13,7 @@ from bot.flows.cadence_sweep import run_cadence_sweep
 from bot.flows.checkin_sweep import run_checkin_sweep
 from bot.flows.delivery import SweepAborted
 from bot.flows.digest_sweep import run_digest_sweep
+from bot.flows.leader_summary import run_leader_sweep
 from bot.flows.privacy import run_retention_sweep
 from bot.services import Services
 
@@ -25,6 +26,7 @@ SWEEPS: dict[str, Sweep] = {
     "cadence": run_cadence_sweep,
     "checkins": run_checkin_sweep,
     "digest": run_digest_sweep,
+    "leaders": run_leader_sweep,
     "retention": run_retention_sweep,
 }
 

@@ -1,4 +1,5 @@
-"""Who is in the sandbox: you, a sales manager, and three reps in real, different time zones.
+"""Who is in the sandbox: you, a sales manager, three reps in real, different time zones, and
+the org around you: a director above you, and a second manager with two reps.
 
 Fixed people, ids and a fixed start make a scripted session print the same transcript on
 every run, so a script can name dates (`/coach log @alex 2026-11-03`) and a test can read
@@ -39,7 +40,19 @@ REPS = (
         "kim", "U0KIM", "Kim Tanaka", "America/Los_Angeles", "Los Angeles", "sales development rep"
     ),
 )
-EVERYONE = (MANAGER, *REPS)
+# Above Morgan, a director; beside Morgan, a second manager with reps of their own: the
+# tree a leader's insights (/coach insights) are drawn from.
+DIRECTOR = Member(
+    "jordan", "U0JORDAN", "Jordan Blake", "America/Denver", "Denver", "director of sales"
+)
+OTHER_MANAGER = Member(
+    "riley", "U0RILEY", "Riley Chen", "America/Toronto", "Toronto", "sales manager"
+)
+OTHER_REPS = (
+    Member("dev", "U0DEV", "Dev Patel", "America/Toronto", "Toronto", "account executive"),
+    Member("lee", "U0LEE", "Lee Novak", "Europe/Berlin", "Berlin", "account executive"),
+)
+EVERYONE = (MANAGER, *REPS, DIRECTOR, OTHER_MANAGER, *OTHER_REPS)
 
 SALES_CHANNEL_ID = "C0SALES"
 SALES_CHANNEL = "sales"

@@ -89,6 +89,7 @@ VISIBLE = frozenset(
         "views.publish",
         "reactions.add",
         "response_url",
+        "files.completeUploadExternal",
     }
 )
 
@@ -137,6 +138,7 @@ class Observer:
             "views.update": self._modal_updated,
             "views.publish": self._home,
             "reactions.add": self._reacted,
+            "files.completeUploadExternal": self._shared,
         }
         return handlers[call.method](call, target)
 
@@ -145,6 +147,11 @@ class Observer:
     def _posted(self, call: ApiCall, target: tuple[str, str] | None) -> Surface | None:
         channel = self._channel_id(str(call.params.get("channel") or ""))
         return self._new_bot_message(channel)
+
+    def _shared(self, call: ApiCall, target: tuple[str, str] | None) -> Surface | None:
+        """A file Coach uploaded and shared: the message Slack posts to carry it."""
+        channel = str(call.params.get("channel_id") or "")
+        return self._new_bot_message(self._channel_id(channel)) if channel else None
 
     def _ephemeral(self, call: ApiCall, target: tuple[str, str] | None) -> Surface | None:
         with self.workspace.lock:

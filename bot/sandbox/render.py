@@ -134,7 +134,8 @@ class Renderer:
     ) -> tuple[str, list[str], list[str]]:
         if isinstance(surface, Posted):
             body = self._blocks(surface.blocks, page) or self._mrkdwn_lines(surface.text)
-            return self._heading(surface, when), body, []
+            files = (surface.message or {}).get("files") or []
+            return self._heading(surface, when), body + [_file_line(f) for f in files], []
         if isinstance(surface, Modal):
             return (
                 self._modal_heading(surface),
@@ -349,6 +350,13 @@ class Renderer:
 
     def _style(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.color else text
+
+
+def _file_line(file: JsonDict) -> str:
+    """A shared file as the transcript shows it: its name, kind, size and title."""
+    kind = "PNG image" if file.get("mimetype") == "image/png" else str(file.get("mimetype"))
+    size = max(1, round(int(file.get("size") or 0) / 1024))
+    return f"📎 {file.get('name')} · {kind}, {size} KB · “{file.get('title')}”"
 
 
 def _plain(text_object: Any) -> str:

@@ -78,13 +78,15 @@ SWEEP_WORDS = {
     "cadence": "cadence nudges",
     "checkins": "weekly check-ins",
     "digest": "weekly digest",
+    "leaders": "leader summaries",
     "retention": "data retention",
 }
 _MENTION = re.compile(r"(?<![\w<@])@(\w+)")
 _CHANNEL = re.compile(r"(?<![\w<#&])#([\w-]+)")
 
 HELP = """\
-Sandbox commands (you are @morgan; the reps are @alex, @sam and @kim):
+Sandbox commands (you are @morgan; the reps are @alex, @sam and @kim; @jordan directs
+you and @riley, whose reps are @dev and @lee):
   /coach …                    a slash command, typed in #sales (start with /coach help)
   feedback …                  a message in #sales starting with "feedback": Coach reframes it
   say TEXT                    any other message in #sales
@@ -100,8 +102,9 @@ Sandbox commands (you are @morgan; the reps are @alex, @sam and @kim):
                               move the clock; nudges, check-ins and digests fall due,
                               each at its hour on its person's own clock: nudges on
                               weekdays at 09:00 the manager's time, the digest and each
-                              manager's summary on Mondays at 09:00, check-ins on
-                              Wednesdays at 10:00 the rep's time
+                              manager's summary on Mondays at 09:00, a leader's on
+                              Mondays at 10:00, check-ins on Wednesdays at 10:00 the
+                              rep's time
   people                      who is here, and their local time
   calls                       the Slack Web API calls behind the last step
   help, quit                  this list; leave (also exit or Ctrl-D)
@@ -614,7 +617,7 @@ class Sandbox:
         for member in cast.EVERYONE:
             you = " (you)" if member is MANAGER else ""
             lines.append(
-                f"  @{member.name:<7} {member.real_name:<13} {member.role + you:<24} "
+                f"  @{member.name:<7} {member.real_name:<13} {member.role + you:<26} "
                 f"{describe_moment(now, member)}"
             )
         self._say_plain("\n".join(lines))
@@ -677,7 +680,11 @@ class Sandbox:
             "Coach sandbox: the real Coach app, database and scheduler, against a stand-in "
             "for Slack. Nothing here reaches the real Slack. "
             f"You are @{MANAGER.name}, a {MANAGER.role} in {MANAGER.city}; your reps are "
-            f"{', '.join(others)} and {last}. Everyone is in #sales, and so is Coach."
+            f"{', '.join(others)} and {last}. @{cast.DIRECTOR.name} "
+            f"({cast.DIRECTOR.city}) directs you and @{cast.OTHER_MANAGER.name} "
+            f"({cast.OTHER_MANAGER.city}), whose reps are "
+            f"{' and '.join('@' + r.name for r in cast.OTHER_REPS)}. "
+            "Everyone is in #sales, and so is Coach."
         )
         lines = [
             textwrap.fill(about, self._width),
@@ -710,7 +717,7 @@ def _directory(workspace: Workspace) -> Directory:
         channels={SALES_CHANNEL_ID: SALES_CHANNEL},
         dms={workspace.dm_channel_id(m.user_id): m.user_id for m in cast.EVERYONE},
         # Your own zone is in every ⏰ heading; the reps' local times are worth adding.
-        zones={m.user_id: (m.tz, m.city) for m in cast.REPS},
+        zones={m.user_id: (m.tz, m.city) for m in cast.EVERYONE if m is not MANAGER},
     )
 
 

@@ -359,3 +359,46 @@ def test_a_post_accepted_then_answered_503_is_posted_all_the_same(
         client.chat_postMessage(channel=SALES, text="maybe")
     assert refused.value.response.status_code == 503
     assert [m["text"] for m in emulator.messages_in(SALES)] == ["maybe"]
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_files_upload_v2_reserves_posts_the_bytes_and_shares_the_file(
+    emulator: SlackEmulator, client: WebClient
+) -> None:
+    dm = client.conversations_open(users=MANAGER)["channel"]["id"]
+    response = client.files_upload_v2(
+        channel=dm,
+        content=PNG,
+        filename="trend.png",
+        title="Cadence kept",
+        alt_txt="a line chart",
+        initial_comment="Your managers' 12 weeks",
+    )
+    assert response["file"]["title"] == "Cadence kept"
+    reserved = emulator.calls_to("files.getUploadURLExternal")[0].params
+    assert reserved["filename"] == "trend.png" and int(reserved["length"]) == len(PNG)
+    assert emulator.calls_to("upload")[0].params["bytes"] == len(PNG)
+    shared = emulator.dm_messages(MANAGER)[-1]
+    assert shared["text"] == "Your managers' 12 weeks"
+    assert shared["files"][0]["mimetype"] == "image/png"
+    assert shared["files"][0]["size"] == len(PNG)
+
+
+def test_an_upload_not_completed_byte_for_byte_is_refused(
+    emulator: SlackEmulator, client: WebClient
+) -> None:
+    reserved = client.files_getUploadURLExternal(filename="trend.png", length=10)
+    with pytest.raises(SlackApiError) as refused:
+        client.files_completeUploadExternal(files=[{"id": reserved["file_id"], "title": "x"}])
+    assert refused.value.response["error"] == "file_upload_incomplete"
+    with pytest.raises(SlackApiError) as unknown:
+        client.files_completeUploadExternal(files=[{"id": "F0NOSUCH", "title": "x"}])
+    assert unknown.value.response["error"] == "file_not_found"
+    request = urllib.request.Request(
+        emulator.root_url + "upload/F0NOSUCH", data=b"abc", method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(request, timeout=5)
+    assert missing.value.code == 404

@@ -15,7 +15,7 @@ from bot.blocks.help import build_help, help_fallback_text
 from bot.blocks.replies import Notice, build_notice
 from bot.domain import command_grammar as grammar
 from bot.flows.home import refresh_home
-from bot.listeners.commands import forget, goal, plan, reframe, team
+from bot.listeners.commands import forget, goal, insights, plan, reframe, team
 from bot.listeners.commands.context import CommandContext
 from bot.listeners.guard import report_unhandled
 from bot.services import Services
@@ -30,6 +30,7 @@ CHANGES_HOME: frozenset[type] = frozenset(
         grammar.TeamRemove,
         grammar.TeamLeave,
         grammar.Log,
+        grammar.LogFieldDay,
         grammar.Pause,
         grammar.Resume,
         grammar.SetGoal,
@@ -108,5 +109,9 @@ def route(services: Services, ctx: CommandContext, request: grammar.Request) -> 
             return plan.handle_plan(services, ctx, request)
         case grammar.ForgetMe():
             return forget.handle_forget_me()
+        case grammar.LogFieldDay():
+            return team.handle_log_field_day(services, ctx, request)
+        case grammar.Insights():
+            return insights.handle_insights(services, ctx, request)
         case _:
             assert_never(request)

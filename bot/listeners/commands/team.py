@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks.replies import Notice, build_outcome
 from bot.blocks.team import build_team_list
 from bot.domain import command_grammar as grammar
-from bot.flows import digest_settings, one_on_ones, pauses
+from bot.flows import digest_settings, field_days, one_on_ones, pauses
 from bot.flows import team as team_flow
 from bot.listeners.commands.context import CommandContext
 from bot.services import Services
@@ -68,5 +68,18 @@ def handle_resume(services: Services, ctx: CommandContext, cmd: grammar.Resume) 
 def handle_digest(services: Services, ctx: CommandContext, cmd: grammar.Digest) -> Notice:
     outcome = digest_settings.set_digest_channel(
         services, team_id=ctx.team_id, manager_id=ctx.user_id, channel_id=cmd.channel_id
+    )
+    return build_outcome(outcome)
+
+
+def handle_log_field_day(
+    services: Services, ctx: CommandContext, cmd: grammar.LogFieldDay
+) -> Notice:
+    outcome = field_days.log_field_day(
+        services,
+        team_id=ctx.team_id,
+        manager_id=ctx.user_id,
+        rep_id=cmd.rep_id,
+        held_on=cmd.held_on,
     )
     return build_outcome(outcome)

@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.reframe import build_reframe
 from bot.domain.feedback import feedback_body, is_feedback, mentioned_user
+from bot.flows.asking import reframe_for
 from bot.listeners.events.dedupe import release_failed_event
 from bot.listeners.guard import report_unhandled
 from bot.services import Services
@@ -38,13 +39,21 @@ def handle_feedback_message(services: Services, body: dict, event: dict, client:
         release_failed_event(services, body, error)
         report_unhandled(error, body, None)
 
-    services.after_ack.queue(lambda: reply_privately(services, event, client), failed)
+    services.after_ack.queue(
+        lambda: reply_privately(services, event, client, team_id=str(body.get("team_id") or "")),
+        failed,
+    )
 
 
-def reply_privately(services: Services, event: dict, client: WebClient) -> None:
+def reply_privately(services: Services, event: dict, client: WebClient, *, team_id: str) -> None:
     text, author, channel = str(event.get("text") or ""), event["user"], event["channel"]
-    reframe = services.reframer.reframe(feedback_body(text))
-    fallback, blocks = build_reframe(reframe, mentioned_user(text, excluding=author))
+    reframe, ref = reframe_for(
+        services,
+        team_id=team_id or str(event.get("team") or ""),
+        author_id=author,
+        text=feedback_body(text),
+    )
+    fallback, blocks = build_reframe(reframe, mentioned_user(text, excluding=author), ref)
     if event.get("channel_type") == "im":
         client.chat_postMessage(channel=channel, text=fallback, blocks=blocks)
     else:

@@ -10,6 +10,7 @@ from slack_bolt import Ack, Respond
 
 from bot.blocks.reframe import build_reframe
 from bot.domain.feedback import feedback_body, mentioned_user
+from bot.flows.asking import reframe_for
 from bot.listeners.guard import report_unhandled
 from bot.services import Services
 
@@ -23,8 +24,10 @@ def handle_reframe_shortcut(
     presser = shortcut["user"]["id"]
 
     def answer() -> None:
-        reframe = services.reframer.reframe(feedback_body(text))
-        fallback, blocks = build_reframe(reframe, mentioned_user(text, excluding=presser))
+        reframe, ref = reframe_for(
+            services, team_id=str(body["team"]["id"]), author_id=presser, text=feedback_body(text)
+        )
+        fallback, blocks = build_reframe(reframe, mentioned_user(text, excluding=presser), ref)
         respond(response_type="ephemeral", text=fallback, blocks=blocks)
 
     services.after_ack.queue(answer, lambda error: report_unhandled(error, body, respond))
