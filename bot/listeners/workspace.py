@@ -1,0 +1,19 @@
+"""Every request names its workspace (and its Enterprise Grid org): remembered once per
+process, so each workspace of an org-wide install is known with its org."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import BoltContext, BoltResponse
+
+from bot.flows.installs import note_workspace
+from bot.services import Services
+
+
+def remember_workspace(
+    services: Services, context: BoltContext, next: Callable[[], BoltResponse]
+) -> BoltResponse:
+    if context.team_id:
+        note_workspace(services, team_id=context.team_id, enterprise_id=context.enterprise_id)
+    return next()
