@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_sdk.oauth.installation_store import Installation
@@ -120,17 +119,18 @@ class CoachInstallationStore(SQLAlchemyInstallationStore):
         """Write rotated tokens over the installation's rows (the installation and its bot,
         matched by installed_at as slack_sdk's ``save`` matches them), in the lock's
         transaction."""
+        row = installation.to_dict()  # as slack_sdk's save writes it: datetimes, naive UTC
         tokens = {
-            "bot_token": installation.bot_token,
-            "bot_refresh_token": installation.bot_refresh_token,
-            "bot_token_expires_at": _expiry(installation.bot_token_expires_at),
+            "bot_token": row.get("bot_token"),
+            "bot_refresh_token": row.get("bot_refresh_token"),
+            "bot_token_expires_at": normalize_datetime_for_db(row.get("bot_token_expires_at")),
         }
         user_tokens = {
-            "user_token": installation.user_token,
-            "user_refresh_token": installation.user_refresh_token,
-            "user_token_expires_at": _expiry(installation.user_token_expires_at),
+            "user_token": row.get("user_token"),
+            "user_refresh_token": row.get("user_refresh_token"),
+            "user_token_expires_at": normalize_datetime_for_db(row.get("user_token_expires_at")),
         }
-        installed_at = normalize_datetime_for_db(installation.installed_at)
+        installed_at = normalize_datetime_for_db(row.get("installed_at"))
         for table, values in (
             (self.installations, {**tokens, **user_tokens}),
             (self.bots, tokens),
@@ -157,12 +157,6 @@ class CoachInstallationStore(SQLAlchemyInstallationStore):
         self.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
 
 
-def _expiry(expires_at: int | None) -> datetime | None:
-    if expires_at is None:
-        return None
-    return normalize_datetime_for_db(datetime.fromtimestamp(expires_at, tz=UTC))
-
-
 def build_state_store(
     engine: Engine, *, expiration_seconds: int = 600
 ) -> SQLAlchemyOAuthStateStore:
@@ -185,7 +179,7 @@ def installed_team_ids(*, session: Session) -> list[str]:
         .where(or_(col(Workspace.team_id).in_(own), col(Workspace.enterprise_id).in_(org_wide)))
         .order_by(Workspace.team_id)
     )
-    return list(session.exec(query).all())
+    return [str(team_id) for team_id in session.execute(query).scalars().all()]
 
 
 def rotate_installation_tokens(session: Session, cipher: Cipher) -> int:
