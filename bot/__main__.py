@@ -268,7 +268,7 @@ def _erase(args: argparse.Namespace) -> int:
     upgrade(services.engine)
     rows = erase_now(services, team_id=args.team)
     services.engine.dispose()
-    print(f"erased workspace {args.team}: {rows} rows")
+    print(f"erased workspace {args.team}: {rows} row{'' if rows == 1 else 's'}")
     return 0
 
 

@@ -28,7 +28,8 @@ from storage.db import session_scope
 from storage.encryption import Cipher, generate_key
 from storage.installation_models import SLACK_BOTS, SLACK_INSTALLATIONS
 from storage.installations import CoachInstallationStore
-from storage.models import Pairing, Workspace as WorkspaceRow
+from storage.models import Pairing
+from storage.models import Workspace as WorkspaceRow
 from storage.secret_columns import rotate_all
 from tests.conftest import MANAGER, REP, make_settings
 from tests.support.running_coach import Reply, RunningCoach

@@ -8,7 +8,8 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, time as day_time, timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as day_time
 
 import pytest
 
