@@ -9,6 +9,7 @@ refreshes Bolt makes inside requests (``token_rotation_expiration_minutes``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
@@ -31,7 +32,7 @@ from storage.installations import build_state_store
 
 logger = logging.getLogger(__name__)
 
-HTML = {"Content-Type": "text/html; charset=utf-8"}
+HTML: dict[str, str | Sequence[str]] = {"Content-Type": "text/html; charset=utf-8"}
 # Seconds an "Add to Slack" link stays good (slack_sdk's default).
 STATE_EXPIRY_SECONDS = 600
 

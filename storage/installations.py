@@ -174,10 +174,10 @@ def installed_team_ids(*, session: Session) -> list[str]:
         SLACK_INSTALLATIONS.c.is_enterprise_install.is_(True)
     )
     query = (
-        select(Workspace.team_id)
+        select(col(Workspace.team_id))
         .where(col(Workspace.uninstalled_at).is_(None))
         .where(or_(col(Workspace.team_id).in_(own), col(Workspace.enterprise_id).in_(org_wide)))
-        .order_by(Workspace.team_id)
+        .order_by(col(Workspace.team_id))
     )
     return [str(team_id) for team_id in session.execute(query).scalars().all()]
 

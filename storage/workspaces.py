@@ -14,13 +14,20 @@ from storage.models import Workspace
 def ensure_workspace(
     *, session: Session, team_id: str, now: datetime, enterprise_id: str | None = None
 ) -> None:
-    """Remember the workspace the first time anyone in it uses Coach."""
+    """Remember the workspace the first time anyone in it uses Coach (with its Grid org,
+    once known)."""
     statement = (
         insert_for(session, Workspace)
         .values(team_id=team_id, created_at=now, enterprise_id=enterprise_id)
         .on_conflict_do_nothing(index_elements=["team_id"])
     )
     session.execute(statement)
+    if enterprise_id is not None:
+        session.execute(
+            update(Workspace)
+            .where(col(Workspace.team_id) == team_id, col(Workspace.enterprise_id).is_(None))
+            .values(enterprise_id=enterprise_id)
+        )
 
 
 def mark_installed(

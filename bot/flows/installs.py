@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from datetime import timedelta
 
 from slack_sdk.oauth.installation_store import Installation
+from sqlalchemy.engine import Engine
 
 from bot.installations import InstallationClients
 from bot.services import Services
@@ -30,7 +32,8 @@ from storage.workspaces import (
 
 logger = logging.getLogger(__name__)
 
-_noted: set[tuple[str, str | None]] = set()
+# Workspaces already noted by this process, per database (engine).
+_noted: weakref.WeakKeyDictionary[Engine, set[tuple[str, str | None]]] = weakref.WeakKeyDictionary()
 _noted_lock = threading.Lock()
 
 
@@ -61,17 +64,23 @@ def installed(services: Services, *, installation: Installation) -> bool:
 
 def note_workspace(services: Services, *, team_id: str, enterprise_id: str | None) -> None:
     """A request from a workspace: remembered with its org (once per process), so an
-    org-wide install's workspaces are known to the sweeps and kept apart by team."""
+    org-wide install's workspaces are known to the sweeps and kept apart by team.
+
+    With one SLACK_BOT_TOKEN there is no install to record: a request from a workspace
+    that was uninstalled means Coach is back there (with a new token, so a restart), and
+    its data is no longer waiting to be erased."""
     key = (team_id, enterprise_id)
     with _noted_lock:
-        if key in _noted:
+        if key in _noted.get(services.engine, set()):
             return
+    now = services.clock.now()
     with session_scope(services.engine) as session:
-        ensure_workspace(
-            session=session, team_id=team_id, now=services.clock.now(), enterprise_id=enterprise_id
-        )
+        if services.settings.oauth_enabled:
+            ensure_workspace(session=session, team_id=team_id, now=now, enterprise_id=enterprise_id)
+        else:
+            mark_installed(session=session, team_id=team_id, now=now, enterprise_id=enterprise_id)
     with _noted_lock:
-        _noted.add(key)
+        _noted.setdefault(services.engine, set()).add(key)
 
 
 def uninstalled(

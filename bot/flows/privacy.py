@@ -53,4 +53,4 @@ def run_retention_sweep(services: Services) -> str:
         forget_processed_events(session=session, before=now - EVENT_MEMORY)
     erased = erase_uninstalled(services)
     summary = f"{blanked} old check-in notes cleared"
-    return f"{summary}, {erased} uninstalled workspaces erased" if erased else summary
+    return f"{summary}, workspaces erased after an uninstall: {erased}" if erased else summary

@@ -10,10 +10,14 @@ from slack_bolt import BoltContext, BoltResponse
 from bot.flows.installs import note_workspace
 from bot.services import Services
 
+# Saying goodbye is not a sign of life: these must not undo the uninstall they announce.
+FAREWELLS = frozenset({"app_uninstalled", "tokens_revoked"})
+
 
 def remember_workspace(
-    services: Services, context: BoltContext, next: Callable[[], BoltResponse]
+    services: Services, body: dict, context: BoltContext, next: Callable[[], BoltResponse]
 ) -> BoltResponse:
-    if context.team_id:
+    farewell = (body.get("event") or {}).get("type") in FAREWELLS
+    if context.team_id and not farewell:
         note_workspace(services, team_id=context.team_id, enterprise_id=context.enterprise_id)
     return next()

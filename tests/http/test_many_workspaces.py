@@ -252,7 +252,7 @@ def test_an_uninstall_deletes_the_installation_and_erases_after_the_grace_period
     assert pairings_of(OTHER) == 1  # kept through the grace period
     clock.advance(timedelta(days=2))
     completed, summary = run_sweep(services, "retention")
-    assert completed and "1 uninstalled workspaces erased" in summary
+    assert completed and "workspaces erased after an uninstall: 1" in summary
     assert pairings_of(OTHER) == 0
     assert pairings_of("T0COACH") == 1  # the other workspace keeps everything
     with Session(services.engine) as session:
@@ -322,3 +322,17 @@ def test_an_org_wide_install_serves_each_workspace_of_the_org_apart(
     assert services.clients is not None
     assert east.team_id in services.clients.team_ids()
     assert services.slack_for(east.team_id).auth_test()["team_id"] == east.team_id
+
+
+def test_with_one_bot_token_an_uninstall_is_erased_after_the_grace_period_too(
+    coach: RunningCoach, slack: SlackEmulator, clock: SandboxClock
+) -> None:
+    coach.pair(MANAGER, REP)
+    coach.settle()
+    for _ in range(2):  # Slack's retry of the event changes nothing
+        assert coach.event({"type": "app_uninstalled"}, event_id="EvGOODBYE").status == 200
+        coach.settle()
+    clock.advance(timedelta(days=31))
+    assert "workspaces erased after an uninstall: 1" in run_sweep(coach.services, "retention")[1]
+    with Session(coach.services.engine) as session:
+        assert session.execute(select(Pairing.id)).all() == []
