@@ -8,14 +8,18 @@ refreshes Bolt makes inside requests (``token_rotation_expiration_minutes``).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.state_store import OAuthStateStore
 
 from bot.flows.installs import installed
 from bot.install_pages import (
@@ -35,6 +39,33 @@ logger = logging.getLogger(__name__)
 HTML: dict[str, str | Sequence[str]] = {"Content-Type": "text/html; charset=utf-8"}
 # Seconds an "Add to Slack" link stays good (slack_sdk's default).
 STATE_EXPIRY_SECONDS = 600
+
+
+class SignedStateStore(OAuthStateStore):
+    """The database's one-time states, each signed with SLACK_STATE_SECRET: a state that is
+    not Coach's own (forged, or issued before the secret changed) is refused before the
+    database is asked, and changing the secret voids every pending install link."""
+
+    def __init__(self, store: OAuthStateStore, secret: str) -> None:
+        self.store = store
+        self._key = secret.encode("utf-8")
+
+    @property
+    def logger(self) -> logging.Logger:
+        return logger
+
+    def issue(self, *args: Any, **kwargs: Any) -> str:
+        state = self.store.issue(*args, **kwargs)
+        return f"{state}.{self._sign(state)}"
+
+    def consume(self, state: str) -> bool:
+        value, _, signature = (state or "").rpartition(".")
+        if not value or not hmac.compare_digest(signature, self._sign(value)):
+            return False
+        return self.store.consume(value)
+
+    def _sign(self, value: str) -> str:
+        return hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 class CoachOAuthFlow(OAuthFlow):
@@ -78,7 +109,10 @@ def build_oauth_settings(services: Services) -> OAuthSettings:
         redirect_uri_path=REDIRECT_PATH,
         callback_options=CallbackOptions(success=on_success, failure=on_failure),
         installation_store=clients.store,
-        state_store=build_state_store(services.engine, expiration_seconds=STATE_EXPIRY_SECONDS),
+        state_store=SignedStateStore(
+            build_state_store(services.engine, expiration_seconds=STATE_EXPIRY_SECONDS),
+            settings.slack_state_secret or "",
+        ),
         state_expiration_seconds=STATE_EXPIRY_SECONDS,
         token_rotation_expiration_minutes=settings.coach_token_refresh_minutes,
         logger=logging.getLogger("coach.bolt.oauth"),

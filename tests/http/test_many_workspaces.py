@@ -336,3 +336,16 @@ def test_with_one_bot_token_an_uninstall_is_erased_after_the_grace_period_too(
     assert "workspaces erased after an uninstall: 1" in run_sweep(coach.services, "retention")[1]
     with Session(coach.services.engine) as session:
         assert session.execute(select(Pairing.id)).all() == []
+
+
+def test_install_links_are_signed_with_the_state_secret(oauth_coach: RunningCoach) -> None:
+    from bot.oauth import SignedStateStore
+    from storage.installations import build_state_store
+
+    states = build_state_store(oauth_coach.services.engine)
+    ours = SignedStateStore(states, "a-state-secret-of-our-own")
+    issued = ours.issue()
+    assert SignedStateStore(states, "another-secret").consume(issued) is False
+    assert ours.consume(issued.rsplit(".", 1)[0] + ".0123") is False
+    assert ours.consume(issued) is True
+    assert ours.consume(issued) is False  # once only
