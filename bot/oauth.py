@@ -84,6 +84,14 @@ def build_oauth_flow(services: Services) -> CoachOAuthFlow:
     )
 
 
+def authorization_url(api_url: str | None) -> str | None:
+    """Slack's consent page beside the Web API SLACK_API_URL names (GovSlack's for GovSlack);
+    None for Slack's own, which Bolt knows."""
+    if not api_url or not api_url.endswith("/api/"):
+        return None
+    return api_url.removesuffix("api/") + "oauth/v2/authorize"
+
+
 def build_oauth_settings(services: Services) -> OAuthSettings:
     settings = services.settings
     clients = services.clients
@@ -106,6 +114,7 @@ def build_oauth_settings(services: Services) -> OAuthSettings:
         client_secret=settings.slack_client_secret,
         scopes=sorted(BOT_SCOPES),
         install_path=INSTALL_PATH,
+        authorization_url=authorization_url(settings.slack_api_url),
         redirect_uri_path=REDIRECT_PATH,
         callback_options=CallbackOptions(success=on_success, failure=on_failure),
         installation_store=clients.store,

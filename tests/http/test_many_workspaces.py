@@ -349,3 +349,16 @@ def test_install_links_are_signed_with_the_state_secret(oauth_coach: RunningCoac
     assert ours.consume(issued.rsplit(".", 1)[0] + ".0123") is False
     assert ours.consume(issued) is True
     assert ours.consume(issued) is False  # once only
+
+
+def test_the_consent_page_is_beside_the_web_api_coach_talks_to(
+    oauth_coach: RunningCoach, slack: SlackEmulator
+) -> None:
+    from bot.oauth import authorization_url
+
+    assert authorization_url("https://slack-gov.com/api/") == (
+        "https://slack-gov.com/oauth/v2/authorize"
+    )
+    assert authorization_url(None) is None
+    page = oauth_coach.request("GET", "/slack/install").body.decode()
+    assert f'href="{slack.root_url}oauth/v2/authorize?state=' in page
