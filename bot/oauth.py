@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -66,6 +68,23 @@ class SignedStateStore(OAuthStateStore):
 
     def _sign(self, value: str) -> str:
         return hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+class RecentAuthorizations(OrderedDict[str, AuthorizeResult]):
+    """Bolt's cache of auth.test answers per token, bounded: without it every request
+    would wait on an auth.test to Slack before its ack; unbounded, every rotated token
+    (two a day per workspace) would stay in memory for good. The installation is still
+    looked up first on every request, so an uninstalled workspace is never served from it."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, token: str, result: AuthorizeResult) -> None:
+        super().__setitem__(token, result)
+        self.move_to_end(token)
+        while len(self) > self.size:
+            self.popitem(last=False)
 
 
 class CoachOAuthFlow(OAuthFlow):
@@ -129,4 +148,6 @@ def build_oauth_settings(services: Services) -> OAuthSettings:
     # Bolt's own rotator would refresh without a lock, against slack.com whatever
     # SLACK_API_URL says; Coach's is locked and pointed where the client is.
     oauth.authorize.token_rotator = clients.rotator  # type: ignore[attr-defined]
+    oauth.authorize.cache_enabled = True  # type: ignore[attr-defined]
+    oauth.authorize.authorize_result_cache = RecentAuthorizations()  # type: ignore[attr-defined]
     return oauth

@@ -362,3 +362,13 @@ def test_the_consent_page_is_beside_the_web_api_coach_talks_to(
     assert authorization_url(None) is None
     page = oauth_coach.request("GET", "/slack/install").body.decode()
     assert f'href="{slack.root_url}oauth/v2/authorize?state=' in page
+
+
+def test_a_workspaces_token_is_checked_with_slack_once_not_before_every_ack(
+    oauth_coach: RunningCoach, slack: SlackEmulator, other: Workspace
+) -> None:
+    install(oauth_coach, slack, other)
+    before = len(other.calls_to("auth.test"))
+    for _ in range(3):
+        assert "/coach team" in answer_in(oauth_coach, slack, other, "help", MANAGER)
+    assert len(other.calls_to("auth.test")) == before + 1
