@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.installations import InstallationClients
 from bot.services import Services
@@ -74,11 +75,21 @@ def note_workspace(services: Services, *, team_id: str, enterprise_id: str | Non
         if key in _noted.get(services.engine, set()):
             return
     now = services.clock.now()
-    with session_scope(services.engine) as session:
-        if services.settings.oauth_enabled:
-            ensure_workspace(session=session, team_id=team_id, now=now, enterprise_id=enterprise_id)
-        else:
-            mark_installed(session=session, team_id=team_id, now=now, enterprise_id=enterprise_id)
+    try:
+        with session_scope(services.engine) as session:
+            if services.settings.oauth_enabled:
+                ensure_workspace(
+                    session=session, team_id=team_id, now=now, enterprise_id=enterprise_id
+                )
+            else:
+                mark_installed(
+                    session=session, team_id=team_id, now=now, enterprise_id=enterprise_id
+                )
+    except SQLAlchemyError as error:
+        # Noting is not the request's work: it goes on (and meets the outage there, with
+        # the person's friendly "try again"); the next request notes the workspace.
+        logger.warning("could not note workspace %s (%s)", team_id, type(error).__name__)
+        return
     with _noted_lock:
         _noted.setdefault(services.engine, set()).add(key)
 
