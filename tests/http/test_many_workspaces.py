@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.clock import SandboxClock
 from bot.flows.installs import erase_now
@@ -174,7 +174,7 @@ def test_commands_from_two_workspaces_stay_apart(
     assert "to accept" not in answer_in(oauth_coach, slack, other, "team", MANAGER)
     assert "alex" not in answer_in(oauth_coach, slack, other, "team", MANAGER).lower()
     with Session(oauth_coach.services.engine) as session:
-        teams = session.execute(select(Pairing.team_id)).scalars().all()
+        teams = session.execute(select(col(Pairing.team_id))).scalars().all()
     assert teams == ["T0COACH"]
 
 
@@ -244,7 +244,7 @@ def test_an_uninstall_deletes_the_installation_and_erases_after_the_grace_period
 
     def pairings_of(team_id: str) -> int:
         with Session(services.engine) as session:
-            rows = session.execute(select(Pairing.id).where(Pairing.team_id == team_id))
+            rows = session.execute(select(col(Pairing.id)).where(col(Pairing.team_id) == team_id))
             return len(rows.all())
 
     clock.advance(timedelta(days=29))
@@ -275,7 +275,7 @@ def test_a_reinstall_within_the_grace_period_finds_its_data_again(
     run_sweep(oauth_coach.services, "retention")
     assert "@" in answer_in(oauth_coach, slack, other, "team", MANAGER)
     with Session(oauth_coach.services.engine) as session:
-        assert len(session.execute(select(Pairing.id)).all()) == 1
+        assert len(session.execute(select(col(Pairing.id))).all()) == 1
 
 
 def test_erase_now_takes_every_row_of_one_workspace(
@@ -286,7 +286,7 @@ def test_erase_now_takes_every_row_of_one_workspace(
     oauth_coach.settle()
     assert erase_now(oauth_coach.services, team_id=OTHER) > 0
     with Session(oauth_coach.services.engine) as session:
-        assert session.execute(select(Pairing.id)).all() == []
+        assert session.execute(select(col(Pairing.id))).all() == []
         assert session.execute(select(SLACK_INSTALLATIONS.c.id)).all() == []
 
 
@@ -318,7 +318,7 @@ def test_an_org_wide_install_serves_each_workspace_of_the_org_apart(
     with Session(services.engine) as session:
         row = session.get(WorkspaceRow, east.team_id)
         assert row is not None and row.enterprise_id == "E0ACME"
-        assert session.execute(select(Pairing.team_id)).scalars().all() == [east.team_id]
+        assert session.execute(select(col(Pairing.team_id))).scalars().all() == [east.team_id]
     assert services.clients is not None
     assert east.team_id in services.clients.team_ids()
     assert services.slack_for(east.team_id).auth_test()["team_id"] == east.team_id
@@ -335,7 +335,7 @@ def test_with_one_bot_token_an_uninstall_is_erased_after_the_grace_period_too(
     clock.advance(timedelta(days=31))
     assert "workspaces erased after an uninstall: 1" in run_sweep(coach.services, "retention")[1]
     with Session(coach.services.engine) as session:
-        assert session.execute(select(Pairing.id)).all() == []
+        assert session.execute(select(col(Pairing.id))).all() == []
 
 
 def test_install_links_are_signed_with_the_state_secret(oauth_coach: RunningCoach) -> None:
