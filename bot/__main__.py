@@ -1,5 +1,5 @@
 """The ``coach`` command line: serve, scheduler, tick, reframe, db, manifest, try, export,
-insights."""
+insights, erase."""
 
 from __future__ import annotations
 
@@ -67,6 +67,8 @@ def _slack_auth(settings: Settings) -> SlackAuth:
     and the check goes on in the background (see bot.startup.SlackAuth)."""
     from bot.startup import SlackAuth, check_bot_token, warn_unreachable
 
+    if settings.oauth_enabled:  # a token per workspace, none to check at start
+        return SlackAuth(settings, state="not checked")
     problem = check_bot_token(settings)
     if problem is None:
         return SlackAuth(settings, state="ok")
@@ -87,6 +89,8 @@ def _settings(*required: str) -> Settings:
             settings.slack_signing_secret,
             settings.slack_app_token,
             settings.openai_api_key,
+            settings.slack_client_secret,
+            settings.slack_state_secret,
         ),
     )
     return settings
@@ -214,7 +218,8 @@ def _keys(args: argparse.Namespace) -> int:
 def _manifest(args: argparse.Namespace) -> int:
     from bot.manifest import PLACEHOLDER_URL, build_manifest
 
-    print(json.dumps(build_manifest(args.url or PLACEHOLDER_URL), indent=2))
+    manifest = build_manifest(args.url or PLACEHOLDER_URL, add_to_slack=args.add_to_slack)
+    print(json.dumps(manifest, indent=2))
     return 0
 
 
@@ -282,6 +287,22 @@ def _insights(args: argparse.Namespace) -> int:
     return 0
 
 
+def _erase(args: argparse.Namespace) -> int:
+    """A workspace's data, erased at once (as the grace period after an uninstall ends)."""
+    settings = _settings()
+    from bot.flows.installs import erase_now
+    from bot.wiring import build_services
+    from storage.migrate import upgrade
+
+    _engine(settings).dispose()
+    services = build_services(settings)
+    upgrade(services.engine)
+    rows = erase_now(services, team_id=args.team)
+    services.engine.dispose()
+    print(f"erased workspace {args.team}: {rows} row{'' if rows == 1 else 's'}")
+    return 0
+
+
 def _exit_on_sigterm() -> None:
     """Turn SIGTERM into SystemExit so ``finally`` blocks shut the scheduler down cleanly."""
 
@@ -342,6 +363,11 @@ def _parser() -> argparse.ArgumentParser:
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (JSON)")
     manifest.add_argument("--url", help="public base URL of this deployment")
+    manifest.add_argument(
+        "--add-to-slack",
+        action="store_true",
+        help="for installs into many workspaces by OAuth (redirect URL, token rotation, Grid)",
+    )
     manifest.set_defaults(handler=_manifest)
 
     sandbox = commands.add_parser("try", help="the whole bot in a terminal, no Slack needed")
@@ -360,6 +386,10 @@ def _parser() -> argparse.ArgumentParser:
     insights.add_argument("--leader", help="only the managers below this leader")
     insights.add_argument("--csv", action="store_true", help="CSV, for a spreadsheet")
     insights.set_defaults(handler=_insights)
+
+    erase = commands.add_parser("erase", help="erase a workspace's data now")
+    erase.add_argument("--team", required=True, help="the workspace's team id (T…)")
+    erase.set_defaults(handler=_erase)
     return parser
 
 

@@ -10,6 +10,7 @@ from bot.listeners import register_listeners
 from bot.listeners.events.dedupe import release_failed_event
 from bot.listeners.guard import report_unhandled
 from bot.logs import ContextCarryingExecutor
+from bot.oauth import build_oauth_flow
 from bot.services import Services
 
 
@@ -21,6 +22,7 @@ def build_app(services: Services) -> App:
     """
     settings = services.settings
     app = App(
+        oauth_flow=build_oauth_flow(services) if settings.oauth_enabled else None,
         name="coach",
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
         client=services.slack,

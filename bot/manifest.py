@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import slack_ids
+from bot.install_pages import REDIRECT_PATH
 from bot.web import EVENTS_PATH
 
 PLACEHOLDER_URL = "https://coach.example.com"
@@ -26,11 +27,25 @@ BOT_SCOPES: dict[str, str] = {
     "files:write": "the 12-week trend chart in a leader's weekly summary",
 }
 
-BOT_EVENTS = ("app_home_opened", "message.im", "message.channels", "message.groups")
+# app_uninstalled and tokens_revoked need no scope: Coach deletes the installation and, after
+# the grace period, the workspace's data (bot/flows/installs.py).
+BOT_EVENTS = (
+    "app_home_opened",
+    "message.im",
+    "message.channels",
+    "message.groups",
+    "app_uninstalled",
+    "tokens_revoked",
+)
 
 
-def build_manifest(url: str = PLACEHOLDER_URL) -> dict[str, Any]:
+def build_manifest(url: str = PLACEHOLDER_URL, *, add_to_slack: bool = False) -> dict[str, Any]:
+    """``add_to_slack``: the app installs into any number of workspaces by OAuth (its
+    redirect URL, token rotation on, and org-wide installs on Enterprise Grid)."""
     endpoint = url.rstrip("/") + EVENTS_PATH
+    oauth_config: dict[str, Any] = {"scopes": {"bot": sorted(BOT_SCOPES)}}
+    if add_to_slack:
+        oauth_config["redirect_urls"] = [url.rstrip("/") + REDIRECT_PATH]
     return {
         "display_information": {
             "name": "Coach",
@@ -68,12 +83,12 @@ def build_manifest(url: str = PLACEHOLDER_URL) -> dict[str, Any]:
                 }
             ],
         },
-        "oauth_config": {"scopes": {"bot": sorted(BOT_SCOPES)}},
+        "oauth_config": oauth_config,
         "settings": {
             "event_subscriptions": {"request_url": endpoint, "bot_events": list(BOT_EVENTS)},
             "interactivity": {"is_enabled": True, "request_url": endpoint},
-            "org_deploy_enabled": False,
+            "org_deploy_enabled": add_to_slack,
             "socket_mode_enabled": False,
-            "token_rotation_enabled": False,
+            "token_rotation_enabled": add_to_slack,
         },
     }

@@ -37,6 +37,9 @@ _HOW_TO_SET: dict[str, str] = {
     "PORT": "a port number from 1 to 65535",
     "COACH_LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
     "COACH_ENCRYPTION_KEY": "one or more keys from `coach keys new`, separated by commas",
+    "SLACK_CLIENT_ID": "the Client ID from Basic Information → App Credentials",
+    "SLACK_CLIENT_SECRET": "the Client Secret from Basic Information → App Credentials",
+    "SLACK_STATE_SECRET": "a long random string of your own (for example `coach keys new`)",
     "HOST": "the address to listen on: 0.0.0.0 (every interface) or 127.0.0.1 (behind a proxy)",
 }
 
@@ -54,6 +57,11 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str | None = None
+    # "Add to Slack": set all three to install Coach into any number of workspaces by OAuth
+    # (instead of SLACK_BOT_TOKEN); installations live in the database, tokens encrypted.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
     database_url: str = "sqlite:///coach.db"
     openai_api_key: str | None = None
     openai_base_url: str | None = None
@@ -81,6 +89,10 @@ class Settings(BaseSettings):
     # Keys for secrets stored at rest (calendar feeds, installation tokens); the first
     # encrypts, all decrypt (storage/encryption.py explains rotation).
     coach_encryption_key: str | None = None
+    # Days an uninstalled workspace's data is kept (a reinstall finds it again), then erased.
+    coach_uninstall_grace_days: int = Field(default=30, ge=0, le=3650)
+    # Rotating tokens are refreshed when they expire within this many minutes.
+    coach_token_refresh_minutes: int = Field(default=120, ge=1, le=720)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -168,6 +180,45 @@ class Settings(BaseSettings):
             raise ValueError("must be a weekday such as mon")
         return day
 
+    @field_validator("slack_client_id", "slack_client_secret", "slack_state_secret")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """Installed by "Add to Slack" into many workspaces, rather than one bot token."""
+        return self.slack_client_id is not None
+
+    def check_install_mode(self) -> None:
+        """One line when the OAuth settings are half set, or set beside SLACK_BOT_TOKEN or
+        without the key their tokens are stored under."""
+        names = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
+        given = [name for name in names if getattr(self, name.lower())]
+        if not given:
+            return
+        for name in names:
+            if name not in given:
+                raise SettingsError(
+                    f'{name} is not set but {given[0]} is: "Add to Slack" needs all of '
+                    f"{', '.join(names)}; set it to {_HOW_TO_SET[name]}."
+                )
+        if self.slack_bot_token:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: unset SLACK_BOT_TOKEN to "
+                'install by "Add to Slack", or the SLACK_CLIENT_* settings for one workspace.'
+            )
+        if self.socket_mode:
+            raise SettingsError(
+                'SLACK_APP_TOKEN is set with SLACK_CLIENT_ID: "Add to Slack" installs need '
+                "HTTP (its redirect URL); unset SLACK_APP_TOKEN."
+            )
+        if not self.coach_encryption_key:
+            raise SettingsError(
+                'COACH_ENCRYPTION_KEY is not set: "Add to Slack" stores each workspace\'s '
+                "tokens encrypted; create a key with `coach keys new`."
+            )
+
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
@@ -182,8 +233,11 @@ class Settings(BaseSettings):
         return bool(self.openai_api_key)
 
     def require(self, *names: str) -> None:
-        """Fail with one line when a setting this command needs is missing."""
+        """Fail with one line when a setting this command needs is missing (SLACK_BOT_TOKEN
+        is not needed when Coach is installed by OAuth)."""
         for name in names:
+            if name == "SLACK_BOT_TOKEN" and self.oauth_enabled:
+                continue
             if not getattr(self, name.lower()):
                 raise SettingsError(f"{name} is not set: set it to {_HOW_TO_SET[name]}.")
 
@@ -191,9 +245,11 @@ class Settings(BaseSettings):
 def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
     """Build Settings, turning pydantic's multi-line report into one actionable line."""
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
     except ValidationError as error:
         raise SettingsError(_first_problem(error.errors())) from None
+    settings.check_install_mode()
+    return settings
 
 
 def _first_problem(errors: Iterable[dict[str, object]]) -> str:

@@ -118,7 +118,7 @@ class SlackAuth:
         self._stopped = threading.Event()
 
     def retry_in_background(self) -> None:
-        if self.state == "ok":
+        if self.state in {"ok", "not checked"}:  # not checked: OAuth, a token per workspace
             return
         threading.Thread(target=self._retry, name="coach-slack-auth", daemon=True).start()
 

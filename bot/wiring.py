@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.after_ack import AfterAckExecutor
 from bot.app import build_app
 from bot.clock import Clock, SystemClock
+from bot.installations import build_installation_clients
 from bot.reframer import build_reframer
 from bot.services import Services
 from bot.settings import Settings
@@ -20,14 +21,21 @@ def build_services(
 ) -> Services:
     """``clock`` and ``slack_timing`` default to real time; the sandbox and the tests pass
     their own clock (days pass at once), the tests a timing too (Slack's back-offs do)."""
+    engine = make_engine(settings.database_url, pool_size=settings.coach_web_threads)
     return Services(
         settings=settings,
-        engine=make_engine(settings.database_url, pool_size=settings.coach_web_threads),
+        engine=engine,
         clock=clock or SystemClock(),
         slack=build_slack_client(settings, timing=slack_timing),
         reframer=build_reframer(settings),
         after_ack=AfterAckExecutor(
             max_workers=settings.coach_listener_threads, max_queued=settings.coach_after_ack_queue
+        ),
+        # Installed by "Add to Slack": each workspace speaks with its own (rotating) token.
+        clients=(
+            build_installation_clients(settings, engine, timing=slack_timing)
+            if settings.oauth_enabled
+            else None
         ),
     )
 

@@ -58,6 +58,7 @@ def _auth_test(ws: WorkspaceState, params: Params) -> JsonDict:
         "user_id": ws.bot_user_id,
         "bot_id": ws.bot_id,
         "is_enterprise_install": False,
+        **({"enterprise_id": ws.enterprise_id} if ws.enterprise_id else {}),
     }
 
 
@@ -358,7 +359,13 @@ def _apps_connections_open(ws: WorkspaceState, params: Params) -> JsonDict:
     return {"url": ws.socket_url}
 
 
+def _apps_uninstall(ws: WorkspaceState, params: Params) -> JsonDict:
+    """Answered once the token checked out; the server revokes the workspace's tokens."""
+    return {}
+
+
 METHODS: dict[str, Handler] = {
+    "apps.uninstall": _apps_uninstall,
     "apps.connections.open": _apps_connections_open,
     "auth.test": _auth_test,
     "users.info": _users_info,

@@ -72,6 +72,9 @@ class Payloads:
     app_id: str = "A0COACH"
     bot_user_id: str = "UCOACHBOT"
     verification_token: str = "legacy-verification-token"
+    # Enterprise Grid: the org of the workspace, and whether Coach was installed org-wide.
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
     clock: Callable[[], float] = field(default=time.time, compare=False)
 
     def slash_command(
@@ -98,7 +101,8 @@ class Payloads:
             "command": command,
             "text": text,
             "api_app_id": self.app_id,
-            "is_enterprise_install": "false",
+            "is_enterprise_install": "true" if self.is_enterprise_install else "false",
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
             "response_url": response_url
             or f"https://hooks.slack.test/commands/{self.team_id}/{uuid.uuid4().hex}",
             "trigger_id": trigger_id or self._trigger_id(),
@@ -207,8 +211,15 @@ class Payloads:
             "event_id": event_id or "Ev" + uuid.uuid4().hex[:12].upper(),
             "event_time": int(self.clock()),
             "authorizations": [
-                {"team_id": self.team_id, "user_id": self.bot_user_id, "is_bot": True}
+                {
+                    "enterprise_id": self.enterprise_id,
+                    "team_id": None if self.is_enterprise_install else self.team_id,
+                    "user_id": self.bot_user_id,
+                    "is_bot": True,
+                    "is_enterprise_install": self.is_enterprise_install,
+                }
             ],
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
         }
         return json.dumps(body).encode()
 
@@ -221,8 +232,8 @@ class Payloads:
             "api_app_id": self.app_id,
             "token": self.verification_token,
             "trigger_id": trigger_id or self._trigger_id(),
-            "is_enterprise_install": False,
-            "enterprise": None,
+            "is_enterprise_install": self.is_enterprise_install,
+            "enterprise": {"id": self.enterprise_id} if self.enterprise_id else None,
         }
 
     def _trigger_id(self) -> str:

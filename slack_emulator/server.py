@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
+from slack_emulator.oauth import OAuthAuthority
 from slack_emulator.workspace import ApiCall, Reply, Workspace
 
 logger = logging.getLogger(__name__)
@@ -53,16 +54,16 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class _Server(ThreadingHTTPServer):
-    """A threading HTTP server that knows the workspace it serves."""
+    """A threading HTTP server that knows the workspaces it serves."""
 
     daemon_threads = True
     # socketserver's default backlog of 5 overflows when a sweep's lookup threads connect
     # at once, and each refused SYN is retried a whole second later: about 1 s per sweep.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], workspace: Workspace) -> None:
+    def __init__(self, address: tuple[str, int], emulator: SlackEmulator) -> None:
         super().__init__(address, _Handler)
-        self.workspace = workspace
+        self.emulator = emulator
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -79,22 +80,32 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/upload/"):  # a file's bytes, as they are: never form fields
             length = int(self.headers.get("Content-Length") or 0)
             data = self.rfile.read(length) if length else b""
-            workspace = cast(_Server, self.server).workspace
-            self._write(workspace.receive_upload(url.path.removeprefix("/upload/"), data))
+            emulator = cast(_Server, self.server).emulator
+            team_id, _, file_id = url.path.removeprefix("/upload/").partition("/")
+            workspace = emulator.workspaces.get(team_id, emulator.workspace)
+            self._write(workspace.receive_upload(file_id, data))
             return
         params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
         params.update(self._body_params())
         self._write(self._route(url.path, params))
 
     def _route(self, path: str, params: dict[str, Any]) -> Reply:
-        workspace = cast(_Server, self.server).workspace
+        emulator = cast(_Server, self.server).emulator
+        authorization = self.headers.get("Authorization")
+        if path == "/api/oauth.v2.access":  # no bearer token: the app's id and secret
+            return emulator.oauth.access(params, authorization)
         if path.startswith("/api/"):
-            token = bearer_token(self.headers.get("Authorization"))
-            form_token = params.pop("token", None)
+            token = bearer_token(authorization) or params.pop("token", None)
+            params.pop("token", None)
             method = path.removeprefix("/api/")
-            return workspace.handle(method, decode_params(params), token or form_token)
+            workspace = emulator.workspace_for(token, params.get("team_id"))
+            if method == "apps.uninstall":
+                return emulator.uninstall_app(workspace, decode_params(params), token)
+            return workspace.handle(method, decode_params(params), token)
         if path.startswith("/response/"):
-            return workspace.respond(path.removeprefix("/response/"), decode_params(params))
+            key = path.removeprefix("/response/")
+            workspace = emulator.workspace_with_response_url(key)
+            return workspace.respond(key, decode_params(params))
         return Reply(404, {"ok": False, "error": "not_found"})
 
     def _body_params(self) -> dict[str, Any]:
@@ -162,6 +173,11 @@ class SlackEmulator:
         self, workspace: Workspace | None = None, *, host: str = "127.0.0.1", port: int = 0
     ) -> None:
         self.workspace = workspace if workspace is not None else Workspace()
+        # Every workspace served, by team id; the first is `workspace`. A call goes to the
+        # workspace its token belongs to (the first when the token is nobody's).
+        self.workspaces: dict[str, Workspace] = {self.workspace.team_id: self.workspace}
+        # "Add to Slack": installs, rotating tokens and uninstalls across the workspaces.
+        self.oauth = OAuthAuthority(lambda: list(self.workspaces.values()))
         self._address = (host, port)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -196,6 +212,79 @@ class SlackEmulator:
         self.enforce_rate_limits = ws.enforce_rate_limits
         self.relax_rate_limits = ws.relax_rate_limits
 
+    def add_workspace(
+        self,
+        team_id: str,
+        team_name: str,
+        *,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+    ) -> Workspace:
+        """Another workspace on this Slack (in an Enterprise Grid org when ``enterprise_id``
+        is given), reached with the tokens its installs are granted."""
+        workspace = Workspace(
+            team_id,
+            team_name,
+            bot_token=f"xoxb-{team_id.lower()}-static",
+            clock=self.workspace.clock,
+            enterprise_id=enterprise_id,
+            enterprise_name=enterprise_name,
+        )
+        self.workspaces[team_id] = workspace
+        if self._server is not None:
+            workspace.upload_root = self._upload_root(workspace)
+        return workspace
+
+    def _upload_root(self, workspace: Workspace) -> str:
+        """Where files.getUploadURLExternal sends a workspace's uploads: by team, so the
+        bytes reach the workspace that asked for the URL."""
+        return f"{self.root_url}upload/{workspace.team_id}/"
+
+    def workspace_for(self, token: str | None, team_id: Any = None) -> Workspace:
+        """The workspace a token speaks for: an org-wide token speaks for each workspace of
+        its org, and the call's ``team_id`` picks one."""
+        holders = [
+            w
+            for w in self.workspaces.values()
+            if token
+            and (token == w.bot_token or token in w.granted_tokens or token in w.revoked_tokens)
+        ]
+        for workspace in holders:
+            if workspace.team_id == team_id:
+                return workspace
+        return holders[0] if holders else self.workspace
+
+    def workspace_with_response_url(self, key: str) -> Workspace:
+        for workspace in self.workspaces.values():
+            if key in workspace.response_targets:
+                return workspace
+        return self.workspace
+
+    def uninstall_app(
+        self, workspace: Workspace, params: dict[str, Any], token: str | None
+    ) -> Reply:
+        """apps.uninstall: the app's own id and secret, and a token of the workspace."""
+        secret = self.oauth.apps.get(str(params.get("client_id", "")))
+        if secret is None or secret != params.get("client_secret"):
+            return Reply.error("invalid_client_id")
+        reply = workspace.handle("apps.uninstall", params, token)
+        if reply.body is not None and reply.body.get("ok"):
+            self.oauth.uninstall(workspace)
+        return reply
+
+    def install(
+        self,
+        workspace: Workspace,
+        *,
+        user_id: str,
+        client_id: str,
+        org_wide: bool = False,
+    ) -> str:
+        """A member approves the install on Slack's page: the code for the redirect URL."""
+        return self.oauth.authorize(
+            workspace, user_id=user_id, client_id=client_id, org_wide=org_wide
+        )
+
     @property
     def calls(self) -> list[ApiCall]:
         """Every call so far, in arrival order."""
@@ -229,8 +318,9 @@ class SlackEmulator:
         """Listen on a free port and serve from a daemon thread."""
         if self._server is not None:
             return self
-        self._server = _Server(self._address, self.workspace)
-        self.workspace.upload_root = self.root_url + "upload/"
+        self._server = _Server(self._address, self)
+        for workspace in self.workspaces.values():
+            workspace.upload_root = self._upload_root(workspace)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.01},

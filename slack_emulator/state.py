@@ -62,12 +62,21 @@ class WorkspaceState:
         bot_name: str = "coach",
         app_token: str = "xapp-test-token",
         clock: Callable[[], float] = time.time,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
     ) -> None:
         self.lock = threading.Condition(threading.RLock())
         self.team_id = team_id
         self.team_name = team_name
         self.bot_user_id = bot_user_id
         self.bot_token = bot_token
+        # Enterprise Grid: the org this workspace belongs to, if any.
+        self.enterprise_id = enterprise_id
+        self.enterprise_name = enterprise_name
+        # Tokens handed out by "Add to Slack" installs (oauth.py): token → expiry (Unix
+        # time, None for a token that does not rotate); revoked ones answer token_revoked.
+        self.granted_tokens: dict[str, float | None] = {}
+        self.revoked_tokens: set[str] = set()
         # Socket Mode: apps.connections.open takes the app-level token, and hands out this
         # WebSocket URL (nothing listens there by default: the socket stays disconnected).
         self.app_token = app_token
@@ -101,6 +110,30 @@ class WorkspaceState:
         return f"https://{slug}.slack.com/"
 
     # --- setup ----------------------------------------------------------------------------
+
+    def grant_token(self, token: str, expires_at: float | None) -> None:
+        """An install or a refresh gave the app this bot token for the workspace."""
+        with self.lock:
+            self.granted_tokens[token] = expires_at
+
+    def revoke_tokens(self) -> None:
+        """The app was uninstalled: every token granted here stops working."""
+        with self.lock:
+            self.revoked_tokens.update(self.granted_tokens)
+            self.granted_tokens.clear()
+
+    def token_problem(self, token: str) -> str | None:
+        """Why a token granted by an install does not work now, or None when it does (or
+        is not one of those: then the workspace's own bot token decides)."""
+        with self.lock:
+            if token in self.revoked_tokens:
+                return "token_revoked"
+            if token not in self.granted_tokens:
+                return "invalid_auth"
+            expires_at = self.granted_tokens[token]
+            if expires_at is not None and self.clock() >= expires_at:
+                return "token_expired"
+            return None
 
     def add_user(
         self,

@@ -82,7 +82,9 @@ class Workspace(WorkspaceState):
             return Reply.error("not_authed"), None
         expected = self.app_token if method.startswith("apps.connections.") else self.bot_token
         if token != expected:
-            return Reply.error("invalid_auth"), None
+            problem = self.token_problem(token)
+            if problem is not None or method.startswith("apps.connections."):
+                return Reply.error(problem or "invalid_auth"), None
         wait = self._paced(method, params)
         if wait is not None:
             return Reply.rate_limited(wait), "paced"

@@ -29,6 +29,13 @@ class Workspace(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=255)
     timezone: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Many workspaces: the Enterprise Grid org a workspace belongs to (data stays scoped by
+    # team_id), and when Coach was uninstalled from it (its data is erased after a grace
+    # period; a reinstall before then clears this and finds everything again).
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    uninstalled_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
 
 
 class SlackUser(SQLModel, table=True):
@@ -307,3 +314,8 @@ class ReframeEvent(SQLModel, table=True):
     reframed_on: date
     asked_on: date | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+# Many workspaces: slack_sdk's installation and OAuth state tables, on this metadata so the
+# migrations create them (storage/installation_models.py).
+import storage.installation_models  # noqa: E402, F401

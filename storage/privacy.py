@@ -141,6 +141,16 @@ def _erase_ledger_rows(
     _delete(session, delete(SentMessage).where(SentMessage.team_id == team_id, about))
 
 
+def erase_workspace(*, session: Session, team_id: str) -> dict[str, int]:
+    """Every row the workspace has, in every table that has a ``team_id`` (children before
+    their parents), including tables added after this was written. Returns rows per table."""
+    counts: dict[str, int] = {}
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        if "team_id" in table.c:
+            counts[table.name] = _delete(session, delete(table).where(table.c.team_id == team_id))
+    return counts
+
+
 def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -> dict[str, Any]:
     """A workspace's data, or only what concerns one person (as rep or manager), as JSON-ready
     dicts. The people cache and the delivery ledger are operational and left out."""

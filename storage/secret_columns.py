@@ -12,11 +12,15 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from storage.encryption import Cipher
+from storage.installations import rotate_installation_tokens
 
 Rotator = Callable[[Session, Cipher], int]
 
 # name → rotator; each feature that keeps a secret registers here explicitly.
-ROTATORS: dict[str, Rotator] = {}
+ROTATORS: dict[str, Rotator] = {
+    # Bot and user tokens and refresh tokens of OAuth installs (storage/installations.py).
+    "slack installation tokens": rotate_installation_tokens,
+}
 
 
 def rotate_all(*, session: Session, cipher: Cipher) -> dict[str, int]:

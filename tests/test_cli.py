@@ -42,6 +42,11 @@ def run_coach(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "HOST": "0.0.0.0:80"}, "HOST"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": "mysql://db/coach"}, "DATABASE_URL"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_STATE_SECRET": "x"}, "SLACK_CLIENT_SECRET"),
+        (
+            {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_STATE_SECRET": "x"},
+            "COACH_ENCRYPTION_KEY",
+        ),
     ],
 )
 @pytest.mark.slow  # starts a process
@@ -72,6 +77,22 @@ def test_manifest_file_in_the_repo_matches_the_command() -> None:
 
 
 @pytest.mark.slow  # starts a process
+def test_the_add_to_slack_manifest_has_its_redirect_rotation_and_org_installs() -> None:
+    manifest = build_manifest("https://coach.acme.io/", add_to_slack=True)
+    assert manifest["oauth_config"]["redirect_urls"] == [
+        "https://coach.acme.io/slack/oauth_redirect"
+    ]
+    assert manifest["settings"]["token_rotation_enabled"] is True
+    assert manifest["settings"]["org_deploy_enabled"] is True
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(events)
+    single = build_manifest("https://coach.acme.io/")
+    assert {"app_uninstalled", "tokens_revoked"} <= set(
+        single["settings"]["event_subscriptions"]["bot_events"]
+    )
+    assert "redirect_urls" not in single["oauth_config"]
+
+
 def test_manifest_points_every_surface_at_the_given_url() -> None:
     manifest = json.loads(run_coach("manifest", "--url", "https://coach.acme.io/").stdout)
     endpoint = "https://coach.acme.io/slack/events"
@@ -86,6 +107,8 @@ def test_manifest_points_every_surface_at_the_given_url() -> None:
         "message.im",
         "message.channels",
         "message.groups",
+        "app_uninstalled",
+        "tokens_revoked",
     }
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
@@ -157,3 +180,25 @@ def test_reframe_without_text_says_what_to_type(tmp_path: Path) -> None:
     result = run_coach("reframe", cwd=tmp_path)
     assert result.returncode == 2
     assert "coach reframe" in result.stdout
+
+
+@pytest.mark.slow  # starts a process
+def test_coach_erase_erases_a_workspace_at_once(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from storage.db import make_engine, session_scope
+    from storage.migrate import upgrade
+    from storage.workspaces import ensure_workspace, list_team_ids
+
+    url = f"sqlite:///{tmp_path}/coach.db"
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        for team_id in ("T0GONE", "T0STAYS"):
+            ensure_workspace(session=session, team_id=team_id, now=datetime.now(UTC))
+    result = run_coach("erase", "--team", "T0GONE", env={"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "erased workspace T0GONE: 1 row"
+    with session_scope(engine) as session:
+        assert list_team_ids(session=session) == ["T0STAYS"]
+    engine.dispose()

@@ -129,6 +129,19 @@ def test_help_lists_the_sandbox_commands(sandbox: Sandbox) -> None:
     assert "wait N minutes|hours|days|weeks" in shown
 
 
+def test_install_adds_coach_to_a_second_workspace_through_add_to_slack(
+    sandbox: Sandbox,
+) -> None:
+    shown = _said(sandbox, "install Acme Two")
+    assert "Add to Slack page" in shown
+    assert "Coach is in Acme Two" in shown
+    assert "/coach help" in shown
+    clients = sandbox._services.clients
+    assert clients is not None and clients.team_ids() == ["T0SANDBOX", "T0SANDBOX2"]
+    # Your own workspace goes on as before.
+    assert "/coach team add" in _said(sandbox, "/coach help")
+
+
 def test_unknown_command_gets_a_helpful_line() -> None:
     with pytest.raises(LineError, match=r"I don't know `wiat`\. Type `help`"):
         parse_line("wiat 3 days")

@@ -184,7 +184,14 @@ def _nudge_manager(
         return
     items = [due[key] for key in owned]
     text, blocks = build_nudge(items)
-    delivery = deliver(services, list(owned.values()), channel=manager_id, text=text, blocks=blocks)
+    delivery = deliver(
+        services,
+        list(owned.values()),
+        team_id=team_id,
+        channel=manager_id,
+        text=text,
+        blocks=blocks,
+    )
     counts.managers += delivery.sent
     counts.nudged += len(items) if delivery.sent else 0
     counts.failed += 0 if delivery.sent else len(items)

@@ -56,7 +56,9 @@ def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, i
     for key, ledger_id in claim_as_sent(services, team_id, list(due)):
         goal = due[key].goal
         text, blocks = build_check_in(focus_goal(goal), due[key].manager_id)
-        delivery = deliver(services, [ledger_id], channel=goal.rep_id, text=text, blocks=blocks)
+        delivery = deliver(
+            services, [ledger_id], team_id=team_id, channel=goal.rep_id, text=text, blocks=blocks
+        )
         sent += delivery.sent
         failed += not delivery.sent
     return sent, failed

@@ -24,7 +24,7 @@ def send_prompt(
     if problem is not None:
         return problem
     text, blocks = build_prompt_for_rep(manager_id, prompt)
-    services.slack.chat_postMessage(channel=rep_id, text=text, blocks=blocks)
+    services.slack_for(team_id).chat_postMessage(channel=rep_id, text=text, blocks=blocks)
     count_asked(services, team_id=team_id, manager_id=manager_id, ref=prompt.ref)
     return done("coaching", "sent", rep=rep_id)
 

@@ -34,7 +34,7 @@ def set_digest_channel(
             return refused("digest", "no_team")
     # The digest names the manager's reps: only a channel the manager is in may get it.
     # A channel the bot cannot see yet is checked again before every post.
-    if members_among(services, channel_id, [manager_id]) == set():
+    if members_among(services, team_id, channel_id, [manager_id]) == set():
         return refused("digest", "manager_not_member", channel=channel_id)
     with session_scope(services.engine) as session:
         update_manager_settings(
@@ -46,15 +46,15 @@ def set_digest_channel(
             digest_set_at=now,
         )
     weekday = WEEKDAY_NAMES[services.settings.coach_digest_weekday]
-    key = "set" if _bot_is_in(services, channel_id) else "set_not_member"
+    key = "set" if _bot_is_in(services, team_id, channel_id) else "set_not_member"
     time = f"{services.settings.coach_sweep_hour:02d}:00"
     return done("digest", key, channel=channel_id, weekday=weekday, time=time)
 
 
-def _bot_is_in(services: Services, channel_id: str) -> bool:
+def _bot_is_in(services: Services, team_id: str, channel_id: str) -> bool:
     """Whether the digest can be posted there; a private channel we can't see reads as no."""
     try:
-        channel = services.slack.conversations_info(channel=channel_id)["channel"]
+        channel = services.slack_for(team_id).conversations_info(channel=channel_id)["channel"]
     except SlackApiError:
         return False
     return bool(channel.get("is_member"))

@@ -137,7 +137,13 @@ def _post_digests(
             week_of, celebrate(mine, {m: streaks.get(m, 0) for m in managers})
         )
         delivery = deliver(
-            services, [ledger_id], channel=channel_id, text=text, blocks=blocks, unfurl_links=False
+            services,
+            [ledger_id],
+            team_id=team_id,
+            channel=channel_id,
+            text=text,
+            blocks=blocks,
+            unfurl_links=False,
         )
         posted += delivery.sent
         failed += not delivery.sent
@@ -162,7 +168,9 @@ def _only_members(
     for channel_id in due:
         managers = channels[channel_id]
         try:
-            members = members_among(services, channel_id, [own.manager_id for own in managers])
+            members = members_among(
+                services, team_id, channel_id, [own.manager_id for own in managers]
+            )
         except (SlackApiError, OSError) as error:
             logger.warning("could not list a digest channel's members (%s)", type(error).__name__)
             continue  # decided next sweep, not guessed now
@@ -196,7 +204,9 @@ def _send_summaries(
         manager_id = key.subject.removeprefix("manager:")
         own = summarise_manager(manager_id, entries, streaks.get(manager_id, 0))
         text, blocks = build_manager_summary(week_start(today_of[manager_id]), own)
-        delivery = deliver(services, [ledger_id], channel=manager_id, text=text, blocks=blocks)
+        delivery = deliver(
+            services, [ledger_id], team_id=team_id, channel=manager_id, text=text, blocks=blocks
+        )
         sent += delivery.sent
     return sent
 
@@ -245,4 +255,4 @@ def _tell_managers(
     keys = [Key("digest_problem", f"manager:{m}:{channel_id}", period, m) for m in managers]
     for problem_key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = problem_key.subject.split(":")[1]
-        deliver(services, [ledger_id], channel=manager_id, text=text)
+        deliver(services, [ledger_id], team_id=team_id, channel=manager_id, text=text)

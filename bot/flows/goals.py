@@ -170,7 +170,7 @@ def save_goal(
             now=now,
         )
     saved = GoalSaved(focus_goal(goal), replaced=current is not None, manager_id=manager_id)
-    _tell_manager(services, manager_id, "set", rep_id, saved.goal)
+    _tell_manager(services, team_id, manager_id, "set", rep_id, saved.goal)
     return saved
 
 
@@ -199,7 +199,7 @@ def close_goal(
             add_check_in(session=session, goal=goal, status="achieved", note=None, now=now)
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
     manager_id = pairing.manager_id if pairing and pairing.accepted else None
-    _tell_manager(services, manager_id, status, rep_id, focus_goal(goal))
+    _tell_manager(services, team_id, manager_id, status, rep_id, focus_goal(goal))
     return done("goals", status, behaviour=escape_mrkdwn(goal.behaviour))
 
 
@@ -218,7 +218,7 @@ def check_in(
         pairing = active_pairing_for_rep(session=session, team_id=team_id, rep_id=rep_id)
     if status == "stuck":
         manager_id = pairing.manager_id if pairing and pairing.accepted else None
-        _tell_manager(services, manager_id, "stuck", rep_id, focus_goal(goal))
+        _tell_manager(services, team_id, manager_id, "stuck", rep_id, focus_goal(goal))
     return done("goals", f"checkin.{status}")
 
 
@@ -253,13 +253,18 @@ def check_in_facts(check_in: CheckIn) -> CheckInFacts:
 
 
 def _tell_manager(
-    services: Services, manager_id: str | None, event: str, rep_id: str, goal: FocusGoal
+    services: Services,
+    team_id: str,
+    manager_id: str | None,
+    event: str,
+    rep_id: str,
+    goal: FocusGoal,
 ) -> None:
     if manager_id is None:
         return
     text = prompts.text("goals", f"manager.{event}", rep=rep_id, **describe_goal(goal))
     try:
-        services.slack.chat_postMessage(channel=manager_id, text=text)
+        services.slack_for(team_id).chat_postMessage(channel=manager_id, text=text)
     except SlackApiError as error:
         logger.warning("could not tell the manager (%s)", error.response.get("error"))
 

@@ -37,7 +37,7 @@ def publish_home(services: Services, *, team_id: str, user_id: str) -> None:
     """Show someone their App Home as it is now; Slack refusing it is only logged."""
     view = build_home(home_for(services, team_id=team_id, user_id=user_id))
     try:
-        services.slack.views_publish(user_id=user_id, view=view)
+        services.slack_for(team_id).views_publish(user_id=user_id, view=view)
     except SlackApiError as error:
         logger.warning("could not publish the App Home (%s)", error.response.get("error"))
 

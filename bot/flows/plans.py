@@ -158,7 +158,7 @@ def send_prep(services: Services, *, team_id: str, manager_id: str, pairing_id: 
     questions = plan_questions(rep_goal.competency if rep_goal else None, pairing.rep_id, today)
     lines = "\n".join(f"• {q}" for q in questions)
     text = prompts.text("plans", "prep_dm", manager=manager_id, questions=lines)
-    services.slack.chat_postMessage(channel=pairing.rep_id, text=text)
+    services.slack_for(team_id).chat_postMessage(channel=pairing.rep_id, text=text)
     return done("plans", "prep_sent", rep=pairing.rep_id)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import prompts
 from bot.blocks.replies import Outcome, done
+from bot.flows.installs import erase_uninstalled
 from bot.services import Services
 from storage.db import session_scope
 from storage.privacy import (
@@ -50,4 +51,6 @@ def run_retention_sweep(services: Services) -> str:
             else 0
         )
         forget_processed_events(session=session, before=now - EVENT_MEMORY)
-    return f"{blanked} old check-in notes cleared"
+    erased = erase_uninstalled(services)
+    summary = f"{blanked} old check-in notes cleared"
+    return f"{summary}, workspaces erased after an uninstall: {erased}" if erased else summary

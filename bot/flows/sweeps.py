@@ -36,6 +36,11 @@ def run_sweep(services: Services, name: str) -> tuple[bool, str]:
     try:
         return True, SWEEPS[name](services)
     except SweepAborted as error:
-        message = f"stopped: Slack refused the bot token ({error}); check SLACK_BOT_TOKEN"
+        fix = (
+            "a workspace may have removed Coach"
+            if services.settings.oauth_enabled
+            else "check SLACK_BOT_TOKEN"
+        )
+        message = f"stopped: Slack refused the bot token ({error}); {fix}"
         logger.error("%s sweep %s", name, message)
         return False, message

@@ -79,7 +79,7 @@ def add_rep(
             return _refuse_race(services, team_id, manager_id, rep_id)
     cadence = describe_cadence(cadence_days)
     invite = build_pairing_invite(manager_id, cadence, pairing.id or 0)
-    _tell(services, rep_id, invite.text, invite.blocks)
+    _tell(services, team_id, rep_id, invite.text, invite.blocks)
     due = today.fromordinal(today.toordinal() + cadence_days)
     return done("team", "added", rep=rep_id, cadence=cadence, due=format_day(due))
 
@@ -102,7 +102,7 @@ def answer_invite(
         else:
             end_pairing(session=session, pairing=pairing, now=now)
     key = "accepted" if accept else "declined"
-    _tell(services, manager_id, prompts.text("team", f"manager_was_{key}", rep=rep_id))
+    _tell(services, team_id, manager_id, prompts.text("team", f"manager_was_{key}", rep=rep_id))
     return done("team", f"invite_{key}", manager=manager_id)
 
 
@@ -120,8 +120,8 @@ def remove_as_admin(services: Services, *, team_id: str, admin_id: str, rep_id: 
     told = prompts.text(
         "team", "admin_removed_told", rep=rep_id, manager=manager_id, admin=admin_id
     )
-    _tell(services, manager_id, told)
-    _tell(services, rep_id, told)
+    _tell(services, team_id, manager_id, told)
+    _tell(services, team_id, rep_id, told)
     return done("team", "admin_removed", rep=rep_id, manager=manager_id)
 
 
@@ -160,7 +160,7 @@ def leave_team(services: Services, *, team_id: str, rep_id: str) -> Outcome:
             return refused("team", "no_manager")
         manager_id = pairing.manager_id
         end_pairing(session=session, pairing=pairing, now=services.clock.now())
-    _tell(services, manager_id, prompts.text("team", "manager_was_left", rep=rep_id))
+    _tell(services, team_id, manager_id, prompts.text("team", "manager_was_left", rep=rep_id))
     return done("team", "left", manager=manager_id)
 
 
@@ -186,9 +186,11 @@ def _team_line(row: PairingRow, today: date) -> TeamLine:
     )
 
 
-def _tell(services: Services, user_id: str, text: str, blocks: list[Block] | None = None) -> None:
+def _tell(
+    services: Services, team_id: str, user_id: str, text: str, blocks: list[Block] | None = None
+) -> None:
     """A courtesy DM; failing to deliver it must not undo what was already done."""
     try:
-        services.slack.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        services.slack_for(team_id).chat_postMessage(channel=user_id, text=text, blocks=blocks)
     except SlackApiError as error:
         logger.warning("could not DM %s: %s", user_id, error.response.get("error"))

@@ -118,6 +118,13 @@ class Quit:
 
 
 @dataclass(frozen=True)
+class Install:
+    """Add Coach to another sandbox workspace through Add to Slack."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Comment:
     """A blank line or a `# comment`: shown in a transcript, never run."""
 
@@ -126,7 +133,7 @@ class Comment:
 
 # What someone can do in Slack, and so what `as @name` accepts.
 Action = Slash | Say | Reply | Click | Submit | Cancel | Shortcut | Home | SetStatus
-Command = Action | As | Wait | People | Calls | Help | Quit | Comment
+Command = Action | As | Wait | People | Calls | Help | Quit | Comment | Install
 
 _UNITS = {
     "minute": timedelta(minutes=1),
@@ -287,8 +294,15 @@ _ACTIONS: dict[str, Callable[[str], Action]] = {
     "home": _bare(Home, "home"),  # type: ignore[dict-item]
     "status": _status,
 }
+
+
+def _install(rest: str) -> Install:
+    return Install(rest.strip() or "Coach Sandbox Two")
+
+
 _SESSION: dict[str, Callable[[str], Command]] = {
     "wait": _wait,
+    "install": _install,
     "people": _bare(People, "people"),
     "who": _bare(People, "who"),
     "calls": _bare(Calls, "calls"),

@@ -34,6 +34,10 @@ class Answer:
 
     status: int
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
 
     def json(self) -> JsonDict:
         """The ack's JSON body, or {} when the ack was empty (the usual case)."""
@@ -161,12 +165,30 @@ class SlackRequests:
         }
         for name, value in signed_headers(body, secret=self._secret).items():
             environ["HTTP_" + name.upper().replace("-", "_")] = value
+        return self._call(environ)
+
+    def browse(self, path: str, query: str = "", *, cookie: str | None = None) -> Answer:
+        """GET a page as a browser does (the Add to Slack pages): no signature."""
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.input": io.BytesIO(b""),
+        }
+        if cookie:
+            environ["HTTP_COOKIE"] = cookie
+        return self._call(environ)
+
+    def _call(self, environ: dict[str, Any]) -> Answer:
         setup_testing_defaults(environ)
         statuses: list[int] = []
+        sent: list[tuple[str, str]] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], *_: Any) -> Any:
             statuses.append(int(status.split()[0]))
+            sent.extend(headers)
             return lambda data: None
 
         chunks = self._wsgi(environ, start_response)  # type: ignore[arg-type]
-        return Answer(statuses[0] if statuses else 500, b"".join(chunks))
+        return Answer(statuses[0] if statuses else 500, b"".join(chunks), tuple(sent))

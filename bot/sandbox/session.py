@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, TextIO
+from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import prompts
@@ -28,6 +29,7 @@ from bot.clock import SandboxClock
 from bot.domain.checkins import WEEKDAY_NAMES
 from bot.domain.feedback import is_feedback
 from bot.flows.sweeps import run_sweep
+from bot.install_pages import INSTALL_PATH, REDIRECT_PATH
 from bot.sandbox import cast
 from bot.sandbox.cast import MANAGER, SALES_CHANNEL, SALES_CHANNEL_ID, Member
 from bot.sandbox.commands import (
@@ -39,6 +41,7 @@ from bot.sandbox.commands import (
     Comment,
     Help,
     Home,
+    Install,
     People,
     Quit,
     Reply,
@@ -62,6 +65,7 @@ from bot.settings import Settings, load_settings
 from bot.web import build_wsgi
 from bot.wiring import build_coach
 from slack_emulator import SlackEmulator, Workspace
+from storage.encryption import generate_key
 
 QUIET = 0.15  # seconds with no new Slack call that mean Coach has finished a request
 PATIENCE = 5.0  # the longest one request may keep the sandbox waiting
@@ -105,6 +109,7 @@ you and @riley, whose reps are @dev and @lee):
                               manager's summary on Mondays at 09:00, a leader's on
                               Mondays at 10:00, check-ins on Wednesdays at 10:00 the
                               rep's time
+  install [NAME]              add Coach to another workspace through "Add to Slack"
   people                      who is here, and their local time
   calls                       the Slack Web API calls behind the last step
   help, quit                  this list; leave (also exit or Ctrl-D)
@@ -120,12 +125,22 @@ class SandboxProblem(Exception):
     """Something the sandbox cannot do just now (no such button, no modal open…)."""
 
 
-def sandbox_settings(database_url: str, api_url: str, token: str, secret: str) -> Settings:
+# The sandbox's app, as "Add to Slack" knows it (made up: only the emulator hears them).
+CLIENT_ID = "1000000001.2000000002"
+
+
+def sandbox_settings(database_url: str, api_url: str, secret: str, client_secret: str) -> Settings:
     """Every setting given explicitly: the machine's environment and any .env are ignored,
-    so no SLACK_* or OPENAI_* variable is needed and none can leak in."""
+    so no SLACK_* or OPENAI_* variable is needed and none can leak in. Coach is installed
+    by "Add to Slack" (so `install` can add it to another workspace); the tokens are
+    stored under a key made for this session."""
     return load_settings(
         env_file=None,
-        slack_bot_token=token,
+        slack_bot_token=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=client_secret,
+        slack_state_secret=secrets.token_hex(16),
+        coach_encryption_key=generate_key(),
         slack_signing_secret=secret,
         slack_app_token=None,
         slack_api_url=api_url,
@@ -207,8 +222,12 @@ class Sandbox:
         )
         _populate(self.workspace)
         self.emulator = SlackEmulator(self.workspace).start()
-        secret = secrets.token_hex(16)
-        settings = sandbox_settings(url, self.emulator.url, self.workspace.bot_token, secret)
+        secret, client_secret = secrets.token_hex(16), secrets.token_hex(16)
+        self.emulator.oauth.register_app(CLIENT_ID, client_secret)
+        # Tokens that never expire: the sandbox's clock jumps days ahead, while slack_sdk
+        # judges a rotating token's expiry on the machine's own clock.
+        self.emulator.oauth.rotating = False
+        settings = sandbox_settings(url, self.emulator.url, secret, client_secret)
         self.services, app = build_coach(settings, clock=self.clock)
         self.requests = SlackRequests(
             build_wsgi(app, self.services),
@@ -220,6 +239,7 @@ class Sandbox:
             clock=lambda: self.clock.now().timestamp(),
         )
         self.renderer = Renderer(_directory(self.workspace), width=self._width, color=self._color)
+        self._add_to_slack(self.workspace)
         self.observer = Observer(self.workspace)
         self.observer.skip()
         self._triggers = sweep_triggers(self.services)
@@ -267,6 +287,7 @@ class Sandbox:
             Help: lambda _: self._say_plain(HELP),
             People: lambda _: self._people(),
             Calls: lambda _: self._calls(),
+            Install: self._install,
         }
         if type(command) in session:
             session[type(command)](command)
@@ -301,6 +322,40 @@ class Sandbox:
             self._click(member, action)
         else:
             actions[type(action)](member, action)
+
+    # --- another workspace -------------------------------------------------------------
+
+    def _install(self, command: Install) -> None:
+        """A second workspace, with the same people, adds Coach through Add to Slack: the
+        real install page, Slack's consent (the emulator's), and the real redirect."""
+        assert self.emulator is not None
+        team_id = f"T0SANDBOX{len(self.emulator.workspaces) + 1}"
+        workspace = self.emulator.add_workspace(team_id, command.name)
+        _populate(workspace)
+        page = self._add_to_slack(workspace)
+        heading, body = _page_words(page.body.decode("utf-8"))
+        self._say_plain(
+            prompts.text("sandbox", "installed", heading=heading, body=body, team=team_id)
+        )
+
+    def _add_to_slack(self, workspace: Workspace) -> Answer:
+        """You open /slack/install, press Add to Slack, approve, and land on the redirect."""
+        assert self.emulator is not None
+        page = self.requests.browse(INSTALL_PATH)
+        found = re.search(r'href="([^"]+)"', page.body.decode("utf-8"))
+        if page.status != 200 or found is None:
+            raise SandboxProblem("The Add to Slack page did not open.")
+        state = parse_qs(urlsplit(html.unescape(found[1])).query)["state"][0]
+        code = self.emulator.install(workspace, user_id=MANAGER.user_id, client_id=CLIENT_ID)
+        cookie = f"slack-app-oauth-state={state}"
+        landed = self.requests.browse(
+            REDIRECT_PATH, urlencode({"code": code, "state": state}), cookie=cookie
+        )
+        if landed.status != 200:
+            raise SandboxProblem(
+                f"Add to Slack did not complete: {_page_words(landed.body.decode())[0]}"
+            )
+        return landed
 
     # --- what a person does ------------------------------------------------------------
 
@@ -700,6 +755,16 @@ class Sandbox:
                 "`help` lists every sandbox command; `quit` leaves.",
             ]
         self._say_plain("\n".join(lines))
+
+
+def _page_words(page: str) -> tuple[str, str]:
+    """The heading and first paragraph of an HTML page, as plain text."""
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    body = re.search(r"<p>(.*?)</p>", page, re.S)
+    return (
+        html.unescape(heading[1]) if heading else "",
+        html.unescape(body[1]) if body else "",
+    )
 
 
 def _populate(workspace: Workspace) -> None:

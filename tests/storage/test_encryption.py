@@ -53,3 +53,18 @@ def test_coach_keys_new_prints_a_key_the_settings_accept() -> None:
         [sys.executable, "-m", "bot", "keys", "new"], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert load_settings(env_file=None, coach_encryption_key=printed).cipher is not None
+
+
+def test_add_to_slack_settings_are_all_or_nothing_and_need_a_key() -> None:
+    oauth = {"slack_client_id": "1.2", "slack_client_secret": "s", "slack_state_secret": "x"}
+    with pytest.raises(SettingsError, match=r"^SLACK_STATE_SECRET is not set but SLACK_CLIENT_ID"):
+        load_settings(env_file=None, slack_client_id="1.2", slack_client_secret="s")
+    with pytest.raises(SettingsError, match=r"^COACH_ENCRYPTION_KEY is not set"):
+        load_settings(env_file=None, **oauth)
+    with pytest.raises(SettingsError, match=r"^SLACK_BOT_TOKEN and SLACK_CLIENT_ID"):
+        load_settings(
+            env_file=None, slack_bot_token="xoxb-1", coach_encryption_key=generate_key(), **oauth
+        )
+    settings = load_settings(env_file=None, coach_encryption_key=generate_key(), **oauth)
+    assert settings.oauth_enabled and settings.coach_uninstall_grace_days == 30
+    assert not load_settings(env_file=None).oauth_enabled

@@ -147,3 +147,42 @@ def test_0006_keeps_every_row_and_counts_old_pairings_as_accepted(
         )
         assert connection.execute(text("SELECT id FROM goals")).scalar() != erased
     engine.dispose()
+
+
+def test_the_installation_tables_are_slack_sdks_own(empty_database_url: str) -> None:
+    """The migrations build exactly the tables slack_sdk's stores read and write: every
+    column of its installation, bot and state tables, with token columns wider for ciphertext."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    from sqlalchemy import MetaData
+
+    from storage.encryption import Cipher, generate_key
+    from storage.installations import CoachInstallationStore, build_state_store
+
+    engine = make_engine(empty_database_url)
+    upgrade(engine)
+    store = CoachInstallationStore(client_id="1.2", engine=engine, cipher=Cipher([generate_key()]))
+    states = build_state_store(engine)
+    with engine.connect() as connection:
+        for metadata in (store.metadata, states.metadata):
+            ours = set(metadata.tables)
+            context = MigrationContext.configure(
+                connection,
+                opts={
+                    "compare_type": True,
+                    # Only the store's own tables: Coach's others are not in its metadata.
+                    "include_name": lambda name, kind, parents, ours=ours: (
+                        kind != "table" or name in ours
+                    ),
+                },
+            )
+            assert compare_metadata(context, metadata) == []
+    engine.dispose()
+    theirs = MetaData()
+    for table in (
+        SQLAlchemyInstallationStore.build_installations_table(theirs, "slack_installations"),
+        SQLAlchemyInstallationStore.build_bots_table(theirs, "slack_bots"),
+        SQLAlchemyOAuthStateStore.build_oauth_states_table(theirs, "slack_oauth_states"),
+    ):
+        ours = SQLModel.metadata.tables[table.name]
+        assert [c.name for c in ours.columns] == [c.name for c in table.columns]

@@ -29,7 +29,9 @@ def handle_goal_edit(
         respond(response_type="ephemeral", replace_original=False, text=notice.text)
         return
     target = default_target_for(services, team_id, rep_id)
-    services.slack.views_open(trigger_id=body["trigger_id"], view=build_goal_modal(target, goal))
+    services.slack_for(team_id).views_open(
+        trigger_id=body["trigger_id"], view=build_goal_modal(target, goal)
+    )
 
 
 def handle_goal_close(
@@ -68,4 +70,6 @@ def handle_home_set_goal(services: Services, ack: Ack, body: dict) -> None:
     ack()
     team_id, rep_id = body["team"]["id"], body["user"]["id"]
     target = default_target_for(services, team_id, rep_id)
-    services.slack.views_open(trigger_id=body["trigger_id"], view=build_goal_modal(target))
+    services.slack_for(team_id).views_open(
+        trigger_id=body["trigger_id"], view=build_goal_modal(target)
+    )

@@ -14,7 +14,9 @@ from bot.services import Services
 def handle_goal(services: Services, ctx: CommandContext, cmd: grammar.SetGoal) -> Notice | None:
     if not cmd.text:
         target = default_target_for(services, ctx.team_id, ctx.user_id)
-        services.slack.views_open(trigger_id=ctx.trigger_id, view=build_goal_modal(target))
+        services.slack_for(ctx.team_id).views_open(
+            trigger_id=ctx.trigger_id, view=build_goal_modal(target)
+        )
         return None
     try:
         draft = draft_from_text(services, ctx.team_id, ctx.user_id, cmd.text)
