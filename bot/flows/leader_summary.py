@@ -118,7 +118,12 @@ def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, i
                 continue
             text, blocks = build_leader_summary(insights, chart_limit=MAX_PANELS)
             delivery = deliver(
-                services, list(owned.values()), channel=leader_id, text=text, blocks=blocks
+                services,
+                list(owned.values()),
+                team_id=team_id,
+                channel=leader_id,
+                text=text,
+                blocks=blocks,
             )
             if not delivery.sent:
                 continue
@@ -154,10 +159,12 @@ def _send_chart(
     try:
         if channel is None:
             channel = str(
-                services.slack.conversations_open(users=insights.leader_id)["channel"]["id"]
+                services.slack_for(team_id).conversations_open(users=insights.leader_id)["channel"][
+                    "id"
+                ]
             )
         with paced_posts():
-            services.slack.files_upload_v2(
+            services.slack_for(team_id).files_upload_v2(
                 channel=channel,
                 content=png,
                 filename=CHART_FILE,
