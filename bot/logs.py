@@ -95,12 +95,12 @@ class _Formatter(logging.Formatter):
         self.as_json = as_json
 
     def format(self, record: logging.LogRecord) -> str:
-        record.request_id = escape_controls(request_id.get())
+        rid = escape_controls(request_id.get())
         message = escape_controls(record.getMessage())
         name = escape_controls(record.name)
         if not self.as_json:
             when = self.formatTime(record)
-            line = f"{when} {record.levelname} {name} [{record.request_id}] {message}"
+            line = f"{when} {record.levelname} {name} [{rid}] {message}"
             if record.exc_info:
                 line += "\n" + _indented(self.formatException(record.exc_info))
             return self.redact(line)
@@ -108,7 +108,7 @@ class _Formatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),
             "logger": name,
-            "request_id": record.request_id,
+            "request_id": rid,
             "message": message,
         }
         if record.exc_info:

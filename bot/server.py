@@ -28,7 +28,7 @@ from bot.wiring import build_coach
 logger = logging.getLogger(__name__)
 
 
-class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
+class CoachHTTPServer(BaseApplication):
     """gunicorn, configured in code so that ``coach serve`` is the whole deployment story."""
 
     def __init__(self, settings: Settings, *, run_scheduler: bool, slack_state: str) -> None:
@@ -116,7 +116,7 @@ def serve_socket_mode(settings: Settings, *, run_scheduler: bool, slack_state: s
     if scheduler is not None:
         scheduler.start()
     try:
-        handler.start()
+        handler.start()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
     finally:
         health.shutdown()
         slack_auth.stop()

@@ -65,7 +65,7 @@ class CoachWorker(UvicornWorker):  # type: ignore[misc]
             sys.exit(Arbiter.WORKER_BOOT_ERROR)
 
 
-class _StoppingServer(Server):  # type: ignore[misc]
+class _StoppingServer(Server):
     """uvicorn's server, whose first stop signal also starts the hard deadline."""
 
     def __init__(self, config: Config, *, deadline: float) -> None:

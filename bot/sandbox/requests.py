@@ -168,5 +168,5 @@ class SlackRequests:
             statuses.append(int(status.split()[0]))
             return lambda data: None
 
-        chunks = self._wsgi(environ, start_response)  # type: ignore[arg-type]
+        chunks = self._wsgi(environ, start_response)
         return Answer(statuses[0] if statuses else 500, b"".join(chunks))
