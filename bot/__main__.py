@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -41,11 +42,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(error: Exception, status: int) -> int:
-    """One line naming what to fix; the traceback too, but only at COACH_LOG_LEVEL=DEBUG."""
-    print(f"coach: {error}", file=sys.stderr)
+    """One line naming what to fix; the traceback too, but only at COACH_LOG_LEVEL=DEBUG.
+    With JSON logs the line is a JSON record too (request id ``-``), so a log pipeline
+    reading stderr sees why the process stopped."""
+    if _logs_are_json():
+        logging.getLogger("bot.cli").error("coach: %s", error)
+    else:
+        print(f"coach: {error}", file=sys.stderr)
     if logging.getLogger().isEnabledFor(logging.DEBUG):
-        logging.getLogger("coach").debug("what failed", exc_info=error)
+        logging.getLogger("bot.cli").debug("what failed", exc_info=error)
     return status
+
+
+def _logs_are_json() -> bool:
+    """Whether stderr carries JSON: as configured, or, when the settings never loaded (the
+    failure may be in them), as COACH_LOG_JSON asks in the environment."""
+    from bot.logs import JsonLineFormatter, configure_logging
+
+    handlers = logging.getLogger().handlers
+    if handlers:
+        return any(isinstance(handler.formatter, JsonLineFormatter) for handler in handlers)
+    if os.environ.get("COACH_LOG_JSON", "").strip().lower() in {"1", "true", "yes", "on"}:
+        configure_logging("INFO", as_json=True)
+        return True
+    return False
 
 
 def _engine(settings: Settings) -> Engine:
@@ -73,7 +93,7 @@ def _slack_auth(settings: Settings) -> SlackAuth:
     return SlackAuth(settings, state="unreachable")
 
 
-def _settings(*required: str) -> Settings:
+def _settings(args: argparse.Namespace, *required: str) -> Settings:
     settings = load_settings()
     settings.require(*required)
     from bot.logs import configure_logging
@@ -81,6 +101,7 @@ def _settings(*required: str) -> Settings:
     configure_logging(
         settings.coach_log_level,
         as_json=settings.coach_log_json,
+        verbose=args.verbose,
         secrets=(
             settings.slack_bot_token,
             settings.slack_signing_secret,
@@ -92,7 +113,7 @@ def _settings(*required: str) -> Settings:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    settings = _settings("SLACK_BOT_TOKEN")
+    settings = _settings(args, "SLACK_BOT_TOKEN")
     if not settings.socket_mode:
         settings.require("SLACK_SIGNING_SECRET")
     from bot.server import serve_http, serve_socket_mode
@@ -119,7 +140,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _scheduler(args: argparse.Namespace) -> int:
-    settings = _settings("SLACK_BOT_TOKEN")
+    settings = _settings(args, "SLACK_BOT_TOKEN")
     from bot.scheduler import build_scheduler
     from bot.wiring import build_coach
 
@@ -136,7 +157,7 @@ def _scheduler(args: argparse.Namespace) -> int:
 
 
 def _tick(args: argparse.Namespace) -> int:
-    settings = _settings("SLACK_BOT_TOKEN")
+    settings = _settings(args, "SLACK_BOT_TOKEN")
     from bot.flows.sweeps import SWEEPS, run_sweep
 
     names = [args.job] if args.job else list(SWEEPS)
@@ -157,7 +178,7 @@ def _reframe(args: argparse.Namespace) -> int:
     from bot.domain.reframing import competency_label
     from bot.reframer import build_reframer
 
-    reframe = build_reframer(_settings()).reframe(text)
+    reframe = build_reframer(_settings(args)).reframe(text)
     if args.json:
         print(json.dumps(reframe.to_json_dict(), indent=2, ensure_ascii=False))
         return 0
@@ -175,7 +196,7 @@ def _reframe(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = _settings(args)
     from storage.migrate import current_revision, upgrade
 
     engine = _engine(settings)
@@ -191,7 +212,7 @@ def _keys(args: argparse.Namespace) -> int:
     if args.keys_command == "new":
         print(generate_key())
         return 0
-    settings = _settings()
+    settings = _settings(args)
     from sqlmodel import Session
 
     from storage.migrate import upgrade
@@ -220,8 +241,6 @@ def _manifest(args: argparse.Namespace) -> int:
 def _try(args: argparse.Namespace) -> int:
     """The sandbox needs no .env and no SLACK_* or OPENAI_* variable: it builds its own
     settings, so it is the one command that works on a fresh machine."""
-    import os
-
     from bot.logs import configure_logging
     from bot.sandbox import run_interactive, run_script
 
@@ -236,7 +255,7 @@ def _try(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = _settings(args)
     from bot.flows.privacy import export
     from bot.wiring import build_services
     from storage.migrate import upgrade
@@ -273,51 +292,76 @@ class _SweepNames:
         return name in set(self)
 
 
+_VERBOSE = "also log each migration step (Alembic's INFO lines)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coach", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help=_VERBOSE)
+    # -v after the command too (coach db upgrade -v); SUPPRESS keeps a -v given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=_VERBOSE
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="answer Slack over HTTP (or Socket Mode)")
+    serve = commands.add_parser(
+        "serve", parents=[common], help="answer Slack over HTTP (or Socket Mode)"
+    )
     serve.add_argument("--no-scheduler", action="store_true", help="leave sweeps to a clock")
     serve.set_defaults(handler=_serve)
 
-    scheduler = commands.add_parser("scheduler", help="run the sweeps on schedule, alone")
+    scheduler = commands.add_parser(
+        "scheduler", parents=[common], help="run the sweeps on schedule, alone"
+    )
     scheduler.set_defaults(handler=_scheduler)
 
-    tick = commands.add_parser("tick", help="run the sweeps once, now")
+    tick = commands.add_parser("tick", parents=[common], help="run the sweeps once, now")
     tick.add_argument(
         "--job", choices=_SweepNames(), metavar="JOB", help="run only this sweep: %(choices)s"
     )
     tick.set_defaults(handler=_tick)
 
-    reframe = commands.add_parser("reframe", help="print coaching questions for feedback")
+    reframe = commands.add_parser(
+        "reframe", parents=[common], help="print coaching questions for feedback"
+    )
     reframe.add_argument("--json", action="store_true", help="print JSON")
     reframe.add_argument("text", nargs="*", help="the feedback text")
     reframe.set_defaults(handler=_reframe)
 
-    db = commands.add_parser("db", help="database maintenance")
+    db = commands.add_parser("db", parents=[common], help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_commands.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db)
-
-    keys = commands.add_parser("keys", help="encryption keys for secrets stored at rest")
-    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
-    keys_commands.add_parser("new", help="print a fresh key for COACH_ENCRYPTION_KEY").set_defaults(
-        handler=_keys
+    db_commands.add_parser("upgrade", parents=[common], help="apply migrations").set_defaults(
+        handler=_db
     )
+
+    keys = commands.add_parser(
+        "keys", parents=[common], help="encryption keys for secrets stored at rest"
+    )
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     keys_commands.add_parser(
-        "rotate", help="re-encrypt every stored secret with the first key"
+        "new", parents=[common], help="print a fresh key for COACH_ENCRYPTION_KEY"
+    ).set_defaults(handler=_keys)
+    keys_commands.add_parser(
+        "rotate", parents=[common], help="re-encrypt every stored secret with the first key"
     ).set_defaults(handler=_keys)
 
-    manifest = commands.add_parser("manifest", help="print the Slack app manifest (JSON)")
+    manifest = commands.add_parser(
+        "manifest", parents=[common], help="print the Slack app manifest (JSON)"
+    )
     manifest.add_argument("--url", help="public base URL of this deployment")
     manifest.set_defaults(handler=_manifest)
 
-    sandbox = commands.add_parser("try", help="the whole bot in a terminal, no Slack needed")
+    sandbox = commands.add_parser(
+        "try", parents=[common], help="the whole bot in a terminal, no Slack needed"
+    )
     sandbox.add_argument("--script", help="run a scripted session and print the transcript")
     sandbox.add_argument("--db", help="database URL (default: a throwaway SQLite file)")
     sandbox.set_defaults(handler=_try)
 
-    export = commands.add_parser("export", help="a workspace's or a person's data as JSON")
+    export = commands.add_parser(
+        "export", parents=[common], help="a workspace's or a person's data as JSON"
+    )
     export.add_argument("--team", required=True)
     export.add_argument("--user")
     export.set_defaults(handler=_export)

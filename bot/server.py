@@ -16,6 +16,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
+from gunicorn.config import Config
+from gunicorn.glogging import Logger as GunicornLogger
 
 from bot.asgi import AsgiFront
 from bot.memory import limit_malloc_arenas
@@ -50,6 +52,7 @@ class CoachHTTPServer(BaseApplication):
             "proc_name": "coach",
             "accesslog": None,
             "loglevel": settings.coach_log_level.lower(),
+            "logger_class": LinesThroughCoach,
             "when_ready": self._start_scheduler,
             "on_exit": self._stop_scheduler,
         }
@@ -85,6 +88,18 @@ class CoachHTTPServer(BaseApplication):
     def _stop_scheduler(self, arbiter: Arbiter) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
+
+
+class LinesThroughCoach(GunicornLogger):
+    """gunicorn's loggers without gunicorn's handlers: its lines go up to the root logger,
+    so they are formatted like Coach's own (JSON with ``COACH_LOG_JSON``), secrets masked."""
+
+    def setup(self, cfg: Config) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in list(log.handlers):
+                log.removeHandler(handler)
+            log.propagate = True
 
 
 def bind_address(host: str, port: int) -> str:
