@@ -1,4 +1,8 @@
-"""The ``coach`` command line: serve, scheduler, tick, reframe, db, manifest, try, export."""
+"""The ``coach`` command line: serve, scheduler, tick, reframe, db, keys, manifest, try, export.
+
+Exit statuses (README → Exit statuses): 0 done, 1 a sweep did not complete, 2 a setting
+or argument to fix, 3 a dependency that does not answer, 4 nothing to export.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,38 @@ if TYPE_CHECKING:
     from bot.startup import SlackAuth
 
 EXIT_USAGE = EXIT_CONFIG
+EXIT_NOT_FOUND = 4  # coach export: Coach holds nothing for that workspace
+
+DESCRIPTION = """\
+Coach: a Slack bot that helps sales managers coach their reps instead of judging them.
+Settings come from the environment or a .env file in the current directory (see
+.env.example). Run coach COMMAND --help for one command's options."""
+
+EXAMPLES = """\
+examples:
+  coach try                          the whole bot in this terminal, no Slack app needed
+  coach db upgrade                   create or upgrade the database schema
+  coach serve                        answer Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)
+  coach tick --job cadence           send the nudges that are due now, once
+  coach manifest --url https://coach.example.com
+  coach export --team T0123ABCD --user U0123ABCD > data.json
+
+exit statuses: 0 done, 1 a sweep did not complete, 2 a setting or argument to fix,
+3 a database or Slack that does not answer, 4 nothing to export."""
+
+TEAM_HELP = (
+    "the workspace's Slack id, e.g. T0123ABCD (in Slack's web app, the part after /client/ "
+    "in the address)"
+)
+USER_HELP = (
+    "only what concerns this person (as rep or manager), e.g. U0123ABCD (their profile → ⋮ "
+    "→ Copy member ID)"
+)
+
+
+class NothingToExport(Exception):
+    """coach export was asked for a workspace Coach holds nothing about."""
+
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -39,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(error, EXIT_UNREACHABLE)
     except DatabaseUnavailable as error:
         return _fail(error, EXIT_CONFIG if error.configuration else EXIT_UNREACHABLE)
+    except NothingToExport as error:
+        return _fail(error, EXIT_NOT_FOUND)
 
 
 def _fail(error: Exception, status: int) -> int:
@@ -232,9 +270,17 @@ def _keys(args: argparse.Namespace) -> int:
 
 
 def _manifest(args: argparse.Namespace) -> int:
-    from bot.manifest import PLACEHOLDER_URL, build_manifest
+    from bot.manifest import PLACEHOLDER_URL, BadUrl, build_manifest, public_url
 
-    print(json.dumps(build_manifest(args.url or PLACEHOLDER_URL), indent=2))
+    if args.socket_mode:
+        manifest = build_manifest(None, socket_mode=True)
+    else:
+        try:
+            url = public_url(args.url) if args.url is not None else PLACEHOLDER_URL
+        except BadUrl as error:
+            return _fail(BadUrl(f"--url {error}"), EXIT_USAGE)
+        manifest = build_manifest(url)
+    print(json.dumps(manifest, indent=2))
     return 0
 
 
@@ -255,18 +301,57 @@ def _try(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    """Read-only: no migration runs, so an export never changes the database it reads; a
+    schema that is not at the migration head is one line and exit 2."""
     settings = _settings(args)
-    from bot.flows.privacy import export
+    from bot.flows.privacy import export, holds_anything, workspace_known
     from bot.wiring import build_services
-    from storage.migrate import upgrade
+    from storage.migrate import current_revision, head_revision
 
-    _engine(settings).dispose()
+    _no_sqlite_file_to_create(settings)
+    engine = _engine(settings)
+    try:
+        revision, head = current_revision(engine), head_revision()
+    finally:
+        engine.dispose()
+    if revision != head:
+        raise SettingsError(
+            f"DATABASE_URL: the database's schema is at revision {revision or 'none'}, not "
+            f"{head}: run coach db upgrade first (export reads only, it migrates nothing)."
+        )
     services = build_services(settings)
-    upgrade(services.engine)
-    data = export(services, team_id=args.team, user_id=args.user)
+    try:
+        if not workspace_known(services, team_id=args.team):
+            raise NothingToExport(
+                f"nothing to export: Coach holds no data for workspace {args.team} "
+                "(check --team: a Slack team id like T0123ABCD)"
+            )
+        data = export(services, team_id=args.team, user_id=args.user)
+    finally:
+        services.engine.dispose()
+    if args.user is not None and not holds_anything(data):
+        print(f"coach: {args.team} holds nothing about {args.user}", file=sys.stderr)
     print(json.dumps(data, indent=2, ensure_ascii=False))
-    services.engine.dispose()
     return 0
+
+
+def _no_sqlite_file_to_create(settings: Settings) -> None:
+    """Opening a SQLite file that is not there creates it: a read-only command says so."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    database = url.database or ""
+    if (
+        url.get_backend_name() == "sqlite"
+        and database not in ("", ":memory:")
+        and not database.startswith("file:")
+        and not Path(database).exists()
+    ):
+        raise SettingsError(
+            f"DATABASE_URL: there is no SQLite database at {database}; fix DATABASE_URL."
+        )
 
 
 def _exit_on_sigterm() -> None:
@@ -295,8 +380,24 @@ class _SweepNames:
 _VERBOSE = "also log each migration step (Alembic's INFO lines)"
 
 
+def _version() -> str:
+    """The installed package's version (pyproject.toml), as pip reports it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("coach")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="coach", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description=DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"coach {_version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help=_VERBOSE)
     # -v after the command too (coach db upgrade -v); SUPPRESS keeps a -v given before it.
     common = argparse.ArgumentParser(add_help=False)
@@ -318,7 +419,10 @@ def _parser() -> argparse.ArgumentParser:
 
     tick = commands.add_parser("tick", parents=[common], help="run the sweeps once, now")
     tick.add_argument(
-        "--job", choices=_SweepNames(), metavar="JOB", help="run only this sweep: %(choices)s"
+        "--job",
+        choices=_SweepNames(),
+        metavar="JOB",
+        help="run only this sweep, e.g. --job cadence; one of %(choices)s (default: all)",
     )
     tick.set_defaults(handler=_tick)
 
@@ -349,7 +453,18 @@ def _parser() -> argparse.ArgumentParser:
     manifest = commands.add_parser(
         "manifest", parents=[common], help="print the Slack app manifest (JSON)"
     )
-    manifest.add_argument("--url", help="public base URL of this deployment")
+    where = manifest.add_mutually_exclusive_group()
+    where.add_argument(
+        "--url",
+        help="the public https address Slack reaches this deployment at, e.g. "
+        "https://coach.example.com (every surface at /slack/events; default: a placeholder, "
+        "as in manifest.json)",
+    )
+    where.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="a Socket Mode app instead: no request URLs, Coach connects out with SLACK_APP_TOKEN",
+    )
     manifest.set_defaults(handler=_manifest)
 
     sandbox = commands.add_parser(
@@ -362,8 +477,8 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", parents=[common], help="a workspace's or a person's data as JSON"
     )
-    export.add_argument("--team", required=True)
-    export.add_argument("--user")
+    export.add_argument("--team", required=True, metavar="TEAM_ID", help=TEAM_HELP)
+    export.add_argument("--user", metavar="USER_ID", help=USER_HELP)
     export.set_defaults(handler=_export)
     return parser
 

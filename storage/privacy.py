@@ -173,6 +173,27 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
     }
 
 
+def holds_workspace(*, session: Session, team_id: str) -> bool:
+    """Whether any row belongs to the workspace (an export of an unknown team id is an
+    operator's typo, not an empty workspace)."""
+    columns = (
+        Workspace.team_id,
+        Pairing.team_id,
+        Goal.team_id,
+        CheckIn.team_id,
+        ManagerSettings.team_id,
+        Pause.team_id,
+        OneOnOne.team_id,
+        AgendaItem.team_id,
+        SlackUser.team_id,
+        SentMessage.team_id,
+    )
+    for column in map(col, columns):
+        if session.exec(select(column).where(column == team_id).limit(1)).first() is not None:
+            return True
+    return False
+
+
 def forget_old_check_in_notes(*, session: Session, before: datetime) -> int:
     """Retention: the words of check-ins older than the cut-off are blanked (the fact of the
     check-in and its status stay, so history still reads)."""
@@ -197,7 +218,8 @@ def _rows(session: Session, statement: Any) -> list[dict[str, Any]]:
 
 
 def _row(model: SQLModel) -> dict[str, Any]:
-    return {key: _jsonable(value) for key, value in model.model_dump().items()}
+    """A record's columns in the model's own order, the same for every record."""
+    return {name: _jsonable(getattr(model, name)) for name in type(model).model_fields}
 
 
 def _jsonable(value: Any) -> Any:
