@@ -41,6 +41,7 @@ examples:
   coach serve                        answer Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)
   coach tick --job cadence           send the nudges that are due now, once
   coach manifest --url https://coach.example.com
+  coach env-example > .env           every setting with its default, to fill in
   coach export --team T0123ABCD --user U0123ABCD > data.json
 
 exit statuses: 0 done, 1 a sweep did not complete, 2 a setting or argument to fix,
@@ -284,6 +285,13 @@ def _manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _env_example(args: argparse.Namespace) -> int:
+    from bot.env_example import render
+
+    sys.stdout.write(render())
+    return 0
+
+
 def _try(args: argparse.Namespace) -> int:
     """The sandbox needs no .env and no SLACK_* or OPENAI_* variable: it builds its own
     settings, so it is the one command that works on a fresh machine."""
@@ -466,6 +474,13 @@ def _parser() -> argparse.ArgumentParser:
         help="a Socket Mode app instead: no request URLs, Coach connects out with SLACK_APP_TOKEN",
     )
     manifest.set_defaults(handler=_manifest)
+
+    env_example = commands.add_parser(
+        "env-example",
+        parents=[common],
+        help="print a .env with every setting, its default and meaning",
+    )
+    env_example.set_defaults(handler=_env_example)
 
     sandbox = commands.add_parser(
         "try", parents=[common], help="the whole bot in a terminal, no Slack needed"

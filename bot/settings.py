@@ -45,10 +45,17 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
-    """Every knob Coach has. Names match the environment variables in PRODUCT.md."""
+    """Every knob Coach has, read from the environment variable of the same name in upper
+    case (or .env). README → Configuration and .env.example (``coach env-example``, from
+    bot/env_example.py, which says what each one means) list them all."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        # NAME= (as .env.example shows an unset default) means unset, not an empty value.
+        env_ignore_empty=True,
     )
 
     slack_bot_token: str | None = None
