@@ -84,13 +84,18 @@ def _fail(error: Exception, status: int) -> int:
     """One line naming what to fix; the traceback too, but only at COACH_LOG_LEVEL=DEBUG.
     With JSON logs the line is a JSON record too (request id ``-``), so a log pipeline
     reading stderr sees why the process stopped."""
-    if _logs_are_json():
-        logging.getLogger("bot.cli").error("coach: %s", error)
-    else:
-        print(f"coach: {error}", file=sys.stderr)
+    _say(str(error), level=logging.ERROR)
     if logging.getLogger().isEnabledFor(logging.DEBUG):
         logging.getLogger("bot.cli").debug("what failed", exc_info=error)
     return status
+
+
+def _say(message: str, *, level: int) -> None:
+    """A line for the operator on stderr: ``coach: …``, or a JSON record with JSON logs."""
+    if _logs_are_json():
+        logging.getLogger("bot.cli").log(level, "coach: %s", message)
+    else:
+        print(f"coach: {message}", file=sys.stderr)
 
 
 def _logs_are_json() -> bool:
@@ -338,7 +343,7 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         services.engine.dispose()
     if args.user is not None and not holds_anything(data):
-        print(f"coach: {args.team} holds nothing about {args.user}", file=sys.stderr)
+        _say(f"{args.team} holds nothing about {args.user}", level=logging.WARNING)
     print(json.dumps(data, indent=2, ensure_ascii=False))
     return 0
 
