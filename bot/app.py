@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_bolt import App, Respond
 
@@ -39,7 +40,7 @@ def build_app(services: Services) -> App:
     )
     register_listeners(app, services)
 
-    def on_error(error: Exception, body: dict, respond: Respond | None = None) -> None:
+    def on_error(error: Exception, body: dict[str, Any], respond: Respond | None = None) -> None:
         # Events ack before their listener runs; their failures still end up here, and
         # a failed event's claim is released so that Slack's retry does the work.
         release_failed_event(services, body, error)

@@ -170,7 +170,7 @@ def _call(wsgi: WsgiApp, environ: dict[str, Any]) -> tuple[int, list[tuple[bytes
         started["status"], started["headers"] = status, headers
         return lambda data: None
 
-    chunks = wsgi(environ, start_response)  # type: ignore[arg-type]
+    chunks = wsgi(environ, start_response)
     try:
         payload = b"".join(chunks)
     finally:

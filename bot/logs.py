@@ -1,6 +1,13 @@
 """Logging for every process: plain lines or JSON, each with the request it belongs to, and
 never a token or secret (they are masked however they reach a log line, tracebacks too).
 
+One handler on the root logger formats every line the process writes: Coach's, Bolt's,
+Alembic's, and gunicorn's and uvicorn's own (``bot/server.py`` and ``bot/worker.py`` send
+theirs up to it), so ``COACH_LOG_JSON=true`` gives a stream of JSON objects and nothing
+else. JSON is python-json-logger's formatter. A line written outside any request (start,
+a sweep, an early failure) has request id ``-``. Alembic's step-by-step INFO lines are
+shown only with ``coach -v`` (or at DEBUG).
+
 A log line is evidence, so nobody may write one by sending us text: control characters in
 every field are escaped (a newline in a forged body cannot start a fake ``ERROR`` line),
 and what Bolt logs about a request keeps its first words, never the body it quotes."""
@@ -8,7 +15,6 @@ and what Bolt logs about a request keeps its first words, never the body it quot
 from __future__ import annotations
 
 import contextvars
-import json
 import logging
 import re
 import sys
@@ -16,8 +22,10 @@ import threading
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
+
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
 
 # The request being handled, for log lines written anywhere while handling it.
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -88,32 +96,63 @@ class Redactor:
         return _TOKEN.sub(REDACTED, text)
 
 
-class _Formatter(logging.Formatter):
-    def __init__(self, redact: Redactor, *, as_json: bool) -> None:
+class RequestId(logging.Filter):
+    """Stamps each record with the request being handled (``-`` outside any request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = escape_controls(request_id.get())
+        return True
+
+
+class PlainFormatter(logging.Formatter):
+    """``2026-12-03 09:00:00,123 INFO coach.x [request id] message``, tracebacks indented."""
+
+    def __init__(self, redact: Redactor) -> None:
         super().__init__()
         self.redact = redact
-        self.as_json = as_json
 
     def format(self, record: logging.LogRecord) -> str:
-        record.request_id = escape_controls(request_id.get())
         message = escape_controls(record.getMessage())
         name = escape_controls(record.name)
-        if not self.as_json:
-            when = self.formatTime(record)
-            line = f"{when} {record.levelname} {name} [{record.request_id}] {message}"
-            if record.exc_info:
-                line += "\n" + _indented(self.formatException(record.exc_info))
-            return self.redact(line)
-        entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname.lower(),
-            "logger": name,
-            "request_id": record.request_id,
-            "message": message,
-        }
+        rid = getattr(record, "request_id", "-")
+        line = f"{self.formatTime(record)} {record.levelname} {name} [{rid}] {message}"
         if record.exc_info:
-            entry["traceback"] = escape_controls(self.formatException(record.exc_info))
-        return self.redact(json.dumps(entry, ensure_ascii=False))
+            line += "\n" + _indented(self.formatException(record.exc_info))
+        return self.redact(line)
+
+
+# uvicorn puts an ANSI-coloured copy of each message on its records; one copy is enough.
+_NOT_FIELDS = (*RESERVED_ATTRS, "color_message")
+
+
+class JsonLineFormatter(JsonFormatter):
+    """One JSON object a line: ``time`` (UTC, ISO 8601), ``level``, ``logger``,
+    ``request_id``, ``message``, ``traceback`` when there is one, then any ``extra`` fields.
+    Every string in it is escaped and masked before it is serialised."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__(
+            ["levelname", "name", "request_id", "message"],
+            rename_fields={"levelname": "level", "name": "logger", "exc_info": "traceback"},
+            timestamp="time",
+            reserved_attrs=_NOT_FIELDS,
+            json_ensure_ascii=False,
+        )
+        self.redact = redact
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        when = log_data.pop("time")
+        log_data["level"] = str(log_data["level"]).lower()
+        return {"time": when, **{key: self._clean(value) for key, value in log_data.items()}}
+
+    def _clean(self, value: object) -> object:
+        if isinstance(value, str):
+            return self.redact(escape_controls(value))
+        if isinstance(value, dict):
+            return {key: self._clean(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [self._clean(item) for item in value]
+        return value
 
 
 def _indented(traceback: str) -> str:
@@ -123,14 +162,26 @@ def _indented(traceback: str) -> str:
 
 
 def configure_logging(
-    level: str = "INFO", *, as_json: bool = False, secrets: Iterable[str | None] = ()
+    level: str = "INFO",
+    *,
+    as_json: bool = False,
+    secrets: Iterable[str | None] = (),
+    verbose: bool = False,
 ) -> None:
+    """Every log line of the process to stderr, through one handler on the root logger.
+
+    ``verbose`` (``coach -v``) also shows Alembic's INFO lines, one per migration step
+    and two of preamble per connection; otherwise they show at DEBUG only."""
+    redact = Redactor(secrets)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Formatter(Redactor(secrets), as_json=as_json))
+    handler.setFormatter(JsonLineFormatter(redact) if as_json else PlainFormatter(redact))
     handler.addFilter(WithholdRequestBodies())
+    handler.addFilter(RequestId())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    quiet = not verbose and root.level > logging.DEBUG
+    logging.getLogger("alembic").setLevel(logging.WARNING if quiet else logging.NOTSET)
     # Slack's SDK logs whole request bodies at DEBUG; they may hold what people typed.
     logging.getLogger("slack_sdk").setLevel(max(root.level, logging.INFO))
     logging.getLogger("slack_bolt").setLevel(max(root.level, logging.INFO))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot import slack_ids
 from bot.install_pages import REDIRECT_PATH
@@ -38,15 +41,72 @@ BOT_EVENTS = (
     "tokens_revoked",
 )
 
+# Slack's manifest schema, version 1.1 (the "_metadata" block; 1 is the version for apps
+# that are not Deno workflow apps).
+MANIFEST_VERSION = {"major_version": 1, "minor_version": 1}
 
-def build_manifest(url: str = PLACEHOLDER_URL, *, add_to_slack: bool = False) -> dict[str, Any]:
-    """``add_to_slack``: the app installs into any number of workspaces by OAuth (its
-    redirect URL, token rotation on, and org-wide installs on Enterprise Grid)."""
-    endpoint = url.rstrip("/") + EVENTS_PATH
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+class BadUrl(ValueError):
+    """``--url`` is not a public https address Slack would accept."""
+
+
+def public_url(url: str) -> str:
+    """``url`` checked as Slack checks a request URL: https, a public host name or address
+    (Slack must reach it), no user, query or fragment. Raises BadUrl saying which."""
+    given = url.strip()
+    try:
+        parts = urlsplit(given)
+        port = parts.port
+    except ValueError as error:
+        raise BadUrl(f"{given!r} is not a URL ({error})") from None
+    if parts.scheme.lower() != "https":
+        raise BadUrl(f"{given!r} must start with https:// (Slack sends requests only over TLS)")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise BadUrl(f"{given!r} has no host name")
+    if parts.username is not None or parts.query or parts.fragment:
+        raise BadUrl(f"{given!r} must be only scheme, host, port and path (no user, ? or #)")
+    if port == 0:
+        raise BadUrl(f"{given!r} has port 0")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            labels = host.encode("idna").decode("ascii").split(".")  # bücher.de → xn--…
+        except UnicodeError:
+            raise BadUrl(f"{given!r}: {host!r} is not a public host name") from None
+        if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+            raise BadUrl(f"{given!r}: {host!r} is not a public host name") from None
+        if labels[-1].isdigit():
+            raise BadUrl(f"{given!r}: {host!r} is not a public host name") from None
+        return given
+    if not address.is_global:
+        raise BadUrl(f"{given!r}: {host} is not an address Slack can reach")
+    return given
+
+
+def build_manifest(
+    url: str | None = PLACEHOLDER_URL, *, socket_mode: bool = False, add_to_slack: bool = False
+) -> dict[str, Any]:
+    """The manifest for an app Slack reaches at ``url`` (every surface at /slack/events), or,
+    with ``socket_mode``, one that connects out over Socket Mode and has no request URLs.
+
+    ``add_to_slack``: the app installs into any number of workspaces by OAuth (its redirect
+    URL, token rotation on, and org-wide installs on Enterprise Grid); OAuth needs a URL
+    Slack redirects to, so it cannot be a Socket Mode manifest."""
+    if socket_mode and add_to_slack:
+        raise BadUrl("an Add to Slack manifest needs --url for its OAuth redirect, not Socket Mode")
+    base = (url or PLACEHOLDER_URL).rstrip("/")
+    endpoint = None if socket_mode else base + EVENTS_PATH
+    at = {} if endpoint is None else {"url": endpoint}
+    request_url = {} if endpoint is None else {"request_url": endpoint}
     oauth_config: dict[str, Any] = {"scopes": {"bot": sorted(BOT_SCOPES)}}
     if add_to_slack:
-        oauth_config["redirect_urls"] = [url.rstrip("/") + REDIRECT_PATH]
+        oauth_config["redirect_urls"] = [base + REDIRECT_PATH]
     return {
+        "_metadata": dict(MANIFEST_VERSION),
         "display_information": {
             "name": "Coach",
             "description": "Coach your reps instead of judging them.",
@@ -68,7 +128,7 @@ def build_manifest(url: str = PLACEHOLDER_URL, *, add_to_slack: bool = False) ->
             "slash_commands": [
                 {
                     "command": slack_ids.COMMAND,
-                    "url": endpoint,
+                    **at,
                     "description": "Plan, log and nudge your 1:1s; set your focus goal",
                     "usage_hint": "help | team | plan | log @rep | goal … | reframe …",
                     "should_escape": True,
@@ -85,10 +145,10 @@ def build_manifest(url: str = PLACEHOLDER_URL, *, add_to_slack: bool = False) ->
         },
         "oauth_config": oauth_config,
         "settings": {
-            "event_subscriptions": {"request_url": endpoint, "bot_events": list(BOT_EVENTS)},
-            "interactivity": {"is_enabled": True, "request_url": endpoint},
+            "event_subscriptions": {**request_url, "bot_events": list(BOT_EVENTS)},
+            "interactivity": {"is_enabled": True, **request_url},
             "org_deploy_enabled": add_to_slack,
-            "socket_mode_enabled": False,
+            "socket_mode_enabled": socket_mode,
             "token_rotation_enabled": add_to_slack,
         },
     }

@@ -16,6 +16,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
+from gunicorn.config import Config
+from gunicorn.glogging import Logger as GunicornLogger
 
 from bot.asgi import AsgiFront
 from bot.memory import limit_malloc_arenas
@@ -28,7 +30,7 @@ from bot.wiring import build_coach
 logger = logging.getLogger(__name__)
 
 
-class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
+class CoachHTTPServer(BaseApplication):
     """gunicorn, configured in code so that ``coach serve`` is the whole deployment story."""
 
     def __init__(self, settings: Settings, *, run_scheduler: bool, slack_state: str) -> None:
@@ -50,6 +52,7 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
             "proc_name": "coach",
             "accesslog": None,
             "loglevel": settings.coach_log_level.lower(),
+            "logger_class": LinesThroughCoach,
             "when_ready": self._start_scheduler,
             "on_exit": self._stop_scheduler,
         }
@@ -87,6 +90,18 @@ class CoachHTTPServer(BaseApplication):  # type: ignore[misc]
             self._scheduler.shutdown(wait=True)
 
 
+class LinesThroughCoach(GunicornLogger):
+    """gunicorn's loggers without gunicorn's handlers: its lines go up to the root logger,
+    so they are formatted like Coach's own (JSON with ``COACH_LOG_JSON``), secrets masked."""
+
+    def setup(self, cfg: Config) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in list(log.handlers):
+                log.removeHandler(handler)
+            log.propagate = True
+
+
 def bind_address(host: str, port: int) -> str:
     """gunicorn's ``bind``: an IPv6 address goes in brackets, or its colons read as a port."""
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -116,7 +131,7 @@ def serve_socket_mode(settings: Settings, *, run_scheduler: bool, slack_state: s
     if scheduler is not None:
         scheduler.start()
     try:
-        handler.start()
+        handler.start()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
     finally:
         health.shutdown()
         slack_auth.stop()

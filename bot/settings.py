@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -47,10 +48,17 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
-    """Every knob Coach has. Names match the environment variables in PRODUCT.md."""
+    """Every knob Coach has, read from the environment variable of the same name in upper
+    case (or .env). README → Configuration and .env.example (``coach env-example``, from
+    bot/env_example.py, which says what each one means) list them all."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        # NAME= (as .env.example shows an unset default) means unset, not an empty value.
+        env_ignore_empty=True,
     )
 
     slack_bot_token: str | None = None
@@ -242,21 +250,22 @@ class Settings(BaseSettings):
                 raise SettingsError(f"{name} is not set: set it to {_HOW_TO_SET[name]}.")
 
 
-def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
-    """Build Settings, turning pydantic's multi-line report into one actionable line."""
+def load_settings(env_file: str | None = ".env", **overrides: Any) -> Settings:
+    """Build Settings, turning pydantic's multi-line report into one actionable line.
+
+    ``overrides`` are raw values, validated like the environment's (``port="3000"``)."""
     try:
-        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file, **overrides)
     except ValidationError as error:
         raise SettingsError(_first_problem(error.errors())) from None
     settings.check_install_mode()
     return settings
 
 
-def _first_problem(errors: Iterable[dict[str, object]]) -> str:
-    first = next(iter(errors))
-    location = first.get("loc") or ("settings",)
-    name = str(location[0]).upper()  # type: ignore[index]
-    reason = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
+def _first_problem(errors: list[ErrorDetails]) -> str:
+    first = errors[0]
+    name = str((first["loc"] or ("settings",))[0]).upper()
+    reason = (first["msg"] or "is invalid").removeprefix("Value error, ")
     reason = reason[:1].lower() + reason[1:]
     hint = _HOW_TO_SET.get(name)
     suffix = f"; set it to {hint}." if hint else "."

@@ -43,6 +43,13 @@ class CoachWorker(UvicornWorker):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.config.timeout_graceful_shutdown = max(1.0, self.cfg.graceful_timeout / 4)
+        # UvicornWorker hands uvicorn gunicorn's handlers and stops it propagating; gunicorn's
+        # have none here (bot.server.LinesThroughCoach), so uvicorn's lines go up to the root
+        # logger's one handler too, formatted like every other line.
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+            uvicorn_log = logging.getLogger(name)
+            uvicorn_log.handlers = []
+            uvicorn_log.propagate = True
 
     def init_process(self) -> None:
         _die_with_parent()
@@ -65,7 +72,7 @@ class CoachWorker(UvicornWorker):  # type: ignore[misc]
             sys.exit(Arbiter.WORKER_BOOT_ERROR)
 
 
-class _StoppingServer(Server):  # type: ignore[misc]
+class _StoppingServer(Server):
     """uvicorn's server, whose first stop signal also starts the hard deadline."""
 
     def __init__(self, config: Config, *, deadline: float) -> None:

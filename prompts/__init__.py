@@ -49,10 +49,10 @@ def plural(
     lacks falls back to ``other``, which every table must have.
     """
     node = _node(name, key)
-    if not isinstance(node, dict) or not isinstance(node.get("other"), str):
+    if not isinstance(node, dict) or not isinstance(other := node.get("other"), str):
         raise TypeError(f"prompts/{name}.toml: {key} is not a table of plural forms")
-    form = plural_form(count, locale)
-    template = node.get(form) if isinstance(node.get(form), str) else node["other"]
+    form = node.get(plural_form(count, locale))
+    template = form if isinstance(form, str) else other
     return Template(template).substitute(
         {"count": str(count), **{k: str(v) for k, v in values.items()}}
     )
@@ -68,8 +68,10 @@ def plural_form(count: int, locale: str = DEFAULT_LOCALE) -> str:
     return str(_rules(locale).plural_form(count))
 
 
-def _node(name: str, key: str) -> Any:
-    node: Any = load(name)
+def _node(name: str, key: str) -> object:
+    node: object = load(name)
     for part in key.split("."):
+        if not isinstance(node, dict):
+            raise TypeError(f"prompts/{name}.toml: {key}: {part} is not in a table")
         node = node[part]
     return node

@@ -23,7 +23,8 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from slack_emulator.oauth import OAuthAuthority
-from slack_emulator.workspace import ApiCall, Reply, Workspace
+from slack_emulator.wire import ApiCall, Reply
+from slack_emulator.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def _multipart_fields(content_type: str, raw: bytes) -> dict[str, Any]:
         f"Content-Type: {content_type}\r\n\r\n".encode() + raw
     )
     fields: dict[str, Any] = {}
-    for part in message.iter_parts():  # type: ignore[attr-defined]
+    for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if name:
             fields[str(name)] = part.get_content()
@@ -301,7 +302,7 @@ class SlackEmulator:
         if self._server is None:
             raise RuntimeError("the Slack emulator is not running; call start() first")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}/"
 
     @property
     def url(self) -> str:

@@ -35,16 +35,16 @@ def add_agenda_item(
 
 
 def mark_agenda_covered(*, session: Session, team_id: str, pairing_id: int, now: datetime) -> int:
-    result = session.execute(
+    result = session.exec(
         update(AgendaItem)
         .where(
-            AgendaItem.team_id == team_id,
-            AgendaItem.pairing_id == pairing_id,
+            col(AgendaItem.team_id) == team_id,
+            col(AgendaItem.pairing_id) == pairing_id,
             col(AgendaItem.covered_at).is_(None),
         )
         .values(covered_at=now)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return result.rowcount
 
 
 def open_agenda_for(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.dialect import insert_for
 from storage.models import ProcessedEvent
@@ -33,6 +33,6 @@ def release_event(*, session: Session, team_id: str, event_id: str) -> None:
     """Forget a claimed event whose work failed, so Slack's retry of it is handled."""
     session.execute(
         delete(ProcessedEvent).where(
-            ProcessedEvent.team_id == team_id, ProcessedEvent.event_id == event_id
+            col(ProcessedEvent.team_id) == team_id, col(ProcessedEvent.event_id) == event_id
         )
     )

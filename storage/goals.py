@@ -38,7 +38,9 @@ def start_goal(
     """The rep's new focus; the active one (if any) is kept in history as replaced."""
     session.execute(
         update(Goal)
-        .where(Goal.team_id == team_id, Goal.rep_id == rep_id, Goal.status == "active")
+        .where(
+            col(Goal.team_id) == team_id, col(Goal.rep_id) == rep_id, col(Goal.status) == "active"
+        )
         .values(status="replaced", closed_at=now)
     )
     goal = Goal(
@@ -115,11 +117,11 @@ class GoalRow:
 
 def active_goal_rows(*, session: Session, team_id: str) -> list[GoalRow]:
     statement = (
-        select(Goal, Pairing.paused_until, Pairing.manager_id)
+        select(Goal, col(Pairing.paused_until), col(Pairing.manager_id))
         .outerjoin(
             Pairing,
-            (Pairing.team_id == Goal.team_id)
-            & (Pairing.rep_id == Goal.rep_id)
+            (col(Pairing.team_id) == Goal.team_id)
+            & (col(Pairing.rep_id) == Goal.rep_id)
             & col(Pairing.ended_at).is_(None)
             # A manager the rep has not accepted is not told of (or named in) check-ins.
             & col(Pairing.accepted_at).is_not(None),

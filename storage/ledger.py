@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, false, or_, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from storage.batches import batched
 from storage.dialect import insert_for
@@ -99,11 +100,11 @@ def _retry_claim(session: Session, team_id: str, key: LedgerKey, now: datetime) 
     retried = session.execute(
         update(SentMessage)
         .where(
-            SentMessage.team_id == team_id,
-            SentMessage.kind == kind,
-            SentMessage.subject == subject,
-            SentMessage.period == period,
-            SentMessage.attempts < MAX_ATTEMPTS,
+            col(SentMessage.team_id) == team_id,
+            col(SentMessage.kind) == kind,
+            col(SentMessage.subject) == subject,
+            col(SentMessage.period) == period,
+            col(SentMessage.attempts) < MAX_ATTEMPTS,
         )
         .where(
             or_(
@@ -112,13 +113,13 @@ def _retry_claim(session: Session, team_id: str, key: LedgerKey, now: datetime) 
             )
         )
         .values(status="claimed", attempts=SentMessage.attempts + 1, claimed_at=now)
-        .returning(SentMessage.id)
+        .returning(col(SentMessage.id))
     ).scalar_one_or_none()
     return None if retried is None else int(retried)
 
 
-def _claimed_before(cutoff: datetime) -> object:
-    return (SentMessage.status == "claimed") & (col(SentMessage.claimed_at) < cutoff)
+def _claimed_before(cutoff: datetime) -> ColumnElement[bool]:
+    return (col(SentMessage.status) == "claimed") & (col(SentMessage.claimed_at) < cutoff)
 
 
 def mark_sent(
@@ -171,28 +172,29 @@ def settled_keys(
     settled: set[tuple[str, str]] = set()
     unconfirmed: list[Unconfirmed] = []
     for batch in batched(wanted):
-        statement = select(
-            SentMessage.id,
-            SentMessage.subject,
-            SentMessage.period,
-            SentMessage.status,
-            SentMessage.channel_id,
-            SentMessage.claimed_at,
-            SentMessage.attempts,
+        statement = sa_select(
+            col(SentMessage.id),
+            col(SentMessage.subject),
+            col(SentMessage.period),
+            col(SentMessage.status),
+            col(SentMessage.channel_id),
+            col(SentMessage.claimed_at),
+            col(SentMessage.attempts),
         ).where(
-            SentMessage.team_id == team_id,
-            SentMessage.kind == kind,
+            col(SentMessage.team_id) == team_id,
+            col(SentMessage.kind) == kind,
             col(SentMessage.subject).in_(batch),
             or_(
                 col(SentMessage.status).in_(("sent", "abandoned", "unconfirmed")),
                 _claimed_before(stale_before) & col(SentMessage.channel_id).is_not(None)
                 if stale_before is not None
-                else False,
+                else false(),
             ),
         )
-        for id_, subject, period, status, channel_id, claimed_at, attempts in session.exec(
-            statement
-        ).all():
+        # Seven columns: past what sqlmodel's select types; Core's select, as in pairings.py.
+        for id_, subject, period, status, channel_id, claimed_at, attempts in (
+            session.connection().execute(statement).all()
+        ):
             if status in ("unconfirmed", "claimed"):
                 unconfirmed.append(
                     Unconfirmed(

@@ -177,39 +177,42 @@ def pairing_rows(
     )
     statement = (
         sa_select(
-            Pairing.id,
-            Pairing.team_id,
-            Pairing.manager_id,
-            Pairing.rep_id,
-            Pairing.cadence_days,
-            Pairing.started_on,
-            Pairing.paused_until,
-            Pairing.snoozed_until,
-            Pairing.created_at,
-            Pairing.accepted_at,
+            col(Pairing.id),
+            col(Pairing.team_id),
+            col(Pairing.manager_id),
+            col(Pairing.rep_id),
+            col(Pairing.cadence_days),
+            col(Pairing.started_on),
+            col(Pairing.paused_until),
+            col(Pairing.snoozed_until),
+            col(Pairing.created_at),
+            col(Pairing.accepted_at),
             last_held.c.last_held_on,
-            ManagerSettings.paused_until,
+            col(ManagerSettings.paused_until),
         )
         .outerjoin(last_held, last_held.c.pairing_id == Pairing.id)
         .outerjoin(
             ManagerSettings,
             and_(
-                ManagerSettings.team_id == Pairing.team_id,
-                ManagerSettings.manager_id == Pairing.manager_id,
+                col(ManagerSettings.team_id) == Pairing.team_id,
+                col(ManagerSettings.manager_id) == Pairing.manager_id,
             ),
         )
-        .where(Pairing.team_id == team_id, col(Pairing.ended_at).is_(None))
+        .where(col(Pairing.team_id) == team_id, col(Pairing.ended_at).is_(None))
         .order_by(col(Pairing.manager_id), col(Pairing.id))
     )
     if manager_id is not None:
-        statement = statement.where(Pairing.manager_id == manager_id)
+        statement = statement.where(col(Pairing.manager_id) == manager_id)
     rows = list(session.connection().execute(statement))
     if not rows:
         return []
     pauses = team_pauses(session=session, team_id=team_id, manager_id=manager_id)
     return [
         PairingRow(
-            ActivePairing(*row[:10]), row[10], row[11], tuple(pauses.for_pairing(row[0], row[2]))
+            ActivePairing(row[0] or 0, *row[1:10]),
+            row[10],
+            row[11],
+            tuple(pauses.for_pairing(row[0] or 0, row[2])),
         )
         for row in rows
     ]
@@ -231,7 +234,7 @@ def held_dates_for(
         return found
     for batch in batched(pairing_ids):
         statement = (
-            select(OneOnOne.pairing_id, OneOnOne.held_on)
+            select(col(OneOnOne.pairing_id), col(OneOnOne.held_on))
             .where(
                 OneOnOne.team_id == team_id,
                 col(OneOnOne.pairing_id).in_(batch),
@@ -248,7 +251,7 @@ def recent_one_on_ones(
     *, session: Session, team_id: str, pairing_id: int, limit: int = 4
 ) -> list[date]:
     statement = (
-        select(OneOnOne.held_on)
+        select(col(OneOnOne.held_on))
         .where(OneOnOne.team_id == team_id, OneOnOne.pairing_id == pairing_id)
         .order_by(col(OneOnOne.held_on).desc())
         .limit(limit)

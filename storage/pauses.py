@@ -42,7 +42,7 @@ def team_pauses(*, session: Session, team_id: str, manager_id: str | None = None
             Pairing.team_id == team_id, Pairing.manager_id == manager_id
         )
         statement = statement.where(
-            or_(Pause.manager_id == manager_id, col(Pause.pairing_id).in_(mine))
+            or_(col(Pause.manager_id) == manager_id, col(Pause.pairing_id).in_(mine))
         )
     by_pairing: dict[int, list[PauseRow]] = defaultdict(list)
     by_manager: dict[str, list[PauseRow]] = defaultdict(list)
@@ -95,12 +95,14 @@ def end_pauses(
     """End every pause of the subject still running on ``on`` (a resume, or someone back
     from an absence): its end becomes ``on``, so the cadence restarts that day."""
     subject = (
-        Pause.pairing_id == pairing_id if pairing_id is not None else Pause.manager_id == manager_id
+        col(Pause.pairing_id) == pairing_id
+        if pairing_id is not None
+        else col(Pause.manager_id) == manager_id
     )
     statement = (
         update(Pause)
         .where(
-            Pause.team_id == team_id,
+            col(Pause.team_id) == team_id,
             subject,
             col(Pause.starts_on) <= on,
             or_(col(Pause.ends_on).is_(None), col(Pause.ends_on) > on),
@@ -108,8 +110,8 @@ def end_pauses(
         .values(ends_on=on)
     )
     if source is not None:
-        statement = statement.where(Pause.source == source)
-    return session.execute(statement).rowcount or 0  # type: ignore[attr-defined]
+        statement = statement.where(col(Pause.source) == source)
+    return session.exec(statement).rowcount
 
 
 def open_absences(*, session: Session, team_id: str) -> TeamPauses:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import Delete, Update, delete, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import (
@@ -41,7 +41,7 @@ def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime)
     pairings = session.exec(
         select(Pairing.id, Pairing.manager_id, Pairing.ended_at).where(
             Pairing.team_id == team_id,
-            or_(Pairing.rep_id == user_id, Pairing.manager_id == user_id),
+            or_(col(Pairing.rep_id) == user_id, col(Pairing.manager_id) == user_id),
         )
     ).all()
     pairing_ids = [pairing_id for pairing_id, _, _ in pairings]
@@ -50,59 +50,64 @@ def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime)
     _erase_ledger_rows(session, team_id, user_id, goal_ids, pairing_ids, managed_ids)
     counts = {
         "check-ins": _delete(
-            session, delete(CheckIn).where(CheckIn.team_id == team_id, CheckIn.rep_id == user_id)
+            session,
+            delete(CheckIn).where(col(CheckIn.team_id) == team_id, col(CheckIn.rep_id) == user_id),
         ),
         "goals": _delete(
-            session, delete(Goal).where(Goal.team_id == team_id, Goal.rep_id == user_id)
+            session, delete(Goal).where(col(Goal.team_id) == team_id, col(Goal.rep_id) == user_id)
         ),
         "agenda items": _delete(
             session,
             delete(AgendaItem).where(
-                AgendaItem.team_id == team_id, col(AgendaItem.pairing_id).in_(pairing_ids)
+                col(AgendaItem.team_id) == team_id, col(AgendaItem.pairing_id).in_(pairing_ids)
             ),
         ),
         "pauses": _delete(
             session,
             delete(Pause).where(
-                Pause.team_id == team_id,
-                or_(col(Pause.pairing_id).in_(pairing_ids), Pause.manager_id == user_id),
+                col(Pause.team_id) == team_id,
+                or_(col(Pause.pairing_id).in_(pairing_ids), col(Pause.manager_id) == user_id),
             ),
         ),
         "field days": _delete(
             session,
             delete(FieldDay).where(
-                FieldDay.team_id == team_id,
-                or_(col(FieldDay.pairing_id).in_(pairing_ids), FieldDay.logged_by == user_id),
+                col(FieldDay.team_id) == team_id,
+                or_(col(FieldDay.pairing_id).in_(pairing_ids), col(FieldDay.logged_by) == user_id),
             ),
         ),
         "reframe counts": _delete(
             session,
             delete(ReframeEvent).where(
-                ReframeEvent.team_id == team_id, ReframeEvent.manager_id == user_id
+                col(ReframeEvent.team_id) == team_id, col(ReframeEvent.manager_id) == user_id
             ),
         ),
         "1:1s": _delete(
             session,
             delete(OneOnOne).where(
-                OneOnOne.team_id == team_id,
-                or_(col(OneOnOne.pairing_id).in_(pairing_ids), OneOnOne.logged_by == user_id),
+                col(OneOnOne.team_id) == team_id,
+                or_(col(OneOnOne.pairing_id).in_(pairing_ids), col(OneOnOne.logged_by) == user_id),
             ),
         ),
         "pairings": _delete(
             session,
-            delete(Pairing).where(Pairing.team_id == team_id, col(Pairing.id).in_(pairing_ids)),
+            delete(Pairing).where(
+                col(Pairing.team_id) == team_id, col(Pairing.id).in_(pairing_ids)
+            ),
         ),
         "pairings ended as a manager": ended,
     }
     _delete(
         session,
         delete(ManagerSettings).where(
-            ManagerSettings.team_id == team_id, ManagerSettings.manager_id == user_id
+            col(ManagerSettings.team_id) == team_id, col(ManagerSettings.manager_id) == user_id
         ),
     )
     _delete(
         session,
-        delete(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id),
+        delete(SlackUser).where(
+            col(SlackUser.team_id) == team_id, col(SlackUser.user_id) == user_id
+        ),
     )
     return counts
 
@@ -120,7 +125,7 @@ def _erase_ledger_rows(
     nudges about reps they manage, their digest problems)."""
     mine = or_(  # their digest problems, and their own weekly summary
         col(SentMessage.subject).startswith(f"manager:{user_id}:"),
-        SentMessage.subject == f"manager:{user_id}",
+        col(SentMessage.subject) == f"manager:{user_id}",
     )
     sent_to_them = or_(
         col(SentMessage.subject).in_([f"goal:{g}" for g in goal_ids]),
@@ -138,7 +143,7 @@ def _erase_ledger_rows(
         col(SentMessage.subject).in_([f"pairing:{p}" for p in pairing_ids]),
         col(SentMessage.channel_id).in_([c for c in channels if c]),
     )
-    _delete(session, delete(SentMessage).where(SentMessage.team_id == team_id, about))
+    _delete(session, delete(SentMessage).where(col(SentMessage.team_id) == team_id, about))
 
 
 def erase_workspace(*, session: Session, team_id: str) -> dict[str, int]:
@@ -156,7 +161,9 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
     dicts. The people cache and the delivery ledger are operational and left out."""
     pairings = select(Pairing).where(Pairing.team_id == team_id)
     if user_id is not None:
-        pairings = pairings.where(or_(Pairing.rep_id == user_id, Pairing.manager_id == user_id))
+        pairings = pairings.where(
+            or_(col(Pairing.rep_id) == user_id, col(Pairing.manager_id) == user_id)
+        )
     pairing_rows = list(session.exec(pairings).all())
     pairing_ids = [p.id for p in pairing_rows]
     goals = select(Goal).where(Goal.team_id == team_id)
@@ -191,7 +198,7 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
     pauses = select(Pause).where(Pause.team_id == team_id)
     if user_id is not None:
         pauses = pauses.where(
-            or_(col(Pause.pairing_id).in_(pairing_ids), Pause.manager_id == user_id)
+            or_(col(Pause.pairing_id).in_(pairing_ids), col(Pause.manager_id) == user_id)
         )
     return {
         "workspace": _rows(session, workspace),
@@ -212,23 +219,44 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
     }
 
 
+def holds_workspace(*, session: Session, team_id: str) -> bool:
+    """Whether any row belongs to the workspace (an export of an unknown team id is an
+    operator's typo, not an empty workspace)."""
+    columns = (
+        Workspace.team_id,
+        Pairing.team_id,
+        Goal.team_id,
+        CheckIn.team_id,
+        ManagerSettings.team_id,
+        Pause.team_id,
+        OneOnOne.team_id,
+        AgendaItem.team_id,
+        SlackUser.team_id,
+        SentMessage.team_id,
+    )
+    for column in map(col, columns):
+        if session.exec(select(column).where(column == team_id).limit(1)).first() is not None:
+            return True
+    return False
+
+
 def forget_old_check_in_notes(*, session: Session, before: datetime) -> int:
     """Retention: the words of check-ins older than the cut-off are blanked (the fact of the
     check-in and its status stay, so history still reads)."""
     return _delete(
         session,
         update(CheckIn)
-        .where(CheckIn.created_at < before, col(CheckIn.note).is_not(None))
+        .where(col(CheckIn.created_at) < before, col(CheckIn.note).is_not(None))
         .values(note=None),
     )
 
 
 def forget_processed_events(*, session: Session, before: datetime) -> int:
-    return _delete(session, delete(ProcessedEvent).where(ProcessedEvent.received_at < before))
+    return _delete(session, delete(ProcessedEvent).where(col(ProcessedEvent.received_at) < before))
 
 
-def _delete(session: Session, statement: Any) -> int:
-    return int(session.execute(statement).rowcount or 0)
+def _delete(session: Session, statement: Delete | Update) -> int:
+    return session.exec(statement).rowcount
 
 
 def _rows(session: Session, statement: Any) -> list[dict[str, Any]]:
@@ -236,7 +264,8 @@ def _rows(session: Session, statement: Any) -> list[dict[str, Any]]:
 
 
 def _row(model: SQLModel) -> dict[str, Any]:
-    return {key: _jsonable(value) for key, value in model.model_dump().items()}
+    """A record's columns in the model's own order, the same for every record."""
+    return {name: _jsonable(getattr(model, name)) for name in type(model).model_fields}
 
 
 def _jsonable(value: Any) -> Any:

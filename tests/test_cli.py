@@ -202,3 +202,110 @@ def test_coach_erase_erases_a_workspace_at_once(tmp_path: Path) -> None:
     with session_scope(engine) as session:
         assert list_team_ids(session=session) == ["T0STAYS"]
     engine.dispose()
+
+
+# -- help, version, manifest and export as an operator meets them ----------------------------
+
+
+@pytest.mark.slow  # starts a process
+def test_help_is_plain_text_with_examples_of_every_id() -> None:
+    top = run_coach("--help")
+    assert top.returncode == 0
+    assert "``" not in top.stdout
+    assert "coach tick --job cadence" in top.stdout
+    assert "coach export --team T0123ABCD --user U0123ABCD" in top.stdout
+    export = run_coach("export", "--help").stdout
+    assert "T0123ABCD" in export and "U0123ABCD" in export
+    tick = run_coach("tick", "--help").stdout
+    assert "--job cadence" in tick and "retention" in tick
+
+
+@pytest.mark.slow  # starts a process
+def test_version_is_the_installed_package_version() -> None:
+    from importlib.metadata import version
+
+    result = run_coach("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"coach {version('coach')}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "not a url",
+        "http://coach.acme.io",
+        "https://",
+        "https://localhost:3000",
+        "https://10.1.2.3",
+        "https://coach",
+        "https://coach.acme.io/?next=1",
+        "https://user@coach.acme.io",
+        "https://coach.acme.io:99999",
+    ],
+)
+@pytest.mark.slow  # starts a process
+def test_manifest_refuses_a_url_slack_would_refuse(url: str) -> None:
+    result = run_coach("manifest", "--url", url)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("coach: --url ")
+
+
+@pytest.mark.slow  # starts a process
+def test_manifest_takes_a_path_and_port_behind_a_proxy_and_declares_its_schema() -> None:
+    result = run_coach("manifest", "--url", "https://Coach.Acme.io:8443/slack-apps/coach/")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    assert manifest["_metadata"] == {"major_version": 1, "minor_version": 1}
+    endpoint = "https://Coach.Acme.io:8443/slack-apps/coach/slack/events"
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == endpoint
+
+
+@pytest.mark.slow  # starts a process
+def test_socket_mode_manifest_has_no_request_urls() -> None:
+    result = run_coach("manifest", "--socket-mode")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    settings = manifest["settings"]
+    assert settings["socket_mode_enabled"] is True
+    assert settings["interactivity"] == {"is_enabled": True}
+    assert "request_url" not in settings["event_subscriptions"]
+    assert settings["event_subscriptions"]["bot_events"]
+    assert "url" not in manifest["features"]["slash_commands"][0]
+    assert "https://" not in result.stdout
+    assert manifest["_metadata"]["major_version"] == 1
+    both = run_coach("manifest", "--socket-mode", "--url", "https://coach.acme.io")
+    assert both.returncode == 2
+
+
+@pytest.mark.slow  # starts a process
+def test_export_of_an_unknown_team_is_one_line_exit_4_and_writes_nothing(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}
+    assert run_coach("db", "upgrade", env=env).returncode == 0
+    before = (tmp_path / "c.db").read_bytes()
+    result = run_coach("export", "--team", "T0NOBODY", env=env, cwd=tmp_path)
+    assert result.returncode == 4
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert "T0NOBODY" in line and "--team" in line
+    assert (tmp_path / "c.db").read_bytes() == before
+
+
+@pytest.mark.slow  # starts a process
+def test_export_migrates_nothing_it_says_to_upgrade_first(tmp_path: Path) -> None:
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "empty.db").close()  # a database with no schema at all
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/empty.db"}
+    result = run_coach("export", "--team", "T0123ABCD", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "coach db upgrade" in line
+    with sqlite3.connect(tmp_path / "empty.db") as db:
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == []
+    missing = run_coach(
+        "export", "--team", "T0123ABCD", env={"DATABASE_URL": "sqlite:///nope.db"}, cwd=tmp_path
+    )
+    assert missing.returncode == 2
+    assert not (tmp_path / "nope.db").exists()

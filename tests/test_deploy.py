@@ -160,27 +160,58 @@ def test_procfile_runs_the_same_three_processes_as_compose() -> None:
 # -- the lock file and the image ---------------------------------------------------------------
 
 
-def _locked() -> dict[str, str]:
-    text = (ROOT / "requirements.lock").read_text()
+def _locked(lock: str = "requirements.lock") -> dict[str, str]:
+    text = (ROOT / lock).read_text()
     return {
         canonicalize_name(name): version
         for name, version in re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", text, re.M)
     }
 
 
-def test_the_lock_pins_every_dependency_within_its_floor() -> None:
-    """Raising a floor in pyproject.toml without refreshing the lock fails here."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    locked = _locked()
-    for line in project["dependencies"]:
+def _assert_pins_within_floors(lock: str, requirements: list[str]) -> None:
+    locked = _locked(lock)
+    for line in requirements:
         requirement = Requirement(line)
         name = canonicalize_name(requirement.name)
-        assert name in locked, f"{name} is not in requirements.lock: refresh it"
+        if name == "coach":  # dev = ["coach[test]", …]: the project itself
+            continue
+        assert name in locked, f"{name} is not in {lock}: refresh it (README → Dependencies)"
         assert requirement.specifier.contains(locked[name]), f"{name}=={locked[name]} {line}"
         for extra in requirement.extras:  # psycopg[binary] → psycopg-binary
             assert canonicalize_name(f"{name}-{extra}") in locked
     # Hashed, so pip installs it in hash-checking mode: what was locked is what runs.
-    assert "--hash=sha256:" in (ROOT / "requirements.lock").read_text()
+    assert "--hash=sha256:" in (ROOT / lock).read_text()
+
+
+def test_the_lock_pins_every_dependency_within_its_floor() -> None:
+    """Raising a floor in pyproject.toml without refreshing the lock fails here."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    _assert_pins_within_floors("requirements.lock", project["dependencies"])
+
+
+def test_the_test_lock_pins_the_runtime_and_the_test_extra_within_their_floors() -> None:
+    """CI installs requirements-test.lock: every runtime dependency and every test tool,
+    each within its floor, and every runtime package at the image's own version."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    test_extra = project["optional-dependencies"]["test"]
+    _assert_pins_within_floors("requirements-test.lock", project["dependencies"] + test_extra)
+    image, tested = _locked("requirements.lock"), _locked("requirements-test.lock")
+    moved = {
+        name: (pin, tested.get(name)) for name, pin in image.items() if tested.get(name) != pin
+    }
+    assert not moved, f"the locks disagree (image, tests): {moved}; refresh both, in order"
+
+
+def test_ci_runs_the_readmes_test_command_from_the_test_lock() -> None:
+    """The README promises its Quickstart test command is what CI runs."""
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv .venv &&"))
+    assert "pip install -r requirements-test.lock" in command
+    assert f"```sh\n{command}\n```" in readme
+    checks = ci[ci.index(command) :]
+    for tool in (".venv/bin/ruff check .", ".venv/bin/ruff format --check .", ".venv/bin/mypy"):
+        assert f"\n{tool}\n" in checks, f"{tool} is not run by .ci/run after the install"
 
 
 def test_the_image_installs_the_lock_then_coach_without_dependencies() -> None:

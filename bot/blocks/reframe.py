@@ -183,19 +183,21 @@ def decode_prompt(raw: object) -> Prompt | None:
     """A prompt from a button value or modal metadata; None when it is not one of ours."""
     try:
         data = json.loads(raw) if isinstance(raw, str) else raw
-        questions = tuple(str(q) for q in data["q"])
-        rep = data.get("r") or None
-        competency = data["c"] or None
-        return Prompt(
-            str(rep) if rep else None,
-            str(competency) if competency else None,
-            str(data["f"]),
-            questions,
-            str(data.get("k") or "coaching"),
-            str(data.get("id") or "")[:32],
-        )
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except ValueError:
         return None
+    match data:
+        case {"q": list() as questions, "c": competency, "f": focus, **rest}:
+            rep, kind, ref = rest.get("r"), rest.get("k"), rest.get("id")
+            return Prompt(
+                str(rep) if rep else None,
+                str(competency) if competency else None,
+                str(focus),
+                tuple(str(q) for q in questions),
+                str(kind or "coaching"),
+                str(ref or "")[:32],
+            )
+        case _:
+            return None
 
 
 def _prompt_dict(prompt: Prompt) -> dict[str, object]:

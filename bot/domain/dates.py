@@ -59,7 +59,7 @@ def day_first(locale: str | None) -> bool:
         pattern = Locale.parse((locale or "en_US").replace("-", "_")).date_formats["short"]
     except (UnknownLocaleError, ValueError, TypeError):
         return False
-    text = pattern.pattern
+    text: str = pattern.pattern
     return text.find("d") < text.find("M")
 
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
 
 from bot.services import Services
 from bot.slack_client import OUTCOME_UNKNOWN, TOKEN_REFUSED, UNDELIVERABLE, paced_posts
@@ -146,8 +148,8 @@ def deliver(
     team_id: str,
     channel: str,
     text: str,
-    blocks: Sequence[object] | None = None,
-    **options: object,
+    blocks: Sequence[Block] | None = None,
+    unfurl_links: bool | None = None,
 ) -> Delivery:
     """Post one message for the claimed ledger rows and record the result on all of them.
 
@@ -159,7 +161,11 @@ def deliver(
     try:
         with paced_posts():
             response = services.slack_for(team_id).chat_postMessage(
-                channel=channel, text=text, blocks=blocks, metadata=metadata, **options
+                channel=channel,
+                text=text,
+                blocks=blocks,
+                metadata=metadata,
+                unfurl_links=unfurl_links,
             )
     except SlackApiError as failure:
         error = str(failure.response.get("error") or "unknown_error")
@@ -267,7 +273,7 @@ def _find_posted(services: Services, team_id: str, row: Unconfirmed) -> tuple[st
     return None
 
 
-def _ledger_ids_of(message: dict) -> set[int]:
+def _ledger_ids_of(message: dict[str, Any]) -> set[int]:
     metadata = message.get("metadata") or {}
     if metadata.get("event_type") != METADATA_EVENT:
         return set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from slack_sdk.errors import SlackApiError
 
@@ -46,7 +46,6 @@ CHANNEL_PROBLEMS = {
     **dict.fromkeys(NOT_IN_CHANNEL, "not_in_channel"),
     **dict.fromkeys(CHANNEL_GONE, "channel_gone"),
 }
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def run_digest_sweep(services: Services) -> str:
@@ -108,9 +107,7 @@ def _digest_team(services: Services, team_id: str, now: datetime) -> tuple[int, 
 
 def _owner(managers: list[ManagerSettings]) -> str:
     """The manager whose clock a shared channel's digest keeps: the first to choose it."""
-    first = min(
-        managers, key=lambda own: (own.digest_set_at or own.updated_at or _EPOCH, own.manager_id)
-    )
+    first = min(managers, key=lambda own: (own.digest_set_at or own.updated_at, own.manager_id))
     return first.manager_id
 
 

@@ -15,6 +15,7 @@ from storage.privacy import (
     export_rows,
     forget_old_check_in_notes,
     forget_processed_events,
+    holds_workspace,
 )
 
 # Slack retries an event for at most an hour; a day of event ids is plenty.
@@ -36,6 +37,16 @@ def export(services: Services, *, team_id: str, user_id: str | None) -> dict[str
     with session_scope(services.engine) as session:
         rows = export_rows(session=session, team_id=team_id, user_id=user_id)
     return {"team_id": team_id, "user_id": user_id, **rows}
+
+
+def workspace_known(services: Services, *, team_id: str) -> bool:
+    with session_scope(services.engine) as session:
+        return holds_workspace(session=session, team_id=team_id)
+
+
+def holds_anything(data: dict[str, Any]) -> bool:
+    """Whether an export has a row in any of its lists."""
+    return any(value for value in data.values() if isinstance(value, list))
 
 
 def run_retention_sweep(services: Services) -> str:

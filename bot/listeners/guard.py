@@ -45,13 +45,14 @@ def guarded(listener: Callable[..., None]) -> Callable[..., None]:
     run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in asked]
     )
-    run.__name__ = getattr(listener, "__name__", None) or getattr(
-        getattr(listener, "func", None), "__name__", "listener"
+    name = getattr(listener, "__name__", None) or getattr(
+        getattr(listener, "func", None), "__name__", None
     )
+    run.__name__ = name if isinstance(name, str) else "listener"
     return run
 
 
-def report_unhandled(error: Exception, body: dict, respond: Respond | None) -> None:
+def report_unhandled(error: Exception, body: dict[str, Any], respond: Respond | None) -> None:
     """The one place unexpected errors end up: logged with their traceback (never the text
     people typed), and the person who asked is told to try again rather than left waiting.
     Work refused because Coach is busy or stopping (``Busy``) is logged as dropped, and

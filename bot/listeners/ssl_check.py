@@ -12,6 +12,6 @@ from slack_bolt import BoltRequest, BoltResponse
 
 
 def answer_ssl_check(request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
-    if isinstance(request.body, dict) and request.body.get("ssl_check") == "1":
+    if request.body.get("ssl_check") == "1":
         return BoltResponse(status=200, body="")
     return next()

@@ -4,6 +4,7 @@ process, so each workspace of an org-wide install is known with its org."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 
@@ -15,7 +16,7 @@ FAREWELLS = frozenset({"app_uninstalled", "tokens_revoked"})
 
 
 def remember_workspace(
-    services: Services, body: dict, context: BoltContext, next: Callable[[], BoltResponse]
+    services: Services, body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
 ) -> BoltResponse:
     farewell = (body.get("event") or {}).get("type") in FAREWELLS
     if context.team_id and not farewell:

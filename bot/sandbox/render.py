@@ -345,7 +345,7 @@ class Renderer:
         if not self.color:
             return line
         for pattern, start, end in _STYLES:
-            line = pattern.sub(lambda m, s=start, e=end: f"{s}{m.group(1)}{e}", line)
+            line = pattern.sub(start + r"\1" + end, line)
         return line
 
     def _style(self, text: str, code: str) -> str:

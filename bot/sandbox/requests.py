@@ -190,5 +190,5 @@ class SlackRequests:
             sent.extend(headers)
             return lambda data: None
 
-        chunks = self._wsgi(environ, start_response)  # type: ignore[arg-type]
+        chunks = self._wsgi(environ, start_response)
         return Answer(statuses[0] if statuses else 500, b"".join(chunks), tuple(sent))

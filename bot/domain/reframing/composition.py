@@ -254,8 +254,7 @@ def _already_coaching(reply: _Reply, facts: Facts) -> None:
 
 def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Reframe:
     rules = _rules()
-    topic = reading.topic or "admin"
-    spec = rules.topics[topic]
+    spec = rules.topics[reading.topic or "admin"]
     values = {
         "place": _first_named(facts, rules.places) or spec.get("place", ""),
         "crm": _first_named(facts, rules.crms) or spec.get("crm", ""),

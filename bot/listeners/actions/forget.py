@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, Respond
 
 from bot.blocks.replies import build_notice, build_outcome
@@ -10,7 +12,9 @@ from bot.flows.privacy import forget_me
 from bot.services import Services
 
 
-def handle_forget_confirm(services: Services, ack: Ack, body: dict, respond: Respond) -> None:
+def handle_forget_confirm(
+    services: Services, ack: Ack, body: dict[str, Any], respond: Respond
+) -> None:
     ack()
     team_id, user_id = body["team"]["id"], body["user"]["id"]
     notice = build_outcome(forget_me(services, team_id=team_id, user_id=user_id))

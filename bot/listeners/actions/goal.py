@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, Respond
 
 from bot import slack_ids
@@ -19,7 +21,7 @@ CHECK_IN_STATUS = {
 
 
 def handle_goal_edit(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     team_id, rep_id = body["team"]["id"], body["user"]["id"]
@@ -35,7 +37,7 @@ def handle_goal_edit(
 
 
 def handle_goal_close(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     status = "achieved" if action["action_id"] == slack_ids.ACTION_GOAL_ACHIEVED else "dropped"
@@ -51,7 +53,7 @@ def handle_goal_close(
 
 
 def handle_check_in_button(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     outcome = check_in(
@@ -65,7 +67,7 @@ def handle_check_in_button(
     answer_privately(respond, notice)
 
 
-def handle_home_set_goal(services: Services, ack: Ack, body: dict) -> None:
+def handle_home_set_goal(services: Services, ack: Ack, body: dict[str, Any]) -> None:
     """The App Home's "Set my focus" / "Choose a new focus" button: the goal modal."""
     ack()
     team_id, rep_id = body["team"]["id"], body["user"]["id"]

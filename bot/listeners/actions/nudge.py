@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, Respond
 
 from bot.blocks.replies import build_outcome
@@ -12,7 +14,7 @@ from bot.services import Services
 
 
 def handle_nudge_log(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     pairing_id = button_number(action)
@@ -24,7 +26,7 @@ def handle_nudge_log(
 
 
 def handle_nudge_log_date(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     """A day picked beside "Log 1:1 held": the 1:1 was held then (checked like a typed
     date: never in the future). The pairing is named by the block the picker sits in."""
@@ -42,7 +44,7 @@ def handle_nudge_log_date(
 
 
 def handle_nudge_snooze(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     outcome = snooze(

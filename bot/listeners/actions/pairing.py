@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, Respond
 
 from bot import slack_ids
@@ -13,7 +15,7 @@ from bot.services import Services
 
 
 def handle_pairing_answer(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     team_id, rep_id = body["team"]["id"], body["user"]["id"]

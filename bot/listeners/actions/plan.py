@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, Respond
 
 from bot.blocks.plan import build_plan_page, build_rep_agenda
@@ -13,7 +15,7 @@ from bot.services import Services
 
 
 def handle_plan_log(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     team_id, manager_id = body["team"]["id"], body["user"]["id"]
@@ -24,7 +26,7 @@ def handle_plan_log(
 
 
 def handle_plan_prep(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     outcome = send_prep(
@@ -37,7 +39,7 @@ def handle_plan_prep(
 
 
 def handle_plan_agenda(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     agenda = pairing_agenda(
@@ -52,7 +54,7 @@ def handle_plan_agenda(
 
 
 def handle_plan_page(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     plan = team_plan(services, team_id=body["team"]["id"], manager_id=body["user"]["id"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
@@ -13,14 +15,24 @@ from bot.services import Services
 
 
 def handle_reframe_send(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient
+    services: Services,
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
 ) -> None:
     ack()
     _act(services, "send", body, action, respond, client)
 
 
 def handle_reframe_agenda(
-    services: Services, ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient
+    services: Services,
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
 ) -> None:
     ack()
     _act(services, "agenda", body, action, respond, client)
@@ -32,7 +44,12 @@ def handle_reframe_dismiss(ack: Ack, respond: Respond) -> None:
 
 
 def _act(
-    services: Services, kind: str, body: dict, action: dict, respond: Respond, client: WebClient
+    services: Services,
+    kind: str,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
 ) -> None:
     prompt = decode_prompt(action.get("value"))
     if prompt is None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Respond
 
 from bot.blocks.replies import Notice
 
 
-def button_number(action: dict) -> int:
+def button_number(action: dict[str, Any]) -> int:
     """The pairing or goal id a button carries; anything unreadable names nothing (0).
 
     It is only ever a claim: the flows check it belongs to the person who pressed.

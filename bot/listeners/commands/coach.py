@@ -7,7 +7,7 @@ database or Slack lookup can never break the 3-second rule.
 
 from __future__ import annotations
 
-from typing import assert_never
+from typing import Any, assert_never
 
 from slack_bolt import Ack, Respond
 
@@ -38,7 +38,7 @@ CHANGES_HOME: frozenset[type] = frozenset(
 )
 
 
-def handle_coach(services: Services, ack: Ack, command: dict, respond: Respond) -> None:
+def handle_coach(services: Services, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
     parsed = grammar.parse(command.get("text") or "")
     match parsed:
         case grammar.Help(unknown=unknown):
@@ -55,7 +55,11 @@ def handle_coach(services: Services, ack: Ack, command: dict, respond: Respond) 
 
 
 def _answer_after_ack(
-    services: Services, ack: Ack, command: dict, respond: Respond, request: grammar.Request
+    services: Services,
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    request: grammar.Request,
 ) -> None:
     ack()
     context = CommandContext(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from slack_bolt import BoltRequest, BoltResponse
 from slack_sdk.errors import SlackApiError
@@ -28,8 +29,8 @@ logger = logging.getLogger(__name__)
 
 def skip_retried_events(
     services: Services,
-    body: dict,
-    context: dict,
+    body: dict[str, Any],
+    context: dict[str, Any],
     next: Callable[[], BoltResponse],
     request: BoltRequest,
 ) -> BoltResponse | None:
@@ -49,7 +50,7 @@ def skip_retried_events(
     return BoltResponse(status=200, body="")
 
 
-def release_failed_event(services: Services, body: dict, error: Exception) -> None:
+def release_failed_event(services: Services, body: dict[str, Any], error: Exception) -> None:
     """Called when an event's listener raised: its claim goes, so Slack's retry runs it,
     unless Slack refused for good (a user or channel that is gone, a revoked token): a
     retry could only fail the same way, and a copy arriving meanwhile must stay dropped."""

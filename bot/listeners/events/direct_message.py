@@ -3,6 +3,8 @@ acknowledged with a reaction); anything else gets a one-line hint."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -16,7 +18,7 @@ from bot.slack_client import ALREADY_REACTED
 CLAIM_IN_WORK = "coach_event_claim"
 
 
-def is_person_in_dm(event: dict) -> bool:
+def is_person_in_dm(event: dict[str, Any]) -> bool:
     """Bolt matcher: a person's own new message in a DM with the bot."""
     return (
         event.get("channel_type") == "im"
@@ -26,14 +28,18 @@ def is_person_in_dm(event: dict) -> bool:
     )
 
 
-def is_reply_in_dm(event: dict) -> bool:
+def is_reply_in_dm(event: dict[str, Any]) -> bool:
     """A person's reply in a thread of their DM with the bot: perhaps a check-in note."""
     thread_ts = event.get("thread_ts")
     return is_person_in_dm(event) and bool(thread_ts) and thread_ts != event.get("ts")
 
 
 def handle_direct_message(
-    services: Services, body: dict, event: dict, context: dict, client: WebClient
+    services: Services,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    context: dict[str, Any],
+    client: WebClient,
 ) -> None:
     thread_ts = event.get("thread_ts")
     if is_reply_in_dm(event):
@@ -58,7 +64,7 @@ def handle_direct_message(
     )
 
 
-def _react(client: WebClient, event: dict) -> None:
+def _react(client: WebClient, event: dict[str, Any]) -> None:
     try:
         client.reactions_add(
             channel=event["channel"], timestamp=event["ts"], name="white_check_mark"

@@ -12,6 +12,7 @@ is too busy to queue it), the event's claim is released, so Slack's retry answer
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -25,14 +26,16 @@ from bot.services import Services
 logger = logging.getLogger(__name__)
 
 
-def is_feedback_message(event: dict) -> bool:
+def is_feedback_message(event: dict[str, Any]) -> bool:
     """Bolt matcher: a person's own new message whose text starts with "feedback"."""
     if event.get("bot_id") or event.get("subtype") not in (None, "file_share"):
         return False
     return is_feedback(str(event.get("text") or ""))
 
 
-def handle_feedback_message(services: Services, body: dict, event: dict, client: WebClient) -> None:
+def handle_feedback_message(
+    services: Services, body: dict[str, Any], event: dict[str, Any], client: WebClient
+) -> None:
     """Bolt acked the event already; the reply is built off the listener pool."""
 
     def failed(error: Exception) -> None:
@@ -45,7 +48,9 @@ def handle_feedback_message(services: Services, body: dict, event: dict, client:
     )
 
 
-def reply_privately(services: Services, event: dict, client: WebClient, *, team_id: str) -> None:
+def reply_privately(
+    services: Services, event: dict[str, Any], client: WebClient, *, team_id: str
+) -> None:
     text, author, channel = str(event.get("text") or ""), event["user"], event["channel"]
     reframe, ref = reframe_for(
         services,

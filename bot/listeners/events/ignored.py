@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
 
-def handle_ignored_event(event: dict) -> None:
+def handle_ignored_event(event: dict[str, Any]) -> None:
     logger.debug("ignoring %s event", event.get("type"))

@@ -4,6 +4,8 @@ Registered before the catch-all, which would otherwise swallow them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import BoltContext
 
 from bot.flows.installs import uninstalled
@@ -19,7 +21,7 @@ def handle_app_uninstalled(services: Services, context: BoltContext) -> None:
     )
 
 
-def handle_tokens_revoked(services: Services, event: dict, context: BoltContext) -> None:
+def handle_tokens_revoked(services: Services, event: dict[str, Any], context: BoltContext) -> None:
     """Only the bot's tokens matter: Coach asks for no user token, and without its bot
     token it can do nothing in the workspace."""
     if not (event.get("tokens") or {}).get("bot"):

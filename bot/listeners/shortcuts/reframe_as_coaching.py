@@ -6,6 +6,8 @@ listener threads that every other request's ack needs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, Respond
 
 from bot.blocks.reframe import build_reframe
@@ -16,7 +18,7 @@ from bot.services import Services
 
 
 def handle_reframe_shortcut(
-    services: Services, ack: Ack, body: dict, shortcut: dict, respond: Respond
+    services: Services, ack: Ack, body: dict[str, Any], shortcut: dict[str, Any], respond: Respond
 ) -> None:
     ack()
     message = shortcut.get("message") or {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -31,7 +32,7 @@ FIELD_BLOCKS = {
 
 
 def handle_goal_submission(
-    services: Services, ack: Ack, body: dict, view: dict, client: WebClient
+    services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
     team_id, rep_id = body["team"]["id"], body["user"]["id"]
     fields = _fields(view["state"]["values"])
@@ -69,7 +70,7 @@ def handle_goal_submission(
     services.after_ack.queue(save, lambda error: report_unhandled(error, body, None))
 
 
-def _fields(values: dict) -> dict[str, str | None]:
+def _fields(values: dict[str, Any]) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     for field, block in FIELD_BLOCKS.items():
         element = values.get(block, {}).get(ids.ACTION_GOAL_INPUT) or {}
@@ -85,7 +86,7 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-def _goal_id(view: dict) -> int | None:
+def _goal_id(view: dict[str, Any]) -> int | None:
     try:
         value = json.loads(view.get("private_metadata") or "{}").get("goal_id")
     except (ValueError, AttributeError):

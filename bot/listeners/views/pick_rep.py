@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -16,7 +17,7 @@ from bot.services import Services
 
 
 def handle_pick_rep(
-    services: Services, ack: Ack, body: dict, view: dict, client: WebClient
+    services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
 ) -> None:
     team_id, manager_id = body["team"]["id"], body["user"]["id"]
     values = view["state"]["values"]

@@ -81,7 +81,9 @@ def _copy_existing_pauses(pauses: sa.Table) -> None:
     )
 
 
-def _row(team_id: str, until: object, today: date, now: datetime, **subject: object) -> dict:
+def _row(
+    team_id: str, until: object, today: date, now: datetime, **subject: object
+) -> dict[str, object]:
     ends_on = until if isinstance(until, date) else date.fromisoformat(str(until))
     starts_on = today if ends_on > today else ends_on - timedelta(days=1)
     return {
