@@ -605,10 +605,16 @@ def _moment(
             continue  # "you didn't ask when the grant gets decided": a question, not a moment
         if tokens[body[0]].low in ("our", "my", "us"):
             continue  # "when our ICP is 2k+": a contrast on our side, not a buyer's moment
-        # The moment ends where the rep's own clause starts: "…short staffed you kept going".
+        if i > 0 and lows[i] in _PREPOSITION_STARTERS and _no_verb_before(tokens, words[:i]):
+            continue  # "follow up after the demo took a week": "after" is in the subject
+        # The moment ends where the rep's own clause starts: "…short staffed you kept going",
+        # "after they said yes and almost talked them out of it" (the rep's second verb).
         end = len(body)
         for j in range(1, len(body)):
-            if tokens[body[j]].low in ("you", "youre") or tokens[body[j]].low in rules.breaks:
+            low = tokens[body[j]].low
+            if low in ("you", "youre") or low in rules.breaks or _rep_verb_after_and(
+                tokens, body, j, rules
+            ):
                 end = j
                 break
         body = body[:end]
@@ -625,6 +631,32 @@ def _moment(
             continue  # "after Veltro was perfect" is praise, not a moment to coach
         return phrase, _next_time(tokens, body, verb_at, rules)
     return None
+
+
+# Moment words that are also prepositions: after a bare noun ("the follow up after the
+# demo took a week") they belong to the subject, not to a moment the rep responded to.
+_PREPOSITION_STARTERS = frozenset({"after", "once", "while"})
+
+
+def _no_verb_before(tokens: list[Token], before: list[int]) -> bool:
+    """No verb and no "you" before the moment word: it qualifies a noun, it starts no moment."""
+    for k in before:
+        low = tokens[k].low
+        if low in ("you", "youre", "u", "i", "we", "they") or _verb_form(low):
+            return False
+        if inflection.is_past(low) or low in _FINITE:
+            return False
+    return True
+
+
+def _rep_verb_after_and(tokens: list[Token], body: list[int], j: int, rules: _Rules) -> bool:
+    """ "and (almost) talked them out of it": a verb after "and" with no subject is the rep's."""
+    if tokens[body[j]].low != "and":
+        return False
+    k = j + 1
+    while k < len(body) and tokens[body[k]].low in rules.adverbs | {"almost", "nearly"}:
+        k += 1
+    return k < len(body) and inflection.is_past(tokens[body[k]].low)
 
 
 def _verb_like(low: str, rules: _Rules) -> bool:
