@@ -202,6 +202,14 @@ def _plan(
         off_call = competency in rules.off_call or reply.slots.get("off_call") == "yes"
         if table == "coaching" and stage == "notice" and off_call:
             stage_tiers = rules.kinds["coaching_off_call"]["notice"]  # no buyer in the room
+        by_skill = rules.kinds["coaching_topic_forward"]
+        topic_forward = by_skill.get(f"{competency}.{behaviour}") or by_skill.get(competency or "")
+        if stage == "forward" and table == "coaching" and topic_forward:
+            # The topic in the verb its skill takes ("explore the problem"), not a bare noun.
+            stage_tiers = (
+                *(tier for tier in stage_tiers if not all("topic" in t.names for t in tier)),
+                *topic_forward,
+            )
         if _ask(reply, stage_tiers, index):
             continue
         if (
@@ -387,6 +395,8 @@ def _acceptable(question: str, reply: _Reply) -> bool:
     pairs = [(a, b) for a, b in itertools.pairwise(words) if len(a) > 3 or len(b) > 3]
     if len(pairs) != len(set(pairs)):
         return False  # "your follow-up after your follow-up email"
+    if words.count("next") > 1:
+        return False  # "with the next meeting next time"
     if reply.situation is not None:
         named = [w for w in reply.situation.lower().split() if w not in _DETERMINERS]
         if named and question.lower().count(named[-1]) > 1:
