@@ -100,11 +100,18 @@ class _Rules:
     ]
 
 
-def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) -> Evidence:
+def weigh(
+    tokens: list[Token],
+    situation_span: tuple[int, int] | None = None,
+    *,
+    praise_emoji: bool = False,
+) -> Evidence:
     """Score every competency and behaviour named in ``tokens`` (a cleaned message).
 
     ``situation_span`` is the character span of the meeting the message names: words
     inside it say what the meeting was, not what went wrong, and count for less.
+    ``praise_emoji``: the message had a praising emoji ("was 🔥, but…"), which the tokens
+    no longer show, so a "but" in it opens the growth area.
     """
     rules = _rules()
     index = [i for i, t in enumerate(tokens) if t.kind != "soft"]
@@ -116,7 +123,7 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
         if any(tokens[k].quoted for k in index)
         else words
     )
-    weights = _clause_weights(own, rules)
+    weights = _clause_weights(own, rules, praise_emoji)
     moments = [1.0] * len(words)
     _weigh_down_moments(words, moments, rules)
     competency_points: dict[str, float] = {}
@@ -261,7 +268,7 @@ def behaviours() -> tuple[tuple[str, str], ...]:
 # --- matching ---------------------------------------------------------------------------
 
 
-def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
+def _clause_weights(words: list[str], rules: _Rules, praise_emoji: bool = False) -> list[float]:
     """How much each token's phrase counts: less in praise, more after a "but", most from
     where the manager marks the biggest issue ("the core problem is...", "the big one -").
 
@@ -284,6 +291,15 @@ def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
             if end - clause_start - marker <= 2:
                 start = previous_start
         elif kind == "contrast":
+            # After praise, "but" opens the growth area; after a complaint it only goes on
+            # with the same one ("you had it in commit all quarter but never got a verbal").
+            before = words[:clause_start]
+            if not (
+                praise_emoji
+                or any(t in rules.praise_words for t in before)
+                or rules.praise_phrases.found_in(before)
+            ):
+                return
             weight = rules.contrast_weight
         elif any(t in rules.praise_words for t in clause) or rules.praise_phrases.found_in(clause):
             weight = rules.praise_weight

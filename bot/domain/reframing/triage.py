@@ -65,6 +65,11 @@ def is_sarcastic(cleaned: Cleaned, tokens: list[Token]) -> bool:
     return False
 
 
+def has_praise_emoji(cleaned: Cleaned) -> bool:
+    """Whether the message had a praising emoji ("🔥", ":clap:")."""
+    return not cleaned.emoji.isdisjoint(_rules().praise_emoji)
+
+
 def triage(
     cleaned: Cleaned,
     tokens: list[Token],
