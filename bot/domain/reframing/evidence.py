@@ -15,6 +15,7 @@ the manager for specifics instead of guessing.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -123,7 +124,10 @@ def weigh(
         if any(tokens[k].quoted for k in index)
         else words
     )
-    weights = _clause_weights(own, rules, praise_emoji)
+    commas = frozenset(
+        j for j in range(1, len(index)) if any(t.raw == "," for t in tokens[index[j - 1] : index[j]])
+    )
+    weights = _clause_weights(own, rules, praise_emoji, commas)
     moments = [1.0] * len(words)
     _weigh_down_moments(words, moments, rules)
     competency_points: dict[str, float] = {}
@@ -268,7 +272,12 @@ def behaviours() -> tuple[tuple[str, str], ...]:
 # --- matching ---------------------------------------------------------------------------
 
 
-def _clause_weights(words: list[str], rules: _Rules, praise_emoji: bool = False) -> list[float]:
+def _clause_weights(
+    words: list[str],
+    rules: _Rules,
+    praise_emoji: bool = False,
+    commas: frozenset[int] = frozenset(),
+) -> list[float]:
     """How much each token's phrase counts: less in praise, more after a "but", most from
     where the manager marks the biggest issue ("the core problem is...", "the big one -").
 
@@ -302,7 +311,23 @@ def _clause_weights(words: list[str], rules: _Rules, praise_emoji: bool = False)
                 return
             weight = rules.contrast_weight
         elif any(t in rules.praise_words for t in clause) or rules.praise_phrases.found_in(clause):
-            weight = rules.praise_weight
+            # Only the comma-parts that praise: "nice prep for Zenith, you never asked for
+            # the pilot" praises the prep, and the pilot counts in full.
+            cuts = [
+                start,
+                *sorted(c for c in commas if start < c < end and words[c] in _TURNS),
+                end,
+            ]
+            parts = [
+                (a, b)
+                for a, b in itertools.pairwise(cuts)
+                if any(t in rules.praise_words for t in words[a:b])
+                or rules.praise_phrases.found_in(words[a:b])
+            ]
+            for a, b in parts or [(start, end)]:
+                for k in range(a, b):
+                    weights[k] = rules.praise_weight
+            return
         else:
             return
         for k in range(start, end):
@@ -382,6 +407,8 @@ def _not_the_problem(words: list[str], i: int, size: int, rules: _Rules) -> bool
     return any(tuple(after[: len(phrase)]) == phrase for phrase in rules.not_the_problem_after)
 
 
+# After a comma in a clause of praise, the words that turn to the rep's next point.
+_TURNS = frozenset({"you", "just", "only", "still", "except", "tho", "though", "u"})
 _NEGATING = frozenset({"not", "no", "nothing", "isnt", "wasnt"})
 _FINE = frozenset({"wasnt", "isnt", "was", "is", "are", "were", "werent"})
 
