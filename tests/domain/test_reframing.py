@@ -769,6 +769,7 @@ SAMPLES = {
     "next_event": ["next week's QBR", "the Acme demo on Thursday"],
     "call": ["the Acme call", "your next call"],
     "behaviour": ["you read the price sheet off the slide"],
+    "behaviour_now": ["you show every feature", "you jump to the discount"],
     "missed": ["asking about budget"],
     "alternative": ["let him finish his thought"],
     "moment": ["the minute pricing came up", "when Stark said the budget was frozen"],

@@ -50,7 +50,7 @@ _QUOTED = (
     "rep_part",
 )
 # Those a question quotes at most once across the reply (a person may be named again).
-_ONCE = frozenset(_QUOTED) - {"counterpart"}
+_ONCE = (frozenset(_QUOTED) | {"behaviour_now"}) - {"counterpart"}
 _SITUATION_KEYS = frozenset({"situation", "on_situation", "event", "on_event", "who", "next_event"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
 _DANGLING = frozenset({"before", "after", "by", "in", "on", "at", "to", "for", "with", "and", "or"})
@@ -498,7 +498,7 @@ class _Rules:
 
 
 _ALLOWED = frozenset(
-    {"behaviour", "missed", "alternative", "moment", "next_moment", "gap", "counterpart",
+    {"behaviour", "behaviour_now", "missed", "alternative", "moment", "next_moment", "gap", "counterpart",
      "quote", "praised", "praised_clause", "topic", "situation", "on_situation", "call",
      "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who",
      "next_event"}
