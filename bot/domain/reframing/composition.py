@@ -203,8 +203,8 @@ def _plan(
         if table == "coaching" and stage == "notice" and off_call:
             stage_tiers = rules.kinds["coaching_off_call"]["notice"]  # no buyer in the room
         by_skill = rules.kinds["coaching_topic_forward"]
-        topic_forward = by_skill.get(f"{competency}.{behaviour}") or by_skill.get(competency or "")
-        if stage == "forward" and table == "coaching" and topic_forward:
+        topic_forward = by_skill.get(f"{competency}.{behaviour}", by_skill.get(competency or ""))
+        if stage == "forward" and table == "coaching" and topic_forward is not None:
             # The topic in the verb its skill takes ("explore the problem"), not a bare noun.
             stage_tiers = (
                 *(tier for tier in stage_tiers if not all("topic" in t.names for t in tier)),

@@ -1036,7 +1036,14 @@ def _phrase(
     kept: list[str] = []
     drop_firsts = rules.drop_phrases.firsts
     i = 0
+    soften_firsts = rules.soften_phrases.firsts
     while i < len(indices):
+        if lows[i] in soften_firsts:
+            said = rules.soften_phrases.phrase_at(lows, i)
+            if said is not None:  # "gave away 15%" → "offered 15%"
+                kept.extend(rules.soften_said[said].split())
+                i += len(said)
+                continue
         size = _starts_with(lows, rules.drop_phrases, i) if lows[i] in drop_firsts else 0
         if size:
             if lows[i : i + size] and " ".join(lows[i : i + size]) in rules.intensity:
@@ -1189,6 +1196,8 @@ class _Rules:
     drop_words: frozenset[str]
     drop_phrases: PhraseSet
     soften: Mapping[str, str]
+    soften_phrases: PhraseSet
+    soften_said: Mapping[tuple[str, ...], str]
     loaded: frozenset[str]
     adverbs: frozenset[str]
     negations: PhraseSet
@@ -1234,7 +1243,11 @@ def _rules() -> _Rules:
     return _Rules(
         drop_words=frozenset(w.lower().replace("'", "") for w in data["drop_words"]),
         drop_phrases=_phrases(data["drop_phrases"]),
-        soften=MappingProxyType({k.lower(): v for k, v in data["soften"].items()}),
+        soften=MappingProxyType({k.lower(): v for k, v in data["soften"].items() if " " not in k}),
+        soften_phrases=PhraseSet(phrase_tokens(k) for k in data["soften"] if " " in k),
+        soften_said=MappingProxyType(
+            {phrase_tokens(k): v for k, v in data["soften"].items() if " " in k}
+        ),
         loaded=frozenset(w.lower() for w in words["loaded"]),
         adverbs=frozenset(w.lower() for w in words["adverbs"]),
         negations=_phrases(words["negations"]),
