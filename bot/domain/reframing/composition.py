@@ -101,6 +101,9 @@ def compose(
     elif kind == "coaching":
         _plan(reply, "coaching", ("notice", "aim", "forward"), competency, behaviour)
     elif kind == "mixed":
+        # A habit in the present is as often the praise ("u sound way more confident") as
+        # the growth area: not quoted back here.
+        reply.slots = {k: v for k, v in slots.items() if k != "behaviour_now"}
         _praise(reply, facts, transfer=False)
         # After the praise, the growth area: the bank's question only when its skill is known.
         stages = ("notice" if competency else "notice?", "aim?", "forward")

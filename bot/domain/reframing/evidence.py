@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 from types import MappingProxyType
 
 import prompts
+from bot.domain.reframing import inflection
 from bot.domain.reframing.cleaning import Token, english_words
 from bot.domain.reframing.competencies import COMPETENCIES
 from bot.domain.reframing.phrases import PhraseSet, matches_at
@@ -65,6 +66,7 @@ class _Phrase:
     competency: str
     behaviour: str
     weight: float
+    noun: float = 1.0  # the share of ``weight`` it counts for in the ranking (a thing: less)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def weigh(
     moments = [1.0] * len(words)
     _weigh_down_moments(words, moments, rules)
     competency_points: dict[str, float] = {}
+    full_points: dict[str, float] = {}  # without the things' discount: enough to name a skill?
     behaviour_points: dict[tuple[str, str], float] = {}
     first_seen: dict[str, int] = {}
     matches: list[Match] = []
@@ -155,6 +158,8 @@ def weigh(
         start = tokens[index[i]].start
         if situation_span is not None and situation_span[0] <= start < situation_span[1]:
             points *= rules.situation_weight
+        full_points[phrase.competency] = full_points.get(phrase.competency, 0.0) + points
+        points *= phrase.noun
         competency_points[phrase.competency] = competency_points.get(phrase.competency, 0) + points
         key = (phrase.competency, phrase.behaviour)
         behaviour_points[key] = behaviour_points.get(key, 0.0) + points
@@ -167,8 +172,8 @@ def weigh(
     ranked = sorted(competency_points, key=lambda c: (-competency_points[c], first_seen[c]))
     if not ranked:
         return Evidence(None, None, MappingProxyType(competency_points), tuple(matches), None)
-    if competency_points[ranked[0]] < rules.min_points:
-        weak = ranked[0] if competency_points[ranked[0]] >= rules.min_weak_points else None
+    if full_points[ranked[0]] < rules.min_points:
+        weak = ranked[0] if full_points[ranked[0]] >= rules.min_weak_points else None
         weak_behaviour = (
             max(
                 (b for (c, b) in behaviour_points if c == weak),
@@ -479,6 +484,8 @@ def _rules() -> _Rules:
     focus: dict[tuple[str, str], str] = {}
     keywords: dict[tuple[str, str], tuple[str, ...]] = {}
     topics: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+    noun_weight = float(weights["noun"])
+    verbs = _base_verbs()
     for competency, spec in competencies.items():
         for behaviour, behaviour_spec in spec["behaviour"].items():
             focus[competency, behaviour] = behaviour_spec.get("focus", spec["focus"])
@@ -490,7 +497,9 @@ def _rules() -> _Rules:
                 for text in behaviour_spec.get(strength, ()):
                     tokens = phrase_tokens(text)
                     if tokens and tokens[0] != "*":
-                        phrases.append(_Phrase(tokens, competency, behaviour, weight))
+                        thing = strength != "named" and _names_a_thing(tokens, verbs)
+                        share = noun_weight if thing else 1.0  # "walkthrough", "ROI"
+                        phrases.append(_Phrase(tokens, competency, behaviour, weight, share))
     focus_markers = taxonomy["clauses"]["focus"]  # "the real problem" is not discovery
     for text in [*taxonomy.get("neutral", {}).get("phrases", ()), *focus_markers]:
         tokens = phrase_tokens(text)
@@ -537,6 +546,37 @@ def _rules() -> _Rules:
         topics=MappingProxyType(topics),
         competency_topics=MappingProxyType(_by_competency(topics)),
     )
+
+
+# Words that make a phrase say what happened, though no verb is in it ("no next step",
+# "too early", "without a walkthrough").
+_HAPPENED = frozenset(
+    {"no", "never", "didnt", "dont", "not", "without", "before", "after", "too", "more", "less",
+     "only", "nobody", "zero", "wasnt", "isnt", "cant", "wont", "havent", "hasnt", "instead",
+     "straight", "way", "still", "again", "every", "all", "same"}
+)  # fmt: skip
+
+
+def _names_a_thing(tokens: tuple[str, ...], verbs: frozenset[str]) -> bool:
+    """A phrase with no verb and no word of what happened: a noun, which names what was
+    there ("the walkthrough", "ROI", "list price") rather than what the rep did."""
+    for token in tokens:
+        if token.endswith("*") or token in verbs or token in _HAPPENED:
+            return False
+        if inflection.is_past(token) or inflection.is_gerund(token):
+            return False
+        if inflection.is_irregular_form(token):
+            return False
+    return True
+
+
+def _base_verbs() -> frozenset[str]:
+    """The verbs the extraction rules know in their base form ("ask", "talk", "dig")."""
+    data = prompts.load("reframe/extraction")
+    words = data["words"]
+    found = {w.lower() for w in words["imperative_verbs"]}
+    found.update(w.lower() for w in data.get("irregular", {}))
+    return frozenset(found)
 
 
 def _by_competency(
