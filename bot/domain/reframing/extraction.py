@@ -99,6 +99,7 @@ _BUYER_SIDE = frozenset(
 _NOT = frozenset({"not", "never", "no", "isnt", "wasnt", "arent", "werent", "hardly"})
 _MIN_QUOTE_WORDS = 2
 _PRONOUNS = frozenset({"they", "he", "she", "them", "him", "her"})
+_DO = frozenset({"do", "does", "doing"})
 # Words that finish a verb rather than start a phrase: "jumping in", "cut her off".
 _PARTICLES = frozenset({"in", "on", "over", "off", "up", "out", "back", "through", "down"})
 _DID_NOT_SEE = frozenset(
@@ -388,7 +389,11 @@ def _you_clause(
         low = tokens[k].low
         if low not in ("you", "youre", "youve", "youd"):
             continue
-        if position > 0 and tokens[words[position - 1]].low in rules.subordinators:
+        if (
+            position > 0
+            and tokens[words[position - 1]].low in rules.subordinators
+            and not _says_what_it_is(tokens, words, position)
+        ):
             continue  # "when you showed pricing": a moment, not the main clause
         if _WH_WORDS.intersection(tokens[j].low for j in words[max(0, position - 2) : position]):
             continue  # "how confident you sounded", "what you said": inside another clause
@@ -414,6 +419,15 @@ def _you_clause(
         if found is not None:
             return found
     return None
+
+
+def _says_what_it_is(tokens: list[Token], words: list[int], position: int) -> bool:
+    """ "it's that you never asked…", "the problem is that you…": the main clause itself."""
+    return (
+        position > 1
+        and tokens[words[position - 1]].low == "that"
+        and tokens[words[position - 2]].low in ("its", "is", "was", "thing", "problem", "issue")
+    )
 
 
 def _after_quoted_noun(tokens: list[Token], words: list[int], position: int) -> bool:
@@ -1060,8 +1074,8 @@ def _phrase(
             kept.append('"' + " ".join(run) + '"')
             i += 1
             continue
-        if low in rules.loaded:
-            return None
+        if low in rules.loaded and not (low == "nothing" and i and lows[i - 1] in _DO):
+            return None  # but "what happens if they do nothing" is the buyer's choice
         if low == "like" and not (i + 1 < len(lows) and lows[i + 1][:1].isdigit()):
             kept.append(token.raw)  # "what success looks like"; but "like 4 times" → "4 times"
             i += 1
