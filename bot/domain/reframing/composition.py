@@ -501,9 +501,9 @@ class _Rules:
 
 
 _ALLOWED = frozenset(
-    {"behaviour", "behaviour_now", "missed", "alternative", "moment", "next_moment", "gap", "counterpart",
-     "quote", "praised", "praised_clause", "topic", "situation", "on_situation", "call",
-     "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who",
+    {"behaviour", "behaviour_now", "missed", "alternative", "moment", "next_moment", "gap",
+     "counterpart", "quote", "praised", "praised_clause", "topic", "situation", "on_situation",
+     "call", "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who",
      "next_event"}
 )  # fmt: skip
 

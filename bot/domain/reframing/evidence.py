@@ -127,7 +127,9 @@ def weigh(
         else words
     )
     commas = frozenset(
-        j for j in range(1, len(index)) if any(t.raw == "," for t in tokens[index[j - 1] : index[j]])
+        j
+        for j in range(1, len(index))
+        if any(t.raw == "," for t in tokens[index[j - 1] : index[j]])
     )
     weights = _clause_weights(own, rules, praise_emoji, commas)
     moments = [1.0] * len(words)

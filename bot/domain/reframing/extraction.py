@@ -626,8 +626,10 @@ def _moment(
         end = len(body)
         for j in range(1, len(body)):
             low = tokens[body[j]].low
-            if low in ("you", "youre") or low in rules.breaks or _rep_verb_after_and(
-                tokens, body, j, rules
+            if (
+                low in ("you", "youre")
+                or low in rules.breaks
+                or _rep_verb_after_and(tokens, body, j, rules)
             ):
                 end = j
                 break
