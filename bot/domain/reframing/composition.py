@@ -264,12 +264,12 @@ def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Refr
         "crm": _first_named(facts, rules.crms) or spec.get("crm", ""),
     }
     key = "question"
-    topic = facts.topic
-    if topic and topic.lower().split()[-1] in values["crm"].lower():
-        topic = None  # "keeping Salesforce up to date in Salesforce"
-    if topic and competency and f"{key}_topic" in spec:
+    said_topic = facts.topic
+    if said_topic and said_topic.lower().split()[-1] in values["crm"].lower():
+        said_topic = None  # "keeping Salesforce up to date in Salesforce"
+    if said_topic and competency and f"{key}_topic" in spec:
         key += "_topic"
-        values["topic"] = topic
+        values["topic"] = said_topic
     situation = facts.situation
     if situation is not None and situation.kind == "event" and f"{key}_situation" in spec:
         key += "_situation"

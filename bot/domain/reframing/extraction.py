@@ -275,7 +275,7 @@ def extract(
         situation=situation,
         behaviour=behaviour,
         behaviour_past=behaviour_past,
-        behaviour_off_call=bool(behaviour)
+        behaviour_off_call=behaviour is not None
         and len(behaviour.split()) > 1
         and behaviour.split()[1].lower() in rules.off_call_verbs,
         missed=missed,

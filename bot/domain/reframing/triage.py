@@ -153,7 +153,7 @@ def triage(
 
 def _quoted_spans(text: str, tokens: list[Token]) -> tuple[tuple[tuple[int, int], ...], bool]:
     """Where ``text`` quotes someone in single quotes, and whether it quotes in double ones."""
-    spans = ()
+    spans: tuple[tuple[int, int], ...] = ()
     if "'" in text or "‘" in text:
         spans = tuple(m.span() for m in _SINGLE_QUOTED.finditer(text))
     return spans, sum(1 for t in tokens if t.quoted) > 1
