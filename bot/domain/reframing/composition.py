@@ -457,8 +457,10 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
     if facts.behaviour_off_call:
         slots["off_call"] = "yes"
     if facts.behaviour and not facts.behaviour_past:
-        slots.pop("behaviour")  # "when you interrupt people": asked by the bank instead
-        slots["behaviour_now"] = facts.behaviour
+        slots.pop("behaviour")  # "when you interrupt people": a habit, asked in the present
+        last = facts.behaviour.split()[-1].lower()
+        if not (last.endswith("ing") or last in _DANGLING):  # "you are saying" lost its quote
+            slots["behaviour_now"] = facts.behaviour
     counterpart = slots.get("counterpart")
     if counterpart and any(counterpart in slots.get(k, "") for k in ("behaviour", "moment")):
         slots.pop("counterpart")
