@@ -704,8 +704,11 @@ def _next_time(tokens: list[Token], body: list[int], verb_at: int, rules: _Rules
         head = [
             t.raw if t.raw[0].isupper() and t.low not in _DETERMINERS else t.low for t in subject
         ]
-    rest = []
-    for k in body[verb_at + 1 :]:
+    rest: list[str] = []
+    after = body[verb_at + 1 :]
+    if after and all(tokens[k].quoted for k in after):  # the buyer's own words stay quoted
+        rest = ['"' + " ".join(tokens[k].raw for k in after) + '"']
+    for k in after if not rest else ():
         low = tokens[k].low
         if low in rules.drop_words:
             continue
