@@ -50,7 +50,7 @@ _QUOTED = (
     "rep_part",
 )
 # Those a question quotes at most once across the reply (a person may be named again).
-_ONCE = (frozenset(_QUOTED) | {"behaviour_now"}) - {"counterpart"}
+_ONCE = (frozenset(_QUOTED) | {"behaviour_now"}) - {"counterpart", "topic"}
 _SITUATION_KEYS = frozenset({"situation", "on_situation", "event", "on_event", "who", "next_event"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
 _DANGLING = frozenset({"before", "after", "by", "in", "on", "at", "to", "for", "with", "and", "or"})
