@@ -555,7 +555,7 @@ def _rules() -> _Rules:
 _HAPPENED = frozenset(
     {"no", "never", "didnt", "dont", "not", "without", "before", "after", "too", "more", "less",
      "only", "nobody", "zero", "wasnt", "isnt", "cant", "wont", "havent", "hasnt", "instead",
-     "straight", "way", "still", "again", "every", "all", "same"}
+     "straight", "way", "still", "again", "every", "all", "same", "through"}
 )  # fmt: skip
 
 

@@ -349,6 +349,8 @@ def _is_results(
         return False  # a behaviour, not only a number ("you sent 15 emails" is a number)
     if quotes or (facts.alternative and not _is_metric_ask(facts.alternative, rules)):
         return False
+    if _find(lows, rules.evidence_asks):
+        return False  # "what are we basing it on": the manager asks for the deal's evidence
     counted = facts.directives == 0 and _counted(lows, rules)
     if not counted and not _find(lows, rules.metrics):
         return False
@@ -467,6 +469,7 @@ class _Rules:
     target_words: _Phrases
     own_praise: _Phrases
     growth_words: frozenset[str]
+    evidence_asks: _Phrases
     negations: frozenset[str]
     not_praise: _Phrases
     concrete_words: int
@@ -541,6 +544,7 @@ def _rules() -> _Rules:
         target_words=_compile(data["results"]["words"]["target_words"]),
         own_praise=_compile(data["praise"]["phrases"]),
         growth_words=frozenset(data["praise"]["growth_words"]),
+        evidence_asks=_compile(data["results"]["evidence_asks"]),
         negations=frozenset(data["praise"]["negations"]),
         not_praise=_compile(data["praise"]["not_praise"]),
         concrete_words=int(data["coaching"]["concrete_words"]),
