@@ -54,6 +54,7 @@ _ONCE = (frozenset(_QUOTED) | {"behaviour_now"}) - {"counterpart", "topic"}
 _SITUATION_KEYS = frozenset({"situation", "on_situation", "event", "on_event", "who", "next_event"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
 _DANGLING = frozenset({"before", "after", "by", "in", "on", "at", "to", "for", "with", "and", "or"})
+_TELLING = frozenset({"say", "saying", "tell", "telling", "told"})
 _OPEN_ENDS = frozenset({"every", "each", "any", "some", "all", "me", "us"})
 _VAGUE_OBJECTS = frozenset({"it", "them", "this", "that", "these", "those", "me"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
@@ -459,9 +460,12 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         slots["off_call"] = "yes"
     if facts.behaviour and not facts.behaviour_past:
         slots.pop("behaviour")  # "when you interrupt people": a habit, asked in the present
-        last = facts.behaviour.split()[-1].lower()
-        if not (last.endswith("ing") or last in _DANGLING | _DETERMINERS | _OPEN_ENDS):
-            # "you are saying" lost its quote; "you're cc'ing me on every" its noun
+        said = facts.behaviour.split()
+        last = said[-1].lower()
+        telling = bool(_TELLING.intersection(w.lower() for w in said[1:3]))
+        if not (
+            last.endswith("ing") or last in _DANGLING | _DETERMINERS | _OPEN_ENDS or telling
+        ):  # "you are saying Fairholme closes…" is said to the manager, not to a buyer
             slots["behaviour_now"] = facts.behaviour
     counterpart = slots.get("counterpart")
     if counterpart and any(counterpart in slots.get(k, "") for k in ("behaviour", "moment")):
