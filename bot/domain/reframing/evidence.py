@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from types import MappingProxyType
@@ -126,11 +126,14 @@ def weigh(
         if any(tokens[k].quoted for k in index)
         else words
     )
-    commas = frozenset(
-        j
-        for j in range(1, len(index))
-        if any(t.raw == "," for t in tokens[index[j - 1] : index[j]])
-    )
+
+    def commas() -> frozenset[int]:  # asked only in a clause of praise
+        return frozenset(
+            j
+            for j in range(1, len(index))
+            if any(t.raw == "," for t in tokens[index[j - 1] : index[j]])
+        )
+
     weights = _clause_weights(own, rules, praise_emoji, commas)
     moments = [1.0] * len(words)
     _weigh_down_moments(words, moments, rules)
@@ -283,7 +286,7 @@ def _clause_weights(
     words: list[str],
     rules: _Rules,
     praise_emoji: bool = False,
-    commas: frozenset[int] = frozenset(),
+    commas: Callable[[], frozenset[int]] = frozenset,
 ) -> list[float]:
     """How much each token's phrase counts: less in praise, more after a "but", most from
     where the manager marks the biggest issue ("the core problem is...", "the big one -").
@@ -322,7 +325,7 @@ def _clause_weights(
             # the pilot" praises the prep, and the pilot counts in full.
             cuts = [
                 start,
-                *sorted(c for c in commas if start < c < end and words[c] in _TURNS),
+                *sorted(c for c in commas() if start < c < end and words[c] in _TURNS),
                 end,
             ]
             parts = [
