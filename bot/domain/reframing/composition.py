@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 import prompts
 from bot.domain.reframing.competencies import RULES_ENGINE
-from bot.domain.reframing.evidence import Evidence, focus_for
+from bot.domain.reframing.evidence import Evidence, focus_for, praises
 from bot.domain.reframing.extraction import Facts, Metric
 from bot.domain.reframing.result import Reframe
 from bot.domain.reframing.scoring import (
@@ -105,8 +105,14 @@ def compose(
     elif kind == "mixed":
         # A habit in the present is as often the praise ("u sound way more confident") as
         # the growth area: not quoted back here.
-        reply.slots = {k: v for k, v in slots.items() if k != "behaviour_now"}
-        _praise(reply, facts, transfer=False)
+        told = slots.get("behaviour")
+        praised_clause = told if told and praises(told) else None
+        reply.slots = {
+            k: v
+            for k, v in slots.items()
+            if k != "behaviour_now" and not (k == "behaviour" and praised_clause)
+        }  # the rep's clause, when it is the praise, reinforces and is not the growth area
+        _praise(reply, facts, transfer=False, told=praised_clause)
         # After the praise, the growth area: the bank's question only when its skill is known.
         stages = ("notice" if competency else "notice?", "aim?", "forward")
         _plan(reply, "coaching", stages, competency, behaviour, upcoming=facts.upcoming)
@@ -226,7 +232,7 @@ def _plan(
             _ask_bank(reply, bank_stage[stage], competency, behaviour, index)
 
 
-def _praise(reply: _Reply, facts: Facts, *, transfer: bool) -> None:
+def _praise(reply: _Reply, facts: Facts, *, transfer: bool, told: str | None = None) -> None:
     """One question on what made it work (from what the rep did, when the message tells
     it), then, for praise alone, one on where else to use it."""
     praised = facts.praised
@@ -235,8 +241,10 @@ def _praise(reply: _Reply, facts: Facts, *, transfer: bool) -> None:
     if not transfer:  # mixed: the rep's own clause is the growth area, not the praise
         slots.pop("behaviour", None)
         slots.pop("moment", None)
-    told = _Reply(reply.seed, slots, reply.situation, reply.questions, reply.used)
-    if not _ask(told, table["reinforce_told"], 0):
+        if told is not None:  # unless it praises: "you handled the security questions well"
+            slots["behaviour"] = told
+    praising = _Reply(reply.seed, slots, reply.situation, reply.questions, reply.used)
+    if not _ask(praising, table["reinforce_told"], 0):
         stage = "reinforce_plain"
         if praised is not None and praised.form != "clause":
             stage = {

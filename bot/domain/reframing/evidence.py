@@ -224,6 +224,15 @@ def focus_for(competency: str | None, behaviour: str | None) -> str:
     return _rules().focus[competency, behaviour]
 
 
+def praises(phrase: str) -> bool:
+    """Whether ``phrase`` has a word or phrase of praise ("you handled the questions well")."""
+    rules = _rules()
+    words = list(phrase_tokens(phrase))
+    if words and words[-1] in ("well", "nicely", "beautifully"):
+        return True  # "you handled the questions (really) well", the "really" left out
+    return not rules.praise_words.isdisjoint(words) or rules.praise_phrases.found_in(words)
+
+
 def behaviour_keywords(competency: str, behaviour: str) -> tuple[str, ...]:
     """Words a question about this behaviour naturally carries (``keywords`` in taxonomy)."""
     return _rules().keywords.get((competency, behaviour), ())
@@ -418,7 +427,7 @@ def _not_the_problem(words: list[str], i: int, size: int, rules: _Rules) -> bool
 
 
 # After a comma in a clause of praise, the words that turn to the rep's next point.
-_TURNS = frozenset({"you", "just", "only", "still", "except", "tho", "though", "u"})
+_TURNS = frozenset({"you", "just", "only", "still", "except", "tho", "though", "u", "then"})
 _NEGATING = frozenset({"not", "no", "nothing", "isnt", "wasnt"})
 _FINE = frozenset({"wasnt", "isnt", "was", "is", "are", "were", "werent"})
 

@@ -643,6 +643,8 @@ def _moment(
         phrase = _phrase(text, tokens, words[i : i + size] + body, rules, keep_lead=True)
         if phrase is None or len(phrase.split()) < size + 2:
             continue
+        if phrase.split()[0].lower() != lows[i]:  # "every time" is filler and was left out
+            phrase = f"when {phrase}"
         if rules.praise_words.intersection(w.lower() for w in phrase.split()):
             continue  # "after Veltro was perfect" is praise, not a moment to coach
         return phrase, _next_time(tokens, body, verb_at, rules)
@@ -714,6 +716,8 @@ def _next_time(tokens: list[Token], body: list[int], verb_at: int, rules: _Rules
             continue
         raw = tokens[k].raw
         rest.append(raw if "'" in raw else {"was": "is", "were": "are", "had": "has"}.get(low, raw))
+    while rest and rest[-1].lower() in ("and", "or", "but", "so", "then"):
+        rest.pop()  # "…starts asking about price and": the rep's clause came next
     words = [*head, present, *rest]
     if len(words) > _MAX_QUOTED_WORDS or any(w[:1].isdigit() for w in rest):
         return None

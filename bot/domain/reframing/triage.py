@@ -249,8 +249,10 @@ def _takes_over(lows: list[str], rules: _Rules) -> bool:
 def _expectation(lows: list[str], rules: _Rules) -> str | None:
     """The first topic (in triage.toml order) whose phrases the message has."""
     strong = {rules.strong_topic[p] for p in rules.all_strong.phrases_in(lows)}
+    # "their finance org" is the buyer's, not a colleague the rep was short with.
+    ours = [w if i == 0 or lows[i - 1] != "their" else "" for i, w in enumerate(lows)]
     for topic, (_, with_, context) in rules.topics.items():
-        if topic in strong or (with_ and _find(lows, with_) and _find(lows, context)):
+        if topic in strong or (with_ and _find(lows, with_) and _find(ours, context)):
             return topic
     return None
 
