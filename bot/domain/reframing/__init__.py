@@ -57,7 +57,7 @@ def reframe_with_rules(text: str) -> Reframe:
     tokens = cleaning.tokenize(cleaned.text)
     situation = find_situation(cleaned.text) if english else None
     span = (situation.start, situation.end) if situation and situation.kind == "event" else None
-    weighed = evidence.weigh(tokens, span)
+    weighed = evidence.weigh(tokens, span, praise_emoji=triage.has_praise_emoji(cleaned))
     sarcastic = triage.is_sarcastic(cleaned, tokens)
     facts = extraction.extract(cleaned.text, tokens, weighed, situation, sarcastic=sarcastic)
     reading = triage.triage(cleaned, tokens, weighed, facts, english=english, sarcastic=sarcastic)

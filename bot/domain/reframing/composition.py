@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 import prompts
 from bot.domain.reframing.competencies import RULES_ENGINE
-from bot.domain.reframing.evidence import Evidence, focus_for
+from bot.domain.reframing.evidence import Evidence, focus_for, praises
 from bot.domain.reframing.extraction import Facts, Metric
 from bot.domain.reframing.result import Reframe
 from bot.domain.reframing.scoring import (
@@ -50,10 +50,12 @@ _QUOTED = (
     "rep_part",
 )
 # Those a question quotes at most once across the reply (a person may be named again).
-_ONCE = frozenset(_QUOTED) - {"counterpart"}
+_ONCE = (frozenset(_QUOTED) | {"behaviour_now"}) - {"counterpart", "topic"}
 _SITUATION_KEYS = frozenset({"situation", "on_situation", "event", "on_event", "who", "next_event"})
 _DETERMINERS = frozenset({"the", "your", "our", "their", "a", "an", "this", "that"})
 _DANGLING = frozenset({"before", "after", "by", "in", "on", "at", "to", "for", "with", "and", "or"})
+_TELLING = frozenset({"say", "saying", "tell", "telling", "told"})
+_OPEN_ENDS = frozenset({"every", "each", "any", "some", "all", "me", "us"})
 _VAGUE_OBJECTS = frozenset({"it", "them", "this", "that", "these", "those", "me"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
 
@@ -101,7 +103,16 @@ def compose(
     elif kind == "coaching":
         _plan(reply, "coaching", ("notice", "aim", "forward"), competency, behaviour)
     elif kind == "mixed":
-        _praise(reply, facts, transfer=False)
+        # A habit in the present is as often the praise ("u sound way more confident") as
+        # the growth area: not quoted back here.
+        told = slots.get("behaviour")
+        praised_clause = told if told and praises(told) else None
+        reply.slots = {
+            k: v
+            for k, v in slots.items()
+            if k != "behaviour_now" and not (k == "behaviour" and praised_clause)
+        }  # the rep's clause, when it is the praise, reinforces and is not the growth area
+        _praise(reply, facts, transfer=False, told=praised_clause)
         # After the praise, the growth area: the bank's question only when its skill is known.
         stages = ("notice" if competency else "notice?", "aim?", "forward")
         _plan(reply, "coaching", stages, competency, behaviour, upcoming=facts.upcoming)
@@ -210,6 +221,14 @@ def _plan(
         off_call = competency in rules.off_call or reply.slots.get("off_call") == "yes"
         if table == "coaching" and stage == "notice" and off_call:
             stage_tiers = rules.kinds["coaching_off_call"]["notice"]  # no buyer in the room
+        by_skill = rules.kinds["coaching_topic_forward"]
+        topic_forward = by_skill.get(f"{competency}.{behaviour}", by_skill.get(competency or ""))
+        if stage == "forward" and table == "coaching" and topic_forward is not None:
+            # The topic in the verb its skill takes ("explore the problem"), not a bare noun.
+            stage_tiers = (
+                *(tier for tier in stage_tiers if not all("topic" in t.names for t in tier)),
+                *topic_forward,
+            )
         if _ask(reply, stage_tiers, index):
             continue
         if (
@@ -221,7 +240,7 @@ def _plan(
             _ask_bank(reply, bank_stage[stage], competency, behaviour, index)
 
 
-def _praise(reply: _Reply, facts: Facts, *, transfer: bool) -> None:
+def _praise(reply: _Reply, facts: Facts, *, transfer: bool, told: str | None = None) -> None:
     """One question on what made it work (from what the rep did, when the message tells
     it), then, for praise alone, one on where else to use it."""
     praised = facts.praised
@@ -230,8 +249,10 @@ def _praise(reply: _Reply, facts: Facts, *, transfer: bool) -> None:
     if not transfer:  # mixed: the rep's own clause is the growth area, not the praise
         slots.pop("behaviour", None)
         slots.pop("moment", None)
-    told = _Reply(reply.seed, slots, reply.situation, reply.questions, reply.used)
-    if not _ask(told, table["reinforce_told"], 0):
+        if told is not None:  # unless it praises: "you handled the security questions well"
+            slots["behaviour"] = told
+    praising = _Reply(reply.seed, slots, reply.situation, reply.questions, reply.used)
+    if not _ask(praising, table["reinforce_told"], 0):
         stage = "reinforce_plain"
         if praised is not None and praised.form != "clause":
             stage = {
@@ -260,12 +281,12 @@ def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Refr
         "crm": _first_named(facts, rules.crms) or spec.get("crm", ""),
     }
     key = "question"
-    topic = facts.topic
-    if topic and topic.lower().split()[-1] in values["crm"].lower():
-        topic = None  # "keeping Salesforce up to date in Salesforce"
-    if topic and competency and f"{key}_topic" in spec:
+    said_topic = facts.topic
+    if said_topic and said_topic.lower().split()[-1] in values["crm"].lower():
+        said_topic = None  # "keeping Salesforce up to date in Salesforce"
+    if said_topic and competency and f"{key}_topic" in spec:
         key += "_topic"
-        values["topic"] = topic
+        values["topic"] = said_topic
     situation = facts.situation
     if situation is not None and situation.kind == "event" and f"{key}_situation" in spec:
         key += "_situation"
@@ -394,6 +415,8 @@ def _acceptable(question: str, reply: _Reply) -> bool:
     pairs = [(a, b) for a, b in itertools.pairwise(words) if len(a) > 3 or len(b) > 3]
     if len(pairs) != len(set(pairs)):
         return False  # "your follow-up after your follow-up email"
+    if words.count("next") > 1:
+        return False  # "with the next meeting next time"
     if reply.situation is not None:
         named = [w for w in reply.situation.lower().split() if w not in _DETERMINERS]
         if named and question.lower().count(named[-1]) > 1:
@@ -451,8 +474,14 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
     if facts.behaviour_off_call:
         slots["off_call"] = "yes"
     if facts.behaviour and not facts.behaviour_past:
-        slots.pop("behaviour")  # "when you interrupt people": asked by the bank instead
-        slots["behaviour_now"] = facts.behaviour
+        slots.pop("behaviour")  # "when you interrupt people": a habit, asked in the present
+        said = facts.behaviour.split()
+        last = said[-1].lower()
+        telling = bool(_TELLING.intersection(w.lower() for w in said[1:3]))
+        if not (
+            last.endswith("ing") or last in _DANGLING | _DETERMINERS | _OPEN_ENDS or telling
+        ):  # "you are saying Fairholme closes…" is said to the manager, not to a buyer
+            slots["behaviour_now"] = facts.behaviour
     counterpart = slots.get("counterpart")
     if counterpart and any(counterpart in slots.get(k, "") for k in ("behaviour", "moment")):
         slots.pop("counterpart")
@@ -495,9 +524,9 @@ class _Rules:
 
 
 _ALLOWED = frozenset(
-    {"behaviour", "missed", "alternative", "moment", "next_moment", "gap", "counterpart",
-     "quote", "praised", "praised_clause", "topic", "situation", "on_situation", "call",
-     "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who",
+    {"behaviour", "behaviour_now", "missed", "alternative", "moment", "next_moment", "gap",
+     "counterpart", "quote", "praised", "praised_clause", "topic", "situation", "on_situation",
+     "call", "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who",
      "next_event"}
 )  # fmt: skip
 

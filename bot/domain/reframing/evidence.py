@@ -15,13 +15,15 @@ the manager for specifics instead of guessing.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from types import MappingProxyType
 
 import prompts
+from bot.domain.reframing import inflection
 from bot.domain.reframing.cleaning import Token, english_words
 from bot.domain.reframing.competencies import COMPETENCIES
 from bot.domain.reframing.phrases import PhraseSet, matches_at
@@ -64,6 +66,7 @@ class _Phrase:
     competency: str
     behaviour: str
     weight: float
+    noun: float = 1.0  # the share of ``weight`` it counts for in the ranking (a thing: less)
 
 
 @dataclass(frozen=True)
@@ -100,11 +103,18 @@ class _Rules:
     ]
 
 
-def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) -> Evidence:
+def weigh(
+    tokens: list[Token],
+    situation_span: tuple[int, int] | None = None,
+    *,
+    praise_emoji: bool = False,
+) -> Evidence:
     """Score every competency and behaviour named in ``tokens`` (a cleaned message).
 
     ``situation_span`` is the character span of the meeting the message names: words
     inside it say what the meeting was, not what went wrong, and count for less.
+    ``praise_emoji``: the message had a praising emoji ("was 🔥, but…"), which the tokens
+    no longer show, so a "but" in it opens the growth area.
     """
     rules = _rules()
     index = [i for i, t in enumerate(tokens) if t.kind != "soft"]
@@ -116,10 +126,19 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
         if any(tokens[k].quoted for k in index)
         else words
     )
-    weights = _clause_weights(own, rules)
+
+    def commas() -> frozenset[int]:  # asked only in a clause of praise
+        return frozenset(
+            j
+            for j in range(1, len(index))
+            if any(t.raw == "," for t in tokens[index[j - 1] : index[j]])
+        )
+
+    weights = _clause_weights(own, rules, praise_emoji, commas)
     moments = [1.0] * len(words)
     _weigh_down_moments(words, moments, rules)
     competency_points: dict[str, float] = {}
+    full_points: dict[str, float] = {}  # without the things' discount: enough to name a skill?
     behaviour_points: dict[tuple[str, str], float] = {}
     first_seen: dict[str, int] = {}
     matches: list[Match] = []
@@ -144,6 +163,8 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
         start = tokens[index[i]].start
         if situation_span is not None and situation_span[0] <= start < situation_span[1]:
             points *= rules.situation_weight
+        full_points[phrase.competency] = full_points.get(phrase.competency, 0.0) + points
+        points *= phrase.noun
         competency_points[phrase.competency] = competency_points.get(phrase.competency, 0) + points
         key = (phrase.competency, phrase.behaviour)
         behaviour_points[key] = behaviour_points.get(key, 0.0) + points
@@ -156,8 +177,8 @@ def weigh(tokens: list[Token], situation_span: tuple[int, int] | None = None) ->
     ranked = sorted(competency_points, key=lambda c: (-competency_points[c], first_seen[c]))
     if not ranked:
         return Evidence(None, None, MappingProxyType(competency_points), tuple(matches), None)
-    if competency_points[ranked[0]] < rules.min_points:
-        weak = ranked[0] if competency_points[ranked[0]] >= rules.min_weak_points else None
+    if full_points[ranked[0]] < rules.min_points:
+        weak = ranked[0] if full_points[ranked[0]] >= rules.min_weak_points else None
         weak_behaviour = (
             max(
                 (b for (c, b) in behaviour_points if c == weak),
@@ -201,6 +222,15 @@ def focus_for(competency: str | None, behaviour: str | None) -> str:
     if competency is None or behaviour is None:
         return str(prompts.load("reframe/taxonomy")["general_focus"])
     return _rules().focus[competency, behaviour]
+
+
+def praises(phrase: str) -> bool:
+    """Whether ``phrase`` has a word or phrase of praise ("you handled the questions well")."""
+    rules = _rules()
+    words = list(phrase_tokens(phrase))
+    if words and words[-1] in ("well", "nicely", "beautifully"):
+        return True  # "you handled the questions (really) well", the "really" left out
+    return not rules.praise_words.isdisjoint(words) or rules.praise_phrases.found_in(words)
 
 
 def behaviour_keywords(competency: str, behaviour: str) -> tuple[str, ...]:
@@ -261,7 +291,12 @@ def behaviours() -> tuple[tuple[str, str], ...]:
 # --- matching ---------------------------------------------------------------------------
 
 
-def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
+def _clause_weights(
+    words: list[str],
+    rules: _Rules,
+    praise_emoji: bool = False,
+    commas: Callable[[], frozenset[int]] = frozenset,
+) -> list[float]:
     """How much each token's phrase counts: less in praise, more after a "but", most from
     where the manager marks the biggest issue ("the core problem is...", "the big one -").
 
@@ -284,9 +319,34 @@ def _clause_weights(words: list[str], rules: _Rules) -> list[float]:
             if end - clause_start - marker <= 2:
                 start = previous_start
         elif kind == "contrast":
+            # After praise, "but" opens the growth area; after a complaint it only goes on
+            # with the same one ("you had it in commit all quarter but never got a verbal").
+            before = words[:clause_start]
+            if not (
+                praise_emoji
+                or any(t in rules.praise_words for t in before)
+                or rules.praise_phrases.found_in(before)
+            ):
+                return
             weight = rules.contrast_weight
         elif any(t in rules.praise_words for t in clause) or rules.praise_phrases.found_in(clause):
-            weight = rules.praise_weight
+            # Only the comma-parts that praise: "nice prep for Zenith, you never asked for
+            # the pilot" praises the prep, and the pilot counts in full.
+            cuts = [
+                start,
+                *sorted(c for c in commas() if start < c < end and words[c] in _TURNS),
+                end,
+            ]
+            parts = [
+                (a, b)
+                for a, b in itertools.pairwise(cuts)
+                if any(t in rules.praise_words for t in words[a:b])
+                or rules.praise_phrases.found_in(words[a:b])
+            ]
+            for a, b in parts or [(start, end)]:
+                for k in range(a, b):
+                    weights[k] = rules.praise_weight
+            return
         else:
             return
         for k in range(start, end):
@@ -366,6 +426,8 @@ def _not_the_problem(words: list[str], i: int, size: int, rules: _Rules) -> bool
     return any(tuple(after[: len(phrase)]) == phrase for phrase in rules.not_the_problem_after)
 
 
+# After a comma in a clause of praise, the words that turn to the rep's next point.
+_TURNS = frozenset({"you", "just", "only", "still", "except", "tho", "though", "u", "then"})
 _NEGATING = frozenset({"not", "no", "nothing", "isnt", "wasnt"})
 _FINE = frozenset({"wasnt", "isnt", "was", "is", "are", "were", "werent"})
 
@@ -436,6 +498,8 @@ def _rules() -> _Rules:
     focus: dict[tuple[str, str], str] = {}
     keywords: dict[tuple[str, str], tuple[str, ...]] = {}
     topics: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+    noun_weight = float(weights["noun"])
+    verbs = _base_verbs()
     for competency, spec in competencies.items():
         for behaviour, behaviour_spec in spec["behaviour"].items():
             focus[competency, behaviour] = behaviour_spec.get("focus", spec["focus"])
@@ -447,7 +511,9 @@ def _rules() -> _Rules:
                 for text in behaviour_spec.get(strength, ()):
                     tokens = phrase_tokens(text)
                     if tokens and tokens[0] != "*":
-                        phrases.append(_Phrase(tokens, competency, behaviour, weight))
+                        thing = strength != "named" and _names_a_thing(tokens, verbs)
+                        share = noun_weight if thing else 1.0  # "walkthrough", "ROI"
+                        phrases.append(_Phrase(tokens, competency, behaviour, weight, share))
     focus_markers = taxonomy["clauses"]["focus"]  # "the real problem" is not discovery
     for text in [*taxonomy.get("neutral", {}).get("phrases", ()), *focus_markers]:
         tokens = phrase_tokens(text)
@@ -494,6 +560,37 @@ def _rules() -> _Rules:
         topics=MappingProxyType(topics),
         competency_topics=MappingProxyType(_by_competency(topics)),
     )
+
+
+# Words that make a phrase say what happened, though no verb is in it ("no next step",
+# "too early", "without a walkthrough").
+_HAPPENED = frozenset(
+    {"no", "never", "didnt", "dont", "not", "without", "before", "after", "too", "more", "less",
+     "only", "nobody", "zero", "wasnt", "isnt", "cant", "wont", "havent", "hasnt", "instead",
+     "straight", "way", "still", "again", "every", "all", "same", "through"}
+)  # fmt: skip
+
+
+def _names_a_thing(tokens: tuple[str, ...], verbs: frozenset[str]) -> bool:
+    """A phrase with no verb and no word of what happened: a noun, which names what was
+    there ("the walkthrough", "ROI", "list price") rather than what the rep did."""
+    for token in tokens:
+        if token.endswith("*") or token in verbs or token in _HAPPENED:
+            return False
+        if inflection.is_past(token) or inflection.is_gerund(token):
+            return False
+        if inflection.is_irregular_form(token):
+            return False
+    return True
+
+
+def _base_verbs() -> frozenset[str]:
+    """The verbs the extraction rules know in their base form ("ask", "talk", "dig")."""
+    data = prompts.load("reframe/extraction")
+    words = data["words"]
+    found = {w.lower() for w in words["imperative_verbs"]}
+    found.update(w.lower() for w in data.get("irregular", {}))
+    return frozenset(found)
 
 
 def _by_competency(

@@ -100,6 +100,7 @@ _BUYER_SIDE = frozenset(
 _NOT = frozenset({"not", "never", "no", "isnt", "wasnt", "arent", "werent", "hardly"})
 _MIN_QUOTE_WORDS = 2
 _PRONOUNS = frozenset({"they", "he", "she", "them", "him", "her"})
+_DO = frozenset({"do", "does", "doing"})
 # Words that finish a verb rather than start a phrase: "jumping in", "cut her off".
 _PARTICLES = frozenset({"in", "on", "over", "off", "up", "out", "back", "through", "down"})
 _DID_NOT_SEE = frozenset(
@@ -389,7 +390,11 @@ def _you_clause(
         low = tokens[k].low
         if low not in ("you", "youre", "youve", "youd"):
             continue
-        if position > 0 and tokens[words[position - 1]].low in rules.subordinators:
+        if (
+            position > 0
+            and tokens[words[position - 1]].low in rules.subordinators
+            and not _says_what_it_is(tokens, words, position)
+        ):
             continue  # "when you showed pricing": a moment, not the main clause
         if _WH_WORDS.intersection(tokens[j].low for j in words[max(0, position - 2) : position]):
             continue  # "how confident you sounded", "what you said": inside another clause
@@ -415,6 +420,15 @@ def _you_clause(
         if found is not None:
             return found
     return None
+
+
+def _says_what_it_is(tokens: list[Token], words: list[int], position: int) -> bool:
+    """ "it's that you never asked…", "the problem is that you…": the main clause itself."""
+    return (
+        position > 1
+        and tokens[words[position - 1]].low == "that"
+        and tokens[words[position - 2]].low in ("its", "is", "was", "thing", "problem", "issue")
+    )
 
 
 def _after_quoted_noun(tokens: list[Token], words: list[int], position: int) -> bool:
@@ -606,10 +620,18 @@ def _moment(
             continue  # "you didn't ask when the grant gets decided": a question, not a moment
         if tokens[body[0]].low in ("our", "my", "us"):
             continue  # "when our ICP is 2k+": a contrast on our side, not a buyer's moment
-        # The moment ends where the rep's own clause starts: "…short staffed you kept going".
+        if i > 0 and lows[i] in _PREPOSITION_STARTERS and _no_verb_before(tokens, words[:i]):
+            continue  # "follow up after the demo took a week": "after" is in the subject
+        # The moment ends where the rep's own clause starts: "…short staffed you kept going",
+        # "after they said yes and almost talked them out of it" (the rep's second verb).
         end = len(body)
         for j in range(1, len(body)):
-            if tokens[body[j]].low in ("you", "youre") or tokens[body[j]].low in rules.breaks:
+            low = tokens[body[j]].low
+            if (
+                low in ("you", "youre")
+                or low in rules.breaks
+                or _rep_verb_after_and(tokens, body, j, rules)
+            ):
                 end = j
                 break
         body = body[:end]
@@ -622,10 +644,38 @@ def _moment(
         phrase = _phrase(text, tokens, words[i : i + size] + body, rules, keep_lead=True)
         if phrase is None or len(phrase.split()) < size + 2:
             continue
+        if phrase.split()[0].lower() != lows[i]:  # "every time" is filler and was left out
+            phrase = f"when {phrase}"
         if rules.praise_words.intersection(w.lower() for w in phrase.split()):
             continue  # "after Veltro was perfect" is praise, not a moment to coach
         return phrase, _next_time(tokens, body, verb_at, rules)
     return None
+
+
+# Moment words that are also prepositions: after a bare noun ("the follow up after the
+# demo took a week") they belong to the subject, not to a moment the rep responded to.
+_PREPOSITION_STARTERS = frozenset({"after", "once", "while"})
+
+
+def _no_verb_before(tokens: list[Token], before: list[int]) -> bool:
+    """No verb and no "you" before the moment word: it qualifies a noun, it starts no moment."""
+    for k in before:
+        low = tokens[k].low
+        if low in ("you", "youre", "u", "i", "we", "they") or _verb_form(low):
+            return False
+        if inflection.is_past(low) or low in _FINITE:
+            return False
+    return True
+
+
+def _rep_verb_after_and(tokens: list[Token], body: list[int], j: int, rules: _Rules) -> bool:
+    """ "and (almost) talked them out of it": a verb after "and" with no subject is the rep's."""
+    if tokens[body[j]].low != "and":
+        return False
+    k = j + 1
+    while k < len(body) and tokens[body[k]].low in rules.adverbs | {"almost", "nearly"}:
+        k += 1
+    return k < len(body) and inflection.is_past(tokens[body[k]].low)
 
 
 def _verb_like(low: str, rules: _Rules) -> bool:
@@ -657,13 +707,18 @@ def _next_time(tokens: list[Token], body: list[int], verb_at: int, rules: _Rules
         head = [
             t.raw if t.raw[0].isupper() and t.low not in _DETERMINERS else t.low for t in subject
         ]
-    rest = []
-    for k in body[verb_at + 1 :]:
+    rest: list[str] = []
+    after = body[verb_at + 1 :]
+    if after and all(tokens[k].quoted for k in after):  # the buyer's own words stay quoted
+        rest = ['"' + " ".join(tokens[k].raw for k in after) + '"']
+    for k in after if not rest else ():
         low = tokens[k].low
         if low in rules.drop_words:
             continue
         raw = tokens[k].raw
         rest.append(raw if "'" in raw else {"was": "is", "were": "are", "had": "has"}.get(low, raw))
+    while rest and rest[-1].lower() in ("and", "or", "but", "so", "then"):
+        rest.pop()  # "…starts asking about price and": the rep's clause came next
     words = [*head, present, *rest]
     if len(words) > _MAX_QUOTED_WORDS or any(w[:1].isdigit() for w in rest):
         return None
@@ -1005,7 +1060,14 @@ def _phrase(
     kept: list[str] = []
     drop_firsts = rules.drop_phrases.firsts
     i = 0
+    soften_firsts = rules.soften_phrases.firsts
     while i < len(indices):
+        if lows[i] in soften_firsts:
+            said = rules.soften_phrases.phrase_at(lows, i)
+            if said is not None:  # "gave away 15%" → "offered 15%"
+                kept.extend(rules.soften_said[said].split())
+                i += len(said)
+                continue
         size = _starts_with(lows, rules.drop_phrases, i) if lows[i] in drop_firsts else 0
         if size:
             if lows[i : i + size] and " ".join(lows[i : i + size]) in rules.intensity:
@@ -1022,8 +1084,8 @@ def _phrase(
             kept.append('"' + " ".join(run) + '"')
             i += 1
             continue
-        if low in rules.loaded:
-            return None
+        if low in rules.loaded and not (low == "nothing" and i and lows[i - 1] in _DO):
+            return None  # but "what happens if they do nothing" is the buyer's choice
         if low == "like" and not (i + 1 < len(lows) and lows[i + 1][:1].isdigit()):
             kept.append(token.raw)  # "what success looks like"; but "like 4 times" → "4 times"
             i += 1
@@ -1173,6 +1235,8 @@ class _Rules:
     drop_words: frozenset[str]
     drop_phrases: PhraseSet
     soften: Mapping[str, str]
+    soften_phrases: PhraseSet
+    soften_said: Mapping[tuple[str, ...], str]
     loaded: frozenset[str]
     adverbs: frozenset[str]
     negations: PhraseSet
@@ -1218,7 +1282,11 @@ def _rules() -> _Rules:
     return _Rules(
         drop_words=frozenset(w.lower().replace("'", "") for w in data["drop_words"]),
         drop_phrases=_phrases(data["drop_phrases"]),
-        soften=MappingProxyType({k.lower(): v for k, v in data["soften"].items()}),
+        soften=MappingProxyType({k.lower(): v for k, v in data["soften"].items() if " " not in k}),
+        soften_phrases=PhraseSet(phrase_tokens(k) for k in data["soften"] if " " in k),
+        soften_said=MappingProxyType(
+            {phrase_tokens(k): v for k, v in data["soften"].items() if " " in k}
+        ),
         loaded=frozenset(w.lower() for w in words["loaded"]),
         adverbs=frozenset(w.lower() for w in words["adverbs"]),
         negations=_phrases(words["negations"]),

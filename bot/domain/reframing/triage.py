@@ -65,6 +65,11 @@ def is_sarcastic(cleaned: Cleaned, tokens: list[Token]) -> bool:
     return False
 
 
+def has_praise_emoji(cleaned: Cleaned) -> bool:
+    """Whether the message had a praising emoji ("🔥", ":clap:")."""
+    return not cleaned.emoji.isdisjoint(_rules().praise_emoji)
+
+
 def triage(
     cleaned: Cleaned,
     tokens: list[Token],
@@ -246,8 +251,10 @@ def _takes_over(lows: list[str], rules: _Rules) -> bool:
 def _expectation(lows: list[str], rules: _Rules) -> str | None:
     """The first topic (in triage.toml order) whose phrases the message has."""
     strong = {rules.strong_topic[p] for p in rules.all_strong.phrases_in(lows)}
+    # "their finance org" is the buyer's, not a colleague the rep was short with.
+    ours = [w if i == 0 or lows[i - 1] != "their" else "" for i, w in enumerate(lows)]
     for topic, (_, with_, context) in rules.topics.items():
-        if topic in strong or (with_ and _find(lows, with_) and _find(lows, context)):
+        if topic in strong or (with_ and _find(lows, with_) and _find(ours, context)):
             return topic
     return None
 
@@ -346,6 +353,8 @@ def _is_results(
         return False  # a behaviour, not only a number ("you sent 15 emails" is a number)
     if quotes or (facts.alternative and not _is_metric_ask(facts.alternative, rules)):
         return False
+    if _find(lows, rules.evidence_asks):
+        return False  # "what are we basing it on": the manager asks for the deal's evidence
     counted = facts.directives == 0 and _counted(lows, rules)
     if not counted and not _find(lows, rules.metrics):
         return False
@@ -465,6 +474,7 @@ class _Rules:
     target_words: _Phrases
     own_praise: _Phrases
     growth_words: frozenset[str]
+    evidence_asks: _Phrases
     negations: frozenset[str]
     not_praise: _Phrases
     concrete_words: int
@@ -540,6 +550,7 @@ def _rules() -> _Rules:
         target_words=_compile(data["results"]["words"]["target_words"]),
         own_praise=_compile(data["praise"]["phrases"]),
         growth_words=frozenset(data["praise"]["growth_words"]),
+        evidence_asks=_compile(data["results"]["evidence_asks"]),
         negations=frozenset(data["praise"]["negations"]),
         not_praise=_compile(data["praise"]["not_praise"]),
         concrete_words=int(data["coaching"]["concrete_words"]),
