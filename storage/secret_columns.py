@@ -11,12 +11,15 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from storage.calendars import rotate_feed_urls
 from storage.encryption import Cipher
 
 Rotator = Callable[[Session, Cipher], int]
 
 # name → rotator; each feature that keeps a secret registers here explicitly.
-ROTATORS: dict[str, Rotator] = {}
+ROTATORS: dict[str, Rotator] = {
+    "calendar feed addresses": rotate_feed_urls,
+}
 
 
 def rotate_all(*, session: Session, cipher: Cipher) -> dict[str, int]:

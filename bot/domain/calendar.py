@@ -30,13 +30,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
 
-UTC = timezone.utc
 NOT_A_ONE_ON_ONE = 0  # a SeriesChoice's pairing id for "this series is not a 1:1"
 
 _CANCELLED_PREFIX = re.compile(r"^\s*(?:canceled|cancelled|annulé|abgesagt)\s*:\s*", re.I)
@@ -136,9 +135,10 @@ def _drop_singles_outside(data: bytes, first: date, last: date) -> bytes:
     time, kept unless it neither recurs nor is an exception and its DTSTART day is out.
     """
     unfolded = _UNFOLD.sub(b"", data)
-    low, high = first.strftime("%Y%m%d").encode(), (last + timedelta(days=1)).strftime(
-        "%Y%m%d"
-    ).encode()
+    low, high = (
+        first.strftime("%Y%m%d").encode(),
+        (last + timedelta(days=1)).strftime("%Y%m%d").encode(),
+    )
     parts: list[bytes] = []
     position = 0
     while True:
@@ -169,8 +169,13 @@ def _occurrence(event: icalendar.cal.Component) -> Occurrence | None:
     end_prop = event.get("DTEND")
     all_day = not isinstance(starts, datetime)
     if all_day:
-        return Occurrence(uid=str(event.get("UID", "")), starts_at=_aware(starts),
-                          ends_at=_aware(starts), title="", all_day=True)
+        return Occurrence(
+            uid=str(event.get("UID", "")),
+            starts_at=_aware(starts),
+            ends_at=_aware(starts),
+            title="",
+            all_day=True,
+        )
     if end_prop is not None:
         ends = end_prop.dt
     elif event.get("DURATION") is not None:
@@ -339,7 +344,7 @@ def booked_within_cadence(next_start: date | None, today: date, cadence_days: in
 
 
 def format_slot(moment: datetime | Slot) -> str:
-    """"Thu 3 pm", "Tue 9:30 am": a weekday and a time, as people say them."""
+    """ "Thu 3 pm", "Tue 9:30 am": a weekday and a time, as people say them."""
     if isinstance(moment, Slot):
         weekday, hour, minute = moment.weekday, moment.hour, moment.minute
     else:
