@@ -31,6 +31,7 @@ never logged or echoed; ``hint_of`` gives the host and "…" that may be shown.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import time
 from collections.abc import Iterable
@@ -53,6 +54,11 @@ _METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# httpx logs every request's full URL at INFO ("HTTP Request: GET https://…"), and a feed's
+# URL is its secret: its loggers speak only of warnings, whatever the root level is.
+for _name in ("httpx2", "httpcore2"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 class FeedRefused(Exception):

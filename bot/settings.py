@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     # Keys for secrets stored at rest (calendar feeds, installation tokens); the first
     # encrypts, all decrypt (storage/encryption.py explains rotation).
     coach_encryption_key: str | None = None
+    # TEST-ONLY. Lets calendar feeds be read from 127.0.0.0/8 and ::1 (over http too), so
+    # the tests and `coach try` can serve a feed locally. Never set it in production: it
+    # opens the server's own loopback services to an address a user typed.
+    coach_calendar_allow_loopback_for_tests: bool = False
 
     @field_validator("slack_bot_token")
     @classmethod

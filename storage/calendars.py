@@ -226,7 +226,8 @@ def ask_series(
         )
         .on_conflict_do_nothing(index_elements=["team_id", "manager_id", "series"])
     )
-    return bool(session.execute(statement).rowcount)
+    # RETURNING, not rowcount: PostgreSQL's driver reports -1 for ON CONFLICT DO NOTHING.
+    return session.execute(statement.returning(CalendarSeries.series)).first() is not None
 
 
 def answer_series(

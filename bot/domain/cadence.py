@@ -379,3 +379,6 @@ class NudgeItem:
     days_overdue: int
     last_held_on: date | None
     started_on: date
+    # The manager's usual slot with this rep, read from their calendar ("Thu 3 pm"), when
+    # nothing is booked: the nudge offers it.
+    usual_slot: str | None = None

@@ -354,3 +354,31 @@ def format_slot(moment: datetime | Slot) -> str:
     twelve = hour % 12 or 12
     clock = f"{twelve}" if minute == 0 else f"{twelve}:{minute:02d}"
     return f"{day} {clock} {suffix}"
+
+
+@dataclass(frozen=True)
+class CalendarOutlook:
+    """What a pairing's matched 1:1s say now: the next one booked, and the usual slot."""
+
+    next_start: datetime | None = None  # aware
+    usual: Slot | None = None
+
+
+def outlook_of(
+    spans: Iterable[tuple[datetime, datetime]], *, now: datetime, zone: ZoneInfo
+) -> CalendarOutlook:
+    """From ``(starts_at, ends_at)`` pairs: the first one not yet started, and the slot most
+    of them took (past and booked alike: both say when this 1:1 usually is)."""
+    ordered = sorted(spans)
+    upcoming = next((start for start, _ in ordered if start > now), None)
+    return CalendarOutlook(upcoming, usual_slot((start for start, _ in ordered), zone))
+
+
+def describe_next(start: datetime, *, now: datetime, zone: ZoneInfo) -> str:
+    """ "Thu 3 pm" within the coming week, "Thu 3 Dec, 3 pm" further out (in ``zone``)."""
+    local = start.astimezone(zone)
+    words = format_slot(local)
+    if (local.date() - now.astimezone(zone).date()).days < 7:
+        return words
+    day, clock = words.split(" ", 1)
+    return f"{day} {local.day} {local:%b}, {clock}"

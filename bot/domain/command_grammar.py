@@ -105,6 +105,16 @@ class ForgetMe:
     pass
 
 
+@dataclass(frozen=True)
+class ConnectCalendar:
+    """``calendar``: the form for the secret iCal address."""
+
+
+@dataclass(frozen=True)
+class DisconnectCalendar:
+    """``calendar off``."""
+
+
 # What a subcommand asks Coach to do: answered after the ack, by the listener's ``match``.
 Request = (
     TeamList
@@ -121,6 +131,8 @@ Request = (
     | Pause
     | Resume
     | ForgetMe
+    | ConnectCalendar
+    | DisconnectCalendar
 )
 # Help and Usage need nothing but the text, so they are answered on the ack itself.
 Command = Help | Usage | Request
@@ -137,6 +149,7 @@ SUBCOMMANDS = (
     "pause",
     "resume",
     "forget",
+    "calendar",
 )
 
 
@@ -254,6 +267,15 @@ def _forget(rest: str) -> Command:
     return ForgetMe() if rest.strip().lower() == "me" else Usage("forget", "shape", rest)
 
 
+def _calendar(rest: str) -> Command:
+    words = rest.lower().split()
+    if not words:
+        return ConnectCalendar()
+    if words == ["off"]:
+        return DisconnectCalendar()
+    return Usage("calendar", "shape", rest)
+
+
 _PARSERS = {
     "help": _help,
     "team": _team,
@@ -266,4 +288,5 @@ _PARSERS = {
     "pause": _pause,
     "resume": _resume,
     "forget": _forget,
+    "calendar": _calendar,
 }

@@ -61,6 +61,11 @@ class RepFacts:
     latest_check_in: CheckInFacts | None
     agenda: tuple[AgendaFacts, ...]
     snoozed_until: date | None = None
+    # From the manager's calendar (issue 19): the next 1:1 booked, in words ("Thu 3 pm"),
+    # and the id of the latest 1:1 held when the calendar counted it (for "that didn't
+    # happen").
+    next_one_on_one: str | None = None
+    calendar_held_id: int | None = None
 
 
 @dataclass(frozen=True)
