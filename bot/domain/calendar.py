@@ -47,8 +47,6 @@ _ONE_ON_ONE_MARK = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
 _UNFOLD = re.compile(rb"\r?\n[ \t]")
-_DTSTART_DAY = re.compile(rb"^DTSTART[^:\r\n]*:(\d{8})", re.M)
-_RECURS = re.compile(rb"^(?:RRULE|RDATE|RECURRENCE-ID)[;:]", re.M)
 
 
 class FeedUnreadable(ValueError):
@@ -109,11 +107,22 @@ def series_key(uid: str) -> str:
     return hashlib.sha256(uid.encode("utf-8")).hexdigest()[:40]
 
 
-def read_feed(data: bytes, *, start: datetime, end: datetime) -> list[Occurrence]:
-    """Every occurrence that overlaps ``[start, end)``, cancelled ones included (marked)."""
+def read_feed(
+    data: bytes,
+    *,
+    start: datetime,
+    end: datetime,
+    mentions: Iterable[str] | None = None,
+) -> list[Occurrence]:
+    """Every occurrence that overlaps ``[start, end)``, cancelled ones included (marked).
+
+    ``mentions`` (the reps' emails and names, when given) lets a single event that names
+    none of them be skipped unread: it could never be one of their 1:1s.
+    """
     if b"BEGIN:VCALENDAR" not in data[:4096].upper():
         raise FeedUnreadable("not an iCalendar feed")
-    trimmed = _drop_singles_outside(data, start.date() - timedelta(days=2), end.date())
+    needles = None if mentions is None else [m.lower().encode() for m in mentions if m]
+    trimmed = _trim(data, start.date() - timedelta(days=2), end.date(), needles)
     try:
         calendar = icalendar.Calendar.from_ical(trimmed)
     except ValueError as error:
@@ -128,37 +137,65 @@ def read_feed(data: bytes, *, start: datetime, end: datetime) -> list[Occurrence
     ]
 
 
-def _drop_singles_outside(data: bytes, first: date, last: date) -> bytes:
-    """The feed's text without the single events that start outside the window.
+def _trim(data: bytes, first: date, last: date, needles: list[bytes] | None) -> bytes:
+    """The feed's text without the events that cannot matter, before the costly parse.
 
-    A textual pass over the unfolded lines, cheap next to parsing: one VEVENT block at a
-    time, kept unless it neither recurs nor is an exception and its DTSTART day is out.
+    A textual pass over the unfolded lines, one VEVENT block at a time. A series (RRULE or
+    RDATE) is always kept. An exception to one (RECURRENCE-ID) is kept when it was, or now
+    is, inside the window, since it hides or moves an occurrence there. A single event is
+    kept when it starts inside the window and (given ``needles``) names one of them.
     """
     unfolded = _UNFOLD.sub(b"", data)
-    low, high = (
-        first.strftime("%Y%m%d").encode(),
-        (last + timedelta(days=1)).strftime("%Y%m%d").encode(),
-    )
+    lowered = unfolded.lower() if needles else unfolded
+    low = first.strftime("%Y%m%d").encode()
+    high = (last + timedelta(days=1)).strftime("%Y%m%d").encode()
     parts: list[bytes] = []
     position = 0
     while True:
         begin = unfolded.find(b"BEGIN:VEVENT", position)
-        if begin < 0:
-            parts.append(unfolded[position:])
-            break
-        finish = unfolded.find(b"END:VEVENT", begin)
+        finish = unfolded.find(b"END:VEVENT", begin) if begin >= 0 else -1
         if finish < 0:
             parts.append(unfolded[position:])
             break
         finish += len(b"END:VEVENT")
-        block = unfolded[begin:finish]
         parts.append(unfolded[position:begin])
-        day = _DTSTART_DAY.search(block)
-        recurs = _RECURS.search(block) is not None
-        if recurs or day is None or low <= day.group(1) <= high:
+        block = unfolded[begin:finish]
+        if _keep(block, low, high) and (
+            not needles
+            or b"\nRECURRENCE-ID" in block
+            or b"\nRRULE" in block
+            or b"\nRDATE" in block
+            or _names_one_of(lowered[begin:finish], needles)
+        ):
             parts.append(block)
         position = finish
     return b"".join(parts)
+
+
+def _names_one_of(lowered: bytes, needles: list[bytes]) -> bool:
+    """Whether a (lower-cased) event names one of the reps: an email anywhere (attendees,
+    organizer), a name in its title (the only place a title match looks)."""
+    at = lowered.find(b"\nsummary")
+    summary = lowered[at : lowered.find(b"\n", at + 1)] if at >= 0 else b""
+    return any(needle in (lowered if b"@" in needle else summary) for needle in needles)
+
+
+def _keep(block: bytes, low: bytes, high: bytes) -> bool:
+    if b"\nRRULE" in block or b"\nRDATE" in block or b"THISANDFUTURE" in block:
+        return True
+    days = [_day_of(block, b"\nDTSTART"), _day_of(block, b"\nRECURRENCE-ID")]
+    known = [day for day in days if day is not None]
+    return not known or any(low <= day <= high for day in known)
+
+
+def _day_of(block: bytes, name: bytes) -> bytes | None:
+    """The YYYYMMDD of a property's value ("DTSTART;TZID=…:20261103T150000")."""
+    at = block.find(name)
+    if at < 0:
+        return None
+    colon = block.find(b":", at)
+    value = block[colon + 1 : colon + 9] if colon >= 0 else b""
+    return value if len(value) == 8 and value.isdigit() else None
 
 
 def _occurrence(event: icalendar.cal.Component) -> Occurrence | None:

@@ -224,7 +224,12 @@ def read_calendar(
         )
         matches: list[Match] | None = None
         if not fetched.not_modified:
-            occurrences = read_feed(fetched.body, start=now - WINDOW_BACK, end=now + WINDOW_AHEAD)
+            occurrences = read_feed(
+                fetched.body,
+                start=now - WINDOW_BACK,
+                end=now + WINDOW_AHEAD,
+                mentions=_mentions(reps),
+            )
             matches = match_one_on_ones(
                 occurrences, manager=_identity(manager), reps=reps, choices=choices
             )
@@ -348,6 +353,14 @@ def _identity(person: Person | None) -> Identity:
     if person is None:
         return Identity(None)
     return Identity(person.email, names_of(person.display_name, person.real_name))
+
+
+def _mentions(reps: list[RepIdentity]) -> list[str]:
+    """What a single event must name to possibly be a 1:1 with one of these reps."""
+    found: list[str] = []
+    for rep in reps:
+        found.extend(name for name in (rep.identity.email, *rep.identity.names) if name)
+    return found
 
 
 def _fingerprint(manager: Identity, reps: list[RepIdentity], choices: dict[str, int]) -> str:

@@ -167,3 +167,14 @@ def test_the_series_is_kept_as_a_hash_not_the_uid() -> None:
 def test_a_title_naming_two_reps_is_not_a_1_1() -> None:
     event = Occurrence("u", NOW, NOW + timedelta(minutes=30), "Alex / Sam / Morgan")
     assert match_one_on_ones([event], manager=MORGAN, reps=[ALEX, SAM]) == []
+
+
+@pytest.mark.parametrize("name", ["google_morgan.ics", "outlook_morgan.ics", "dst_week.ics"])
+def test_skipping_events_that_name_no_rep_changes_no_match(name: str) -> None:
+    mentions = ["alex@example.com", "sam@example.com", *ALEX.identity.names, *SAM.identity.names]
+    every = read_feed(feed(name), start=START, end=END)
+    named = read_feed(feed(name), start=START, end=END, mentions=mentions)
+    assert len(named) <= len(every)
+    assert match_one_on_ones(named, manager=MORGAN, reps=[ALEX, SAM]) == match_one_on_ones(
+        every, manager=MORGAN, reps=[ALEX, SAM]
+    )
