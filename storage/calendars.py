@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, update
+from sqlalchemy import CursorResult, delete, update
 from sqlmodel import Session, col, select
 
 from storage.batches import batched
@@ -90,7 +91,7 @@ def delete_feed(*, session: Session, team_id: str, manager_id: str) -> bool:
             col(CalendarFeed.team_id) == team_id, col(CalendarFeed.manager_id) == manager_id
         )
     )
-    return bool(result.rowcount)
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def feeds_of_team(
@@ -142,7 +143,7 @@ def claim_failure_notice(*, session: Session, team_id: str, manager_id: str, now
         )
         .values(failure_told_at=now)
     )
-    return bool(result.rowcount)
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def replace_events(
@@ -331,10 +332,10 @@ def project_held(
     ).all()
     dismissed = set(
         session.exec(
-            select(CalendarDismissal.pairing_id, CalendarDismissal.held_on).where(
+            select(col(CalendarDismissal.pairing_id), col(CalendarDismissal.held_on)).where(
                 CalendarDismissal.team_id == team_id,
                 col(CalendarDismissal.pairing_id).in_(ids),
-                CalendarDismissal.held_on >= since,
+                col(CalendarDismissal.held_on) >= since,
             )
         ).all()
     )

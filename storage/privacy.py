@@ -106,18 +106,19 @@ def _erase_calendar(
     _delete(
         session,
         delete(CalendarEvent).where(
-            CalendarEvent.team_id == team_id,
+            col(CalendarEvent.team_id) == team_id,
             or_(
-                CalendarEvent.manager_id == user_id, col(CalendarEvent.pairing_id).in_(pairing_ids)
+                col(CalendarEvent.manager_id) == user_id,
+                col(CalendarEvent.pairing_id).in_(pairing_ids),
             ),
         ),
     )
     _delete(
         session,
         delete(CalendarSeries).where(
-            CalendarSeries.team_id == team_id,
+            col(CalendarSeries.team_id) == team_id,
             or_(
-                CalendarSeries.manager_id == user_id,
+                col(CalendarSeries.manager_id) == user_id,
                 col(CalendarSeries.pairing_id).in_(pairing_ids),
             ),
         ),
@@ -125,13 +126,14 @@ def _erase_calendar(
     _delete(
         session,
         delete(CalendarDismissal).where(
-            CalendarDismissal.team_id == team_id, col(CalendarDismissal.pairing_id).in_(pairing_ids)
+            col(CalendarDismissal.team_id) == team_id,
+            col(CalendarDismissal.pairing_id).in_(pairing_ids),
         ),
     )
     return _delete(
         session,
         delete(CalendarFeed).where(
-            CalendarFeed.team_id == team_id, CalendarFeed.manager_id == user_id
+            col(CalendarFeed.team_id) == team_id, col(CalendarFeed.manager_id) == user_id
         ),
     )
 
@@ -198,9 +200,9 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
         pauses = pauses.where(
             or_(col(Pause.pairing_id).in_(pairing_ids), Pause.manager_id == user_id)
         )
-    calendar_feeds = select(CalendarFeed).where(CalendarFeed.team_id == team_id)
+    calendar_feeds = select(CalendarFeed).where(col(CalendarFeed.team_id) == team_id)
     if user_id is not None:
-        calendar_feeds = calendar_feeds.where(CalendarFeed.manager_id == user_id)
+        calendar_feeds = calendar_feeds.where(col(CalendarFeed.manager_id) == user_id)
     return {
         "workspace": _rows(session, workspace),
         "pairings": [_row(p) for p in pairing_rows],

@@ -10,14 +10,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import slack_ids
 from bot.clock import SandboxClock
 from bot.flows.sweeps import run_sweep
 from slack_emulator import SlackEmulator
 from storage.encryption import generate_key
-from storage.models import CalendarEvent, CalendarFeed, OneOnOne
+from storage.models import CalendarEvent, CalendarFeed, OneOnOne, Pairing
 from tests.conftest import MANAGER, REP, REP_2, make_settings
 from tests.support.feed_server import FeedServer, serve_feeds
 from tests.support.running_coach import RunningCoach
@@ -72,12 +72,9 @@ def _paired(coach: RunningCoach) -> None:
 
 def _held(coach: RunningCoach, rep: str) -> list[tuple[str, str]]:
     with Session(coach.services.engine) as session:
-        rows = session.exec(select(OneOnOne).order_by(OneOnOne.held_on)).all()
-        from storage.models import Pairing
-
-        pairing_ids = {
-            p.id for p in session.exec(select(Pairing).where(Pairing.rep_id == rep)).all()
-        }
+        rows = session.exec(select(OneOnOne).order_by(col(OneOnOne.held_on))).all()
+        pairings = session.exec(select(Pairing).where(Pairing.rep_id == rep)).all()
+        pairing_ids = {p.id for p in pairings}
         return [(r.held_on.isoformat(), r.source) for r in rows if r.pairing_id in pairing_ids]
 
 
