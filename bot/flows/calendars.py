@@ -275,8 +275,10 @@ def read_calendar(
             now=now,
         )
         result.added, result.removed = projection.added, projection.removed
+    labels = {rep.pairing_id: _label(people.get(rep.rep_id), rep.rep_id) for rep in reps}
     for match, rep_id in result.new_series:
-        _ask_about_series(services, manager_id, match, rep_id, zone)
+        others = [(pid, label) for pid, label in labels.items() if pid != match.pairing_id]
+        _ask_about_series(services, manager_id, match, rep_id, zone, others)
     return result
 
 
@@ -316,10 +318,23 @@ def _series_to_ask(
     ]
 
 
+def _label(person: Person | None, user_id: str) -> str:
+    """A rep as a menu option names them (plain text: no mentions there)."""
+    if person is None:
+        return user_id
+    return person.real_name or person.display_name or user_id
+
+
 def _ask_about_series(
-    services: Services, manager_id: str, match: Match, rep_id: str, zone: ZoneInfo
+    services: Services,
+    manager_id: str,
+    match: Match,
+    rep_id: str,
+    zone: ZoneInfo,
+    others: list[tuple[int, str]],
 ) -> None:
     text, blocks = build_series_question(
+        others=others,
         series=match.occurrence.series,
         pairing_id=match.pairing_id,
         rep_id=rep_id,

@@ -16,6 +16,7 @@ from bot import slack_ids
 from bot.clock import SandboxClock
 from bot.flows.sweeps import run_sweep
 from slack_emulator import SlackEmulator
+from slack_emulator.payloads import Payloads
 from storage.encryption import generate_key
 from storage.models import CalendarEvent, CalendarFeed, OneOnOne, Pairing
 from tests.conftest import MANAGER, REP, REP_2, make_settings
@@ -210,16 +211,48 @@ def test_outlook_titles_are_matched_and_the_manager_is_asked_once_per_series(
     assert "*1:1 Alex / Morgan* (Thu 9:30 am)" in alex_question.params["text"]
     assert "2026-11-12" not in [d for d, _ in _held(coach, REP)]  # "Canceled: …"
     assert "2026-11-19" in [d for d, _ in _held(coach, REP)]
+    sam_question = next(q for q in questions if REP_2 in q.params["text"])
+    corrected = _option(sam_question, "Alex Rep")
+    answer = _pick(coach, slack, corrected)
+    assert f"your 1:1s with <@{REP}>" in answer
+    assert "2026-11-16" in [d for d, _ in _held(coach, REP)]  # Sam's Mondays, now Alex's
+    assert _held(coach, REP_2) == []
     no = _button(alex_question, slack_ids.ACTION_CALENDAR_SERIES_NO)
     answer = coach.press(slack_ids.ACTION_CALENDAR_SERIES_NO, no, user=MANAGER)
     assert "isn't a 1:1" in answer
-    assert _held(coach, REP) == []
-    _plan(coach)  # read again: not asked again, and the answer holds
-    assert _held(coach, REP) == []
+    assert "2026-11-19" not in [d for d, _ in _held(coach, REP)]
+    _plan(coach)  # read again: not asked again, and the answers hold
+    assert "2026-11-19" not in [d for d, _ in _held(coach, REP)]
+    assert "2026-11-16" in [d for d, _ in _held(coach, REP)]
     again = [
         c for c in slack.calls_to("chat.postMessage") if "your 1:1 with" in str(c.params["text"])
     ]
     assert len(again) == 2
+
+
+def _pick(coach: RunningCoach, slack: SlackEmulator, value: str) -> str:
+    """Choose an option of "It's with someone else" as the manager; the answer."""
+    seen = len(slack.calls_to("response_url"))
+    select_menu = {
+        "type": "static_select",
+        "action_id": slack_ids.ACTION_CALENDAR_SERIES_PICK,
+        "block_id": "series",
+        "selected_option": {"value": value},
+    }
+    body = Payloads().block_actions(
+        select_menu, user_id=MANAGER, response_url=slack.response_url("D0CLICK", MANAGER)
+    )
+    assert coach.post_signed(body).status == 200
+    return str(slack.wait_for("response_url", count=seen + 1)[seen].params)
+
+
+def _option(call: object, label: str) -> str:
+    for block in call.params.get("blocks") or []:  # type: ignore[attr-defined]
+        for element in block.get("elements") or []:
+            for option in element.get("options") or []:
+                if option["text"]["text"] == label:
+                    return str(option["value"])
+    raise AssertionError(f"no option {label}")
 
 
 def _button(call: object, action_id: str) -> str:
