@@ -17,8 +17,9 @@ from bot.clock import SandboxClock
 from bot.flows.sweeps import run_sweep
 from slack_emulator import SlackEmulator
 from slack_emulator.payloads import Payloads
-from storage.encryption import generate_key
+from storage.encryption import Cipher, generate_key
 from storage.models import CalendarEvent, CalendarFeed, OneOnOne, Pairing
+from storage.secret_columns import rotate_all
 from tests.conftest import MANAGER, REP, REP_2, make_settings
 from tests.support.feed_server import FeedServer, serve_feeds
 from tests.support.running_coach import RunningCoach
@@ -358,3 +359,19 @@ def test_the_home_shows_the_next_1_1(
     _connect(coach, slack, feeds.url(SECRET_PATH))
     homes = [c for c in slack.calls_to("views.publish") if c.params.get("user_id") == MANAGER]
     assert "next 1:1 Tue 3 pm" in str(homes[-1].params["view"])
+
+
+def test_key_rotation_re_encrypts_feed_addresses_and_reads_go_on(
+    coach: RunningCoach, slack: SlackEmulator, feeds: FeedServer, clock: SandboxClock
+) -> None:
+    _paired(coach)
+    _connect(coach, slack, feeds.url(SECRET_PATH))
+    old = coach.services.settings.coach_encryption_key or ""
+    new = generate_key()
+    both = Cipher([new, old])
+    with Session(coach.services.engine) as session:
+        assert rotate_all(session=session, cipher=both) == {"calendar feed addresses": 1}
+        session.commit()
+    with Session(coach.services.engine) as session:
+        stored = session.exec(select(CalendarFeed)).one().url_ciphertext
+    assert Cipher([new]).decrypt(stored) == feeds.url(SECRET_PATH)
