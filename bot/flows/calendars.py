@@ -205,6 +205,14 @@ def read_calendar(
     people = look_up_people(
         services, team_id, [manager_id, *(r.pairing.rep_id for r in rows)], in_sweep=True
     )
+    unknown = [uid for uid in (manager_id, *(r.pairing.rep_id for r in rows)) if uid not in people]
+    if unknown:
+        # Slack could not say who someone is just now: matching without their email would
+        # drop their 1:1s, so this read waits for the next one.
+        logger.info(
+            "calendar read of %s in %s waits: %d people unknown", manager_id, team_id, len(unknown)
+        )
+        return ReadResult()
     manager = people.get(manager_id)
     zone = zone_for(manager.timezone if manager else None)
     reps = [
@@ -347,7 +355,7 @@ def _ask_about_series(
 def _failed(services: Services, team_id: str, manager_id: str, failure: str, *, tell: bool) -> None:
     """Keep why it failed; tell the manager once (whichever process wins the claim)."""
     now = services.clock.now()
-    logger.info("calendar feed of a manager could not be read (%s)", failure)
+    logger.info("calendar feed of %s in %s could not be read (%s)", manager_id, team_id, failure)
     with session_scope(services.engine) as session:
         feed = get_feed(session=session, team_id=team_id, manager_id=manager_id)
         if feed is None:

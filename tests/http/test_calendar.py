@@ -375,3 +375,15 @@ def test_key_rotation_re_encrypts_feed_addresses_and_reads_go_on(
     with Session(coach.services.engine) as session:
         stored = session.exec(select(CalendarFeed)).one().url_ciphertext
     assert Cipher([new]).decrypt(stored) == feeds.url(SECRET_PATH)
+
+
+def test_a_read_while_slack_cannot_say_who_someone_is_keeps_what_was_counted(
+    coach: RunningCoach, slack: SlackEmulator, feeds: FeedServer, clock: SandboxClock
+) -> None:
+    _paired(coach)
+    _connect(coach, slack, feeds.url(SECRET_PATH))
+    before = _held(coach, REP)
+    clock.advance(timedelta(hours=2))  # the people cache is stale: users.info is asked
+    slack.workspace.fail_next("users.info", "internal_error", times=10)
+    assert run_sweep(coach.services, "calendars")[0]
+    assert _held(coach, REP) == before and before
