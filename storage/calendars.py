@@ -287,6 +287,22 @@ def latest_calendar_held(
     return found
 
 
+def calendar_days(
+    *, session: Session, team_id: str, pairing_id: int, days: Iterable[date]
+) -> frozenset[date]:
+    """Which of these days' 1:1s of a pairing were counted from the calendar."""
+    wanted = sorted(set(days))
+    if not wanted:
+        return frozenset()
+    statement = select(OneOnOne.held_on).where(
+        OneOnOne.team_id == team_id,
+        OneOnOne.pairing_id == pairing_id,
+        OneOnOne.source == CALENDAR,
+        col(OneOnOne.held_on).in_(wanted),
+    )
+    return frozenset(session.exec(statement).all())
+
+
 def drop_calendar_held_on(*, session: Session, team_id: str, pairing_id: int, day: date) -> None:
     """A manual log wins for its day: the calendar's 1:1 of that day goes."""
     session.execute(

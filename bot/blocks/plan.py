@@ -53,7 +53,11 @@ def streak_text(plan: TeamPlan) -> str:
 def build_rep_agenda(agenda: RepAgenda) -> Notice:
     plan = agenda.plan
     rep = plan.facts.rep_id
-    dates = ", ".join(format_day(d) for d in agenda.recent_one_on_ones)
+    marker = f" ({prompts.text('calendar', 'from_calendar')})"
+    dates = ", ".join(
+        format_day(d) + (marker if d in agenda.from_calendar else "")
+        for d in agenda.recent_one_on_ones
+    )
     held = (
         prompts.text("plans", "full.recent_one_on_ones", dates=dates)
         if dates

@@ -107,6 +107,7 @@ class RepAgenda:
     recent_one_on_ones: list[date]
     recent_check_ins: list[CheckInFacts]
     pauses: tuple[PauseNote, ...] = ()
+    from_calendar: frozenset[date] = frozenset()  # which of those 1:1s the calendar counted
 
 
 def build_plan(reps: Iterable[RepFacts], today: date) -> list[RepPlan]:

@@ -30,6 +30,7 @@ from bot.flows.pairings import facts_of
 from bot.flows.people import look_up_person
 from bot.services import Services
 from storage.agenda import open_agenda_for
+from storage.calendars import calendar_days
 from storage.db import session_scope
 from storage.goals import active_goals_for, check_ins_of, latest_check_ins_for
 from storage.models import AgendaItem, Goal
@@ -123,6 +124,9 @@ def rep_agenda(
         facts = _rep_facts(session, team_id, rows, today, now=now, zone=manager.timezone)
         pairing = rows[0].pairing
         held = recent_one_on_ones(session=session, team_id=team_id, pairing_id=pairing.id or 0)
+        counted = calendar_days(
+            session=session, team_id=team_id, pairing_id=pairing.id or 0, days=held
+        )
         check_ins = (
             check_ins_of(
                 session=session, team_id=team_id, rep_id=rep_id, limit=5, since=pairing.created_at
@@ -136,7 +140,7 @@ def rep_agenda(
         for p in sorted(rows[0].pauses, key=lambda p: p.starts_on, reverse=True)[:RECENT_PAUSES]
         if p.ends_on is None or p.ends_on > p.starts_on  # a pause resumed the day it began
     )
-    return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins], pauses)
+    return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins], pauses, counted)
 
 
 def pairing_agenda(

@@ -119,6 +119,8 @@ def test_google_feed_counts_held_1_1s_and_shows_the_next(
     with Session(coach.services.engine) as session:
         feed = session.exec(select(CalendarFeed)).one()
     assert "private" not in feed.url_ciphertext and feed.url_hint == "127.0.0.1…"
+    agenda = coach.answer(f"plan <@{REP}>", user=MANAGER)
+    assert "Wed 18 Nov 2026 (from your calendar), Tue 27 Oct 2026 (from your calendar)" in agenda
 
 
 def test_the_feed_is_read_again_conditionally_and_a_1_1_that_ended_counts(
