@@ -150,7 +150,7 @@ def test_a_booked_1_1_holds_the_nudge_back_and_none_booked_offers_the_usual_slot
     completed, summary = run_sweep(coach.services, "cadence")
     assert completed and summary.startswith("1 nudged"), summary
     nudge = str(slack.calls_to("chat.postMessage")[seen:])
-    assert f"Nothing is booked with <@{REP_2}> yet; your usual slot is *Wed 10 am*" in nudge
+    assert f"Nothing is booked with <@{REP_2}> yet. Your usual slot is *Wed 10 am*" in nudge
     assert REP not in nudge.replace(REP_2, "")
 
 
@@ -207,11 +207,11 @@ def test_outlook_titles_are_matched_and_the_manager_is_asked_once_per_series(
     _paired(coach)
     _connect(coach, slack, feeds.url(SECRET_PATH))
     questions = [
-        c for c in slack.calls_to("chat.postMessage") if "your 1:1 with" in str(c.params["text"])
+        c for c in slack.calls_to("chat.postMessage") if "as your 1:1 with" in str(c.params["text"])
     ]
     assert len(questions) == 2  # "1:1 Alex / Morgan" and "Sam <> Morgan"
     alex_question = next(q for q in questions if REP in q.params["text"])
-    assert "*1:1 Alex / Morgan* (Thu 9:30 am)" in alex_question.params["text"]
+    assert "*1:1 Alex / Morgan* (Thu 9:30 am) in your calendar" in alex_question.params["text"]
     assert "2026-11-12" not in [d for d, _ in _held(coach, REP)]  # "Canceled: …"
     assert "2026-11-19" in [d for d, _ in _held(coach, REP)]
     sam_question = next(q for q in questions if REP_2 in q.params["text"])
@@ -228,7 +228,7 @@ def test_outlook_titles_are_matched_and_the_manager_is_asked_once_per_series(
     assert "2026-11-19" not in [d for d, _ in _held(coach, REP)]
     assert "2026-11-16" in [d for d, _ in _held(coach, REP)]
     again = [
-        c for c in slack.calls_to("chat.postMessage") if "your 1:1 with" in str(c.params["text"])
+        c for c in slack.calls_to("chat.postMessage") if "as your 1:1 with" in str(c.params["text"])
     ]
     assert len(again) == 2
 
