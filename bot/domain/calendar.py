@@ -125,16 +125,14 @@ def read_feed(
     trimmed = _trim(data, start.date() - timedelta(days=2), end.date(), needles)
     try:
         calendar = icalendar.Calendar.from_ical(trimmed)
-    except ValueError as error:
-        raise FeedUnreadable(str(error)) from None
-    if not isinstance(calendar, icalendar.Calendar):
-        raise FeedUnreadable("not one calendar")
-    query = recurring_ical_events.of(calendar, skip_bad_series=True)
-    return [
-        occurrence
-        for event in query.between(start, end)
-        if (occurrence := _occurrence(event)) is not None
-    ]
+        if not isinstance(calendar, icalendar.Calendar):
+            raise FeedUnreadable("not one calendar")
+        query = recurring_ical_events.of(calendar, skip_bad_series=True)
+        events = list(query.between(start, end))
+    except (ValueError, recurring_ical_events.InvalidCalendar):
+        # Not the parser's message: it quotes the feed, which is the manager's private data.
+        raise FeedUnreadable("not a calendar Coach can read") from None
+    return [occurrence for event in events if (occurrence := _occurrence(event)) is not None]
 
 
 def _trim(data: bytes, first: date, last: date, needles: list[bytes] | None) -> bytes:
