@@ -294,7 +294,7 @@ def calendar_days(
     wanted = sorted(set(days))
     if not wanted:
         return frozenset()
-    statement = select(OneOnOne.held_on).where(
+    statement = select(col(OneOnOne.held_on)).where(
         OneOnOne.team_id == team_id,
         OneOnOne.pairing_id == pairing_id,
         OneOnOne.source == CALENDAR,
