@@ -96,6 +96,15 @@ SECTIONS: tuple[tuple[str, dict[str, str]], ...] = (
             "COACH_LOG_JSON": "true: one JSON object per line on stderr, with a request id.",
         },
     ),
+    (
+        "Tests only: never set in production",
+        {
+            "COACH_CALENDAR_ALLOW_LOOPBACK_FOR_TESTS": "true lets calendar feeds be read from "
+            "127.0.0.0/8 and ::1 (over http too), for the tests and coach try. In "
+            "production it would point an address a user typed at the server's own "
+            "loopback services.",
+        },
+    ),
 )
 
 # Shown uncommented, with a value to replace: the two settings HTTP mode cannot start

@@ -26,6 +26,7 @@ BOT_SCOPES: dict[str, str] = {
     "groups:history": "seeing messages that start with 'feedback' in private channels",
     "groups:read": "checking a private digest channel",
     "users:read": "time zones and out-of-office status for kind, well-timed nudges",
+    "users:read.email": "recognising a manager's 1:1s with a rep in their calendar feed",
     "reactions:write": "acknowledging a check-in reply with a reaction",
     "files:write": "the 12-week trend chart in a leader's weekly summary",
 }

@@ -28,6 +28,8 @@ MISFIRE_GRACE = timedelta(hours=6)
 CATCH_UP = ("retention",)
 # Every half hour: zones half an hour off UTC (India, Newfoundland) get 09:00 on the dot.
 PEOPLES_HOURS = "0,30"
+# Calendar feeds are read once an hour, a few minutes before the hour's nudges.
+CALENDAR_MINUTE = 55
 # Retention runs daily in the small hours, when nothing else is being sent.
 RETENTION_HOUR = 3
 
@@ -67,6 +69,8 @@ def sweep_triggers(services: Services) -> dict[str, CronTrigger]:
         # Check-ins at 5 past (and 35 past, for zones half an hour off UTC) the rep's hour.
         "checkins": CronTrigger(minute="5,35", timezone=zone),
         "retention": CronTrigger(hour=RETENTION_HOUR, minute=15, timezone=zone),
+        # Calendar feeds hourly, just before the half-hourly nudges of the hour.
+        "calendars": CronTrigger(minute=CALENDAR_MINUTE, timezone=zone),
     }
     return {name: trigger for name, trigger in triggers.items() if name in SWEEPS}
 

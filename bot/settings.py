@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     coach_uninstall_grace_days: int = Field(default=30, ge=0, le=3650)
     # Rotating tokens are refreshed when they expire within this many minutes.
     coach_token_refresh_minutes: int = Field(default=120, ge=1, le=720)
+    # TEST-ONLY. Lets calendar feeds be read from 127.0.0.0/8 and ::1 (over http too), so
+    # the tests and `coach try` can serve a feed locally. Never set it in production: it
+    # opens the server's own loopback services to an address a user typed.
+    coach_calendar_allow_loopback_for_tests: bool = False
 
     @field_validator("slack_bot_token")
     @classmethod

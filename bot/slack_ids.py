@@ -55,3 +55,13 @@ ACTION_PAIRING_DECLINE = "pairing_decline"
 # /coach forget me
 ACTION_FORGET_CONFIRM = "forget_confirm"
 ACTION_FORGET_CANCEL = "forget_cancel"
+
+# Calendar feeds (issue 19): the connect modal, the question about a series matched by its
+# title, and "that didn't happen" on a 1:1 counted from the calendar
+VIEW_CALENDAR = "calendar_modal"
+BLOCK_CALENDAR_URL = "calendar_url"
+ACTION_CALENDAR_URL = "calendar_url_value"
+ACTION_CALENDAR_SERIES_YES = "calendar_series_yes"
+ACTION_CALENDAR_SERIES_NO = "calendar_series_no"
+ACTION_CALENDAR_SERIES_PICK = "calendar_series_pick"
+ACTION_CALENDAR_UNDO = "calendar_undo"

@@ -47,6 +47,7 @@ class User:
     locale: str = "en-US"
     is_admin: bool = False
     is_owner: bool = False
+    email: str = ""  # profile.email, which Slack returns with the users:read.email scope
 
     def to_slack(self, *, team_id: str, now: float) -> JsonDict:
         """The `user` object; an expired status reads as empty, as Slack clears it."""
@@ -64,6 +65,8 @@ class User:
             "status_expiration": self.status_expiration if live else 0,
             "team": team_id,
         }
+        if self.email:
+            profile["email"] = self.email
         return {
             "id": self.id,
             "team_id": team_id,

@@ -150,10 +150,12 @@ class WorkspaceState:
         locale: str = "en-US",
         is_admin: bool = False,
         is_owner: bool = False,
+        email: str | None = None,
     ) -> None:
         """Add (or replace) a member. `deleted=True` is a deactivated account; `locale` is
         what users.info returns with include_locale (it decides how they write dates);
-        `is_admin` and `is_owner` are the workspace roles users.info reports."""
+        `is_admin` and `is_owner` are the workspace roles users.info reports; `email` is the
+        profile's (``name@example.com`` unless given; "" for none, as for bots)."""
         ZoneInfo(tz)  # an unknown zone fails here, not in the middle of a test
         user = User(
             user_id,
@@ -168,6 +170,7 @@ class WorkspaceState:
             locale,
             is_admin,
             is_owner,
+            "" if is_bot else (email if email is not None else f"{name}@example.com"),
         )
         with self.lock:
             self.users[user_id] = user

@@ -55,6 +55,9 @@ class SlackUser(SQLModel, table=True):
     is_deleted: bool = False
     is_bot: bool = False
     locale: str | None = Field(default=None, max_length=16)  # e.g. en-GB: how they write dates
+    # Calendar matching (issue 19): the profile email and real name, as users.info said.
+    email: str | None = Field(default=None, max_length=255)
+    real_name: str | None = Field(default=None, max_length=255)
     fetched_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -117,6 +120,10 @@ class OneOnOne(SQLModel, table=True):
     held_on: date
     logged_by: str = Field(max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # manual: /coach log or a button; calendar: read from the manager's calendar feed.
+    source: str = Field(
+        default="manual", max_length=16, sa_column_kwargs={"server_default": "manual"}
+    )
 
 
 class Goal(SQLModel, table=True):
@@ -313,6 +320,87 @@ class ReframeEvent(SQLModel, table=True):
     ref: str = Field(max_length=32)
     reframed_on: date
     asked_on: date | None = None
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+# --- Calendar feeds (issue 19): 1:1s read from a manager's secret iCal address ---------------
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A manager's calendar feed. The address is a bearer secret: only its ciphertext is
+    kept (``storage.encryption``), and ``url_hint`` (the host and "…") is what is shown."""
+
+    __tablename__ = "calendar_feeds"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    manager_id: str = Field(primary_key=True, max_length=32)
+    url_ciphertext: str
+    url_hint: str = Field(max_length=300)
+    etag: str | None = Field(default=None, max_length=300)
+    last_modified: str | None = Field(default=None, max_length=100)
+    # What the stored events were matched against (the pairings and their emails): when it
+    # changes, the feed is read whole again rather than answered "not modified".
+    matched_for: str | None = Field(default=None, max_length=64)
+    fetched_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    read_ok_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    # Why the last read failed (a code such as "timeout"), and when the manager was told.
+    failure: str | None = Field(default=None, max_length=32)
+    failure_told_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CalendarEvent(SQLModel, table=True):
+    """A matched 1:1 occurrence in a manager's feed window (replaced at every read): only
+    the pairing, the series' hash and the times; never the title or the attendees."""
+
+    __tablename__ = "calendar_events"
+    __table_args__ = (
+        Index("ix_calendar_events_manager", "team_id", "manager_id"),
+        Index("ix_calendar_events_pairing_start", "team_id", "pairing_id", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    manager_id: str = Field(max_length=32)
+    pairing_id: int = Field(foreign_key="pairings.id", ondelete="CASCADE")
+    series: str = Field(max_length=40)
+    matched_by: str = Field(max_length=16)  # attendees|title|choice
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CalendarSeries(SQLModel, table=True):
+    """A series the manager was asked about (a title match) or answered: ``pairing_id`` is
+    the rep's pairing they confirmed or corrected to, NULL while only asked, and
+    ``not_one_on_one`` when they said it is no 1:1."""
+
+    __tablename__ = "calendar_series"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    manager_id: str = Field(primary_key=True, max_length=32)
+    series: str = Field(primary_key=True, max_length=40)
+    pairing_id: int | None = Field(default=None, foreign_key="pairings.id", ondelete="CASCADE")
+    not_one_on_one: bool = False
+    answered_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CalendarDismissal(SQLModel, table=True):
+    """ "That didn't happen": a day a calendar 1:1 must not be counted again for a pairing."""
+
+    __tablename__ = "calendar_dismissals"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    pairing_id: int = Field(primary_key=True, foreign_key="pairings.id", ondelete="CASCADE")
+    held_on: date = Field(primary_key=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.batches import batched
+from storage.calendars import drop_calendar_held_on
 from storage.models import ManagerSettings, OneOnOne, Pairing
 from storage.pauses import PauseRow, team_pauses
 
@@ -150,6 +151,10 @@ def update_pairing(*, session: Session, pairing: Pairing, **changes: object) -> 
 def record_one_on_one(
     *, session: Session, pairing: Pairing, held_on: date, logged_by: str, now: datetime
 ) -> OneOnOne:
+    # A manual log wins for its day over a 1:1 read from the calendar (issue 19).
+    drop_calendar_held_on(
+        session=session, team_id=pairing.team_id, pairing_id=pairing.id or 0, day=held_on
+    )
     held = OneOnOne(
         team_id=pairing.team_id,
         pairing_id=pairing.id or 0,

@@ -39,9 +39,13 @@ def save_person(
     is_bot: bool,
     now: datetime,
     locale: str | None = None,
+    email: str | None = None,
+    real_name: str | None = None,
 ) -> None:
     values = {
         "locale": locale,
+        "email": email,
+        "real_name": real_name,
         "display_name": display_name,
         "timezone": timezone,
         "is_out": is_out,

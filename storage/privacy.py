@@ -10,6 +10,10 @@ from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import (
     AgendaItem,
+    CalendarDismissal,
+    CalendarEvent,
+    CalendarFeed,
+    CalendarSeries,
     CheckIn,
     FieldDay,
     Goal,
@@ -48,6 +52,7 @@ def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime)
     managed_ids = [pairing_id for pairing_id, manager, _ in pairings if manager == user_id]
     ended = sum(1 for _, manager, end in pairings if manager == user_id and end is None)
     _erase_ledger_rows(session, team_id, user_id, goal_ids, pairing_ids, managed_ids)
+    calendars = _erase_calendar(session, team_id, user_id, pairing_ids)
     counts = {
         "check-ins": _delete(
             session,
@@ -96,6 +101,7 @@ def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime)
             ),
         ),
         "pairings ended as a manager": ended,
+        "calendar connections": calendars,
     }
     _delete(
         session,
@@ -110,6 +116,46 @@ def erase_person(*, session: Session, team_id: str, user_id: str, now: datetime)
         ),
     )
     return counts
+
+
+def _erase_calendar(
+    session: Session, team_id: str, user_id: str, pairing_ids: list[int | None]
+) -> int:
+    """Their calendar feed (the encrypted address), what was matched in it and their answers
+    about its series, and every calendar row of a pairing they were in."""
+    _delete(
+        session,
+        delete(CalendarEvent).where(
+            col(CalendarEvent.team_id) == team_id,
+            or_(
+                col(CalendarEvent.manager_id) == user_id,
+                col(CalendarEvent.pairing_id).in_(pairing_ids),
+            ),
+        ),
+    )
+    _delete(
+        session,
+        delete(CalendarSeries).where(
+            col(CalendarSeries.team_id) == team_id,
+            or_(
+                col(CalendarSeries.manager_id) == user_id,
+                col(CalendarSeries.pairing_id).in_(pairing_ids),
+            ),
+        ),
+    )
+    _delete(
+        session,
+        delete(CalendarDismissal).where(
+            col(CalendarDismissal.team_id) == team_id,
+            col(CalendarDismissal.pairing_id).in_(pairing_ids),
+        ),
+    )
+    return _delete(
+        session,
+        delete(CalendarFeed).where(
+            col(CalendarFeed.team_id) == team_id, col(CalendarFeed.manager_id) == user_id
+        ),
+    )
 
 
 def _erase_ledger_rows(
@@ -200,6 +246,9 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
         pauses = pauses.where(
             or_(col(Pause.pairing_id).in_(pairing_ids), col(Pause.manager_id) == user_id)
         )
+    calendar_feeds = select(CalendarFeed).where(col(CalendarFeed.team_id) == team_id)
+    if user_id is not None:
+        calendar_feeds = calendar_feeds.where(col(CalendarFeed.manager_id) == user_id)
     return {
         "workspace": _rows(session, workspace),
         "pairings": [_row(p) for p in pairing_rows],
@@ -215,6 +264,15 @@ def export_rows(*, session: Session, team_id: str, user_id: str | None = None) -
         "check_ins_sent": [
             {"goal_id": int(subject.removeprefix("goal:")), "sent_at": _jsonable(sent_at)}
             for subject, sent_at in session.exec(check_ins_sent).all()
+        ],
+        # Which calendar is connected, by its host only: the address is a secret.
+        "calendar_feeds": [
+            {
+                "manager_id": feed.manager_id,
+                "host": feed.url_hint,
+                "connected_at": _jsonable(feed.created_at),
+            }
+            for feed in session.exec(calendar_feeds).all()
         ],
     }
 

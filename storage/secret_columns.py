@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from storage.calendars import rotate_feed_urls
 from storage.encryption import Cipher
 from storage.installations import rotate_installation_tokens
 
@@ -20,6 +21,7 @@ Rotator = Callable[[Session, Cipher], int]
 ROTATORS: dict[str, Rotator] = {
     # Bot and user tokens and refresh tokens of OAuth installs (storage/installations.py).
     "slack installation tokens": rotate_installation_tokens,
+    "calendar feed addresses": rotate_feed_urls,
 }
 
 

@@ -137,7 +137,7 @@ def test_tick_runs_every_sweep_or_the_one_job_named(tmp_path: Path) -> None:
     every = run_coach("tick", env=env, cwd=tmp_path)
     assert every.returncode == 0, every.stderr
     jobs = [part.split(":")[0] for part in every.stdout.strip().split("; ")]
-    assert jobs == ["cadence", "checkins", "digest", "leaders", "retention"]
+    assert jobs == ["calendars", "cadence", "checkins", "digest", "leaders", "retention"]
     retention = run_coach("tick", "--job", "retention", env=env, cwd=tmp_path)
     assert retention.returncode == 0, retention.stderr
     assert retention.stdout.strip() == "retention: 0 old check-in notes cleared"

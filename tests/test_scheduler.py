@@ -49,12 +49,13 @@ def test_people_sweeps_wake_every_half_hour_and_retention_nightly(
         "leaders": datetime(2026, 11, 27, 20, 30, tzinfo=UTC),
         "checkins": datetime(2026, 11, 27, 20, 35, tzinfo=UTC),
         "retention": datetime(2026, 11, 28, 3, 15, tzinfo=UTC),
+        "calendars": datetime(2026, 11, 27, 20, 55, tzinfo=UTC),
     }
     scheduler = build_scheduler(friday_evening, background=True)
     scheduler.start(paused=True)
     try:
         jobs = _jobs(scheduler)
-        assert set(jobs) == {"cadence", "checkins", "digest", "leaders", "retention"}
+        assert set(jobs) == {"cadence", "checkins", "digest", "leaders", "retention", "calendars"}
         assert all(job.coalesce and job.max_instances == 1 for job in jobs.values())
     finally:
         scheduler.shutdown(wait=False)

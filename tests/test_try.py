@@ -320,3 +320,20 @@ def test_the_leaders_quarter_shows_a_bright_spot_time_back_the_summary_and_a_fie
     assert "• @riley: fewer 1:1s have happened on time" in out
     for words in ("Ask three discovery questions", "jumped to the demo"):
         assert words not in out.split("as @jordan /coach insights")[-1]
+
+
+def test_morgans_sample_calendar_keeps_the_cadence_without_a_log(sandbox: Sandbox) -> None:
+    """The sample feed: a weekly Tuesday 1:1 with @alex, one cancelled, one moved to the
+    Wednesday; connected through the real form, it counts the moved one and the next."""
+    _said(sandbox, "/coach team add @alex weekly")
+    _said(sandbox, "as @alex click Accept")
+    assert "Connect your calendar" in _said(sandbox, "/coach calendar")
+    connected = _said(sandbox, "submit calendar_url=sample")
+    assert "Your calendar is connected (127.0.0.1…)" in connected
+    assert "@alex: next 1:1 Tue 10 am" in connected
+    plan = _said(sandbox, "/coach plan")
+    assert "last 1:1 Wed 28 Oct 2026 (from your calendar)" in plan
+    assert "That didn't" in plan
+    later = _said(sandbox, "wait 2 days")
+    assert "Time for a catch-up" not in later
+    assert "last 1:1 Tue 3 Nov 2026 (from your calendar)" in _said(sandbox, "/coach plan")

@@ -77,7 +77,7 @@ def _board_line(rep: RepPlan, today: date) -> str:
         if facts.snoozed_until is not None and facts.snoozed_until > today
         else ""
     )
-    return prompts.text(
+    line = prompts.text(
         "plans",
         "home.board_line",
         emoji=STATUS_EMOJI[facts.state.status],
@@ -86,6 +86,9 @@ def _board_line(rep: RepPlan, today: date) -> str:
         due=due_words(facts.state),
         snoozed=snoozed,
     )
+    if facts.next_one_on_one:
+        line += " · " + prompts.text("calendar", "next_one_on_one", when=facts.next_one_on_one)
+    return line
 
 
 def _set_goal_button(label_key: str) -> ActionsBlock:

@@ -42,6 +42,8 @@ def _rep_blocks(item: NudgeItem) -> list[Block]:
         last=last,
     )
     question = prompts.text("nudges", "invitation", rep=item.rep_id)
+    if item.usual_slot:
+        question = prompts.text("calendar", "usual_slot", rep=item.rep_id, slot=item.usual_slot)
     if item.field_day_due:
         question += "\n" + prompts.text("nudges", "field_day", rep=item.rep_id)
     value = str(item.pairing_id)

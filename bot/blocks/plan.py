@@ -53,7 +53,11 @@ def streak_text(plan: TeamPlan) -> str:
 def build_rep_agenda(agenda: RepAgenda) -> Notice:
     plan = agenda.plan
     rep = plan.facts.rep_id
-    dates = ", ".join(format_day(d) for d in agenda.recent_one_on_ones)
+    marker = f" ({prompts.text('calendar', 'from_calendar')})"
+    dates = ", ".join(
+        format_day(d) + (marker if d in agenda.from_calendar else "")
+        for d in agenda.recent_one_on_ones
+    )
     held = (
         prompts.text("plans", "full.recent_one_on_ones", dates=dates)
         if dates
@@ -99,6 +103,10 @@ def _summary(plan: RepPlan, *, latest_check_in: bool = True) -> str:
         if facts.last_held_on
         else prompts.text("team", "never_met")
     )
+    if facts.last_held_on and facts.calendar_held_id is not None:
+        last += f" ({prompts.text('calendar', 'from_calendar')})"
+    if facts.next_one_on_one:
+        last += " · " + prompts.text("calendar", "next_one_on_one", when=facts.next_one_on_one)
     lines = [
         prompts.text(
             "plans", "rep_line", rep=facts.rep_id, status=describe_status(facts.state), last=last
@@ -179,6 +187,11 @@ def _buttons(
     if with_agenda:
         elements.append(
             button(prompts.text("plans", "agenda_button"), ids.ACTION_PLAN_AGENDA, value)
+        )
+    if plan.facts.calendar_held_id is not None:
+        held = str(plan.facts.calendar_held_id)
+        elements.append(
+            button(prompts.text("calendar", "undo_button"), ids.ACTION_CALENDAR_UNDO, held)
         )
     return ActionsBlock(block_id=f"plan:{plan.facts.pairing_id}", elements=elements)
 

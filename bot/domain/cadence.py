@@ -381,3 +381,6 @@ class NudgeItem:
     started_on: date
     # No field day (observing the rep's routine calls) in the last six weeks.
     field_day_due: bool = False
+    # The manager's usual slot with this rep, read from their calendar ("Thu 3 pm"), when
+    # nothing is booked: the nudge offers it.
+    usual_slot: str | None = None

@@ -120,6 +120,15 @@ class Insights:
     manager_id: str | None
 
 
+class ConnectCalendar:
+    """``calendar``: the form for the secret iCal address."""
+
+
+@dataclass(frozen=True)
+class DisconnectCalendar:
+    """``calendar off``."""
+
+
 # What a subcommand asks Coach to do: answered after the ack, by the listener's ``match``.
 Request = (
     TeamList
@@ -138,6 +147,8 @@ Request = (
     | ForgetMe
     | LogFieldDay
     | Insights
+    | ConnectCalendar
+    | DisconnectCalendar
 )
 # Help and Usage need nothing but the text, so they are answered on the ack itself.
 Command = Help | Usage | Request
@@ -155,6 +166,7 @@ SUBCOMMANDS = (
     "resume",
     "forget",
     "insights",
+    "calendar",
 )
 
 
@@ -282,6 +294,15 @@ def _insights(rest: str) -> Command:
     return Insights(manager_id=manager) if manager else Usage("insights", "need_manager", rest)
 
 
+def _calendar(rest: str) -> Command:
+    words = rest.lower().split()
+    if not words:
+        return ConnectCalendar()
+    if words == ["off"]:
+        return DisconnectCalendar()
+    return Usage("calendar", "shape", rest)
+
+
 _PARSERS = {
     "help": _help,
     "team": _team,
@@ -295,4 +316,5 @@ _PARSERS = {
     "resume": _resume,
     "forget": _forget,
     "insights": _insights,
+    "calendar": _calendar,
 }

@@ -64,6 +64,11 @@ class RepFacts:
     agenda: tuple[AgendaFacts, ...]
     snoozed_until: date | None = None
     last_field_day: date | None = None
+    # From the manager's calendar (issue 19): the next 1:1 booked, in words ("Thu 3 pm"),
+    # and the id of the latest 1:1 held when the calendar counted it (for "that didn't
+    # happen").
+    next_one_on_one: str | None = None
+    calendar_held_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class RepAgenda:
     recent_one_on_ones: list[date]
     recent_check_ins: list[CheckInFacts]
     pauses: tuple[PauseNote, ...] = ()
+    from_calendar: frozenset[date] = frozenset()  # which of those 1:1s the calendar counted
 
 
 def build_plan(reps: Iterable[RepFacts], today: date) -> list[RepPlan]:

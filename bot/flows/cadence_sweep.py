@@ -22,7 +22,9 @@ from bot.domain.cadence import (
     local_today,
     may_need_nudge,
     should_nudge,
+    zone_for,
 )
+from bot.domain.calendar import booked_within_cadence, format_slot, outlook_of
 from bot.domain.hours import nudge_hour
 from bot.domain.insights import field_day_due
 from bot.flows.absences import observe_absences
@@ -30,6 +32,7 @@ from bot.flows.delivery import Key, claim, deliver, unsettled
 from bot.flows.pairings import facts_of
 from bot.flows.people import Person, last_known_zones, look_up_people
 from bot.services import Services
+from storage.calendars import MatchedEvent, events_for
 from storage.db import session_scope
 from storage.insights import field_days_for
 from storage.pairings import PairingRow, pairing_rows
@@ -83,8 +86,12 @@ def _sweep_team(services: Services, team_id: str, counts: SweepCounts) -> None:
         if manager_id in people
     }
     observe_absences(services, team_id, chosen, people, today_of)
+    with session_scope(services.engine) as session:
+        booked = events_for(
+            session=session, team_id=team_id, pairing_ids=[row.pairing.id for row in chosen]
+        )
     due = {
-        manager_id: _due_for(manager_id, manager_rows, people, now)
+        manager_id: _due_for(manager_id, manager_rows, people, now, booked)
         for manager_id, manager_rows in by_manager.items()
         if nudge_hour(now, _zone(people, manager_id), services.settings.coach_sweep_hour)
     }
@@ -152,21 +159,35 @@ def _possibly_overdue(rows: list[PairingRow], now: datetime) -> list[PairingRow]
 
 
 def _due_for(
-    manager_id: str, rows: list[PairingRow], people: dict[str, Person], now: datetime
+    manager_id: str,
+    rows: list[PairingRow],
+    people: dict[str, Person],
+    now: datetime,
+    booked: dict[int, list[MatchedEvent]],
 ) -> dict[Key, NudgeItem]:
-    """The manager's reps overdue in the manager's own today, each under its ledger key."""
+    """The manager's reps overdue in the manager's own today, each under its ledger key;
+    none whose next 1:1 is booked in their calendar within one cadence (a nudge would
+    only nag), and the usual slot offered for those with none booked."""
     manager = people.get(manager_id)
     if manager is None or not manager.reachable:
         return {}  # unknown right now, or gone: the next sweep looks again
     today = local_today(now, manager.timezone)
+    zone = zone_for(manager.timezone)
     due: dict[Key, NudgeItem] = {}
     for row in rows:
         rep = people.get(row.pairing.rep_id)
         if rep is None or not rep.reachable:
             continue  # a deactivated rep: nothing to catch up on
         state = _state(row, today, rep, manager)
-        if should_nudge(state, today, row.pairing.snoozed_until):
-            due[_key(row, state)] = _item(row, state)
+        if not should_nudge(state, today, row.pairing.snoozed_until):
+            continue
+        spans = ((e.starts_at, e.ends_at) for e in booked.get(row.pairing.id, []))
+        look = outlook_of(spans, now=now, zone=zone)
+        next_day = look.next_start.astimezone(zone).date() if look.next_start else None
+        if booked_within_cadence(next_day, today, row.pairing.cadence_days):
+            continue
+        usual = format_slot(look.usual) if look.usual is not None else None
+        due[_key(row, state)] = _item(row, state, usual)
     return due
 
 
@@ -215,11 +236,12 @@ def _key(row: PairingRow, state: CadenceState) -> Key:
     )
 
 
-def _item(row: PairingRow, state: CadenceState) -> NudgeItem:
+def _item(row: PairingRow, state: CadenceState, usual_slot: str | None) -> NudgeItem:
     return NudgeItem(
         pairing_id=row.pairing.id or 0,
         rep_id=row.pairing.rep_id,
         days_overdue=state.days_overdue,
         last_held_on=row.last_held_on,
         started_on=row.pairing.started_on,
+        usual_slot=usual_slot,
     )

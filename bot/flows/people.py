@@ -40,6 +40,8 @@ class Person:
     is_deleted: bool = False
     is_bot: bool = False
     locale: str | None = None  # Slack's, such as "en-GB": the order they write dates in
+    email: str | None = None  # the profile's (users:read.email): how a calendar names them
+    real_name: str | None = None
 
     @property
     def reachable(self) -> bool:
@@ -121,6 +123,8 @@ def _fetch_all(
                     is_bot=person.is_bot,
                     now=now,
                     locale=person.locale,
+                    email=person.email,
+                    real_name=person.real_name,
                 )
     return {person.user_id: person for person in fetched}
 
@@ -177,6 +181,8 @@ def _fetch(services: Services, team_id: str, user_id: str, *, now: datetime) -> 
         is_deleted=bool(user.get("deleted")),
         is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
         locale=user.get("locale"),
+        email=profile.get("email") or None,
+        real_name=profile.get("real_name") or user.get("real_name") or None,
     )
     return person
 
@@ -191,4 +197,6 @@ def _from_row(row: SlackUser) -> Person:
         is_deleted=row.is_deleted,
         is_bot=row.is_bot,
         locale=row.locale,
+        email=row.email,
+        real_name=row.real_name,
     )

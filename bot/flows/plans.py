@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 import prompts
 from bot.blocks.replies import Outcome, done, refused
-from bot.domain.cadence import cadence_state, local_today, week_start
+from bot.domain.cadence import cadence_state, local_today, week_start, zone_for
+from bot.domain.calendar import CalendarOutlook, describe_next
 from bot.domain.plans import (
     STREAK_WEEKS_CHECKED,
     AgendaFacts,
@@ -22,11 +24,13 @@ from bot.domain.plans import (
     coaching_streak,
     plan_questions,
 )
+from bot.flows import calendars
 from bot.flows.goals import check_in_facts
 from bot.flows.pairings import facts_of
 from bot.flows.people import look_up_person
 from bot.services import Services
 from storage.agenda import open_agenda_for
+from storage.calendars import calendar_days
 from storage.db import session_scope
 from storage.goals import active_goals_for, check_ins_of, latest_check_ins_for
 from storage.insights import field_days_for
@@ -43,12 +47,19 @@ from storage.pairings import (
 RECENT_PAUSES = 5
 
 
-def team_plan(services: Services, *, team_id: str, manager_id: str) -> TeamPlan:
+def team_plan(
+    services: Services, *, team_id: str, manager_id: str, read_calendar: bool = False
+) -> TeamPlan:
+    """Every rep's plan; ``read_calendar`` (``/coach plan``) reads the manager's calendar
+    feed first, if they connected one, so what it says is current."""
+    if read_calendar:
+        calendars.read_calendar(services, team_id=team_id, manager_id=manager_id)
     manager = look_up_person(services, team_id, manager_id)
-    today = local_today(services.clock.now(), manager.timezone)
+    now = services.clock.now()
+    today = local_today(now, manager.timezone)
     with session_scope(services.engine) as session:
         rows = pairing_rows(session=session, team_id=team_id, manager_id=manager_id)
-        reps = _rep_facts(session, team_id, rows, today)
+        reps = _rep_facts(session, team_id, rows, today, now=now, zone=manager.timezone)
         since = week_start(today) - timedelta(weeks=STREAK_WEEKS_CHECKED + 1)
         held = held_dates_for(
             session=session,
@@ -101,7 +112,8 @@ def rep_agenda(
 ) -> RepAgenda | Outcome:
     """The full agenda for one rep, for that rep's manager only."""
     manager = look_up_person(services, team_id, manager_id)
-    today = local_today(services.clock.now(), manager.timezone)
+    now = services.clock.now()
+    today = local_today(now, manager.timezone)
     with session_scope(services.engine) as session:
         rows = [
             row
@@ -110,9 +122,12 @@ def rep_agenda(
         ]
         if not rows:
             return refused("plans", "not_your_rep", rep=rep_id)
-        facts = _rep_facts(session, team_id, rows, today)
+        facts = _rep_facts(session, team_id, rows, today, now=now, zone=manager.timezone)
         pairing = rows[0].pairing
         held = recent_one_on_ones(session=session, team_id=team_id, pairing_id=pairing.id or 0)
+        counted = calendar_days(
+            session=session, team_id=team_id, pairing_id=pairing.id or 0, days=held
+        )
         check_ins = (
             check_ins_of(
                 session=session, team_id=team_id, rep_id=rep_id, limit=5, since=pairing.created_at
@@ -126,7 +141,7 @@ def rep_agenda(
         for p in sorted(rows[0].pauses, key=lambda p: p.starts_on, reverse=True)[:RECENT_PAUSES]
         if p.ends_on is None or p.ends_on > p.starts_on  # a pause resumed the day it began
     )
-    return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins], pauses)
+    return RepAgenda(plan, held, [check_in_facts(c) for c in check_ins], pauses, counted)
 
 
 def pairing_agenda(
@@ -163,7 +178,13 @@ def send_prep(services: Services, *, team_id: str, manager_id: str, pairing_id: 
 
 
 def _rep_facts(
-    session: Session, team_id: str, rows: list[PairingRow], today: date
+    session: Session,
+    team_id: str,
+    rows: list[PairingRow],
+    today: date,
+    *,
+    now: datetime,
+    zone: str | None,
 ) -> list[RepFacts]:
     """What the plan shows of each rep. A pairing the rep has not accepted yet shows only
     name and cadence; an accepted one the rep's current focus, and check-ins written since
@@ -177,14 +198,12 @@ def _rep_facts(
         ).items()
         if check_in.created_at >= _started(rows, rep_id)
     }
-    agenda = open_agenda_for(
-        session=session,
-        team_id=team_id,
-        pairing_ids=[row.pairing.id or 0 for row in rows],
-    )
-    field_days = field_days_for(
-        session=session, team_id=team_id, pairing_ids=[row.pairing.id or 0 for row in rows]
-    )
+    pairing_ids = [row.pairing.id or 0 for row in rows]
+    agenda = open_agenda_for(session=session, team_id=team_id, pairing_ids=pairing_ids)
+    field_days = field_days_for(session=session, team_id=team_id, pairing_ids=pairing_ids)
+    tz = zone_for(zone)
+    looks = calendars.outlooks_for(session, team_id, pairing_ids, now=now, zone=tz)
+    from_calendar = calendars.calendar_held_ids(session, team_id, pairing_ids)
     return [
         RepFacts(
             pairing_id=row.pairing.id or 0,
@@ -199,9 +218,17 @@ def _rep_facts(
             agenda=tuple(_agenda(item) for item in agenda[row.pairing.id or 0]),
             snoozed_until=row.pairing.snoozed_until,
             last_field_day=max(field_days.get(row.pairing.id or 0, []), default=None),
+            next_one_on_one=_next_words(looks.get(row.pairing.id), now, tz),
+            calendar_held_id=from_calendar.get(row.pairing.id),
         )
         for row in rows
     ]
+
+
+def _next_words(look: CalendarOutlook | None, now: datetime, zone: ZoneInfo) -> str | None:
+    if look is None or look.next_start is None:
+        return None
+    return describe_next(look.next_start, now=now, zone=zone)
 
 
 def _started(rows: list[PairingRow], rep_id: str) -> datetime:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 
 from bot.flows.cadence_sweep import run_cadence_sweep
+from bot.flows.calendars import run_calendar_sweep
 from bot.flows.checkin_sweep import run_checkin_sweep
 from bot.flows.delivery import SweepAborted
 from bot.flows.digest_sweep import run_digest_sweep
@@ -23,6 +24,8 @@ Sweep = Callable[[Services], str]
 
 # Name → function returning a one-line summary, in the order `coach tick` runs them.
 SWEEPS: dict[str, Sweep] = {
+    # Calendars first: a 1:1 held or booked in a manager's calendar counts before nudging.
+    "calendars": run_calendar_sweep,
     "cadence": run_cadence_sweep,
     "checkins": run_checkin_sweep,
     "digest": run_digest_sweep,

@@ -31,6 +31,7 @@ from bot.domain.feedback import is_feedback
 from bot.flows.sweeps import run_sweep
 from bot.install_pages import INSTALL_PATH, REDIRECT_PATH
 from bot.sandbox import cast
+from bot.sandbox.calendar_feed import SAMPLE, SampleCalendar, sample_feed
 from bot.sandbox.cast import MANAGER, SALES_CHANNEL, SALES_CHANNEL_ID, Member
 from bot.sandbox.commands import (
     As,
@@ -84,6 +85,7 @@ SWEEP_WORDS = {
     "digest": "weekly digest",
     "leaders": "leader summaries",
     "retention": "data retention",
+    "calendars": "calendar feeds",
 }
 _MENTION = re.compile(r"(?<![\w<@])@(\w+)")
 _CHANNEL = re.compile(r"(?<![\w<#&])#([\w-]+)")
@@ -98,6 +100,8 @@ you and @riley, whose reps are @dev and @lee):
   reply: TEXT                 a reply in the thread of the latest check-in DM
   click N                     press button [N] of those last shown (or click LABEL)
   submit NAME=VALUE; …        fill in and submit the open modal; cancel closes it
+                              (in /coach calendar's form, calendar_url=sample is
+                              @morgan's sample calendar: a weekly 1:1 with @alex)
   shortcut                    "Reframe as coaching" on the latest message in #sales
   home                        open Coach's App Home
   status :emoji: TEXT         set your Slack status (status clear to clear it)
@@ -158,6 +162,9 @@ def sandbox_settings(database_url: str, api_url: str, secret: str, client_secret
         coach_checkin_hour=10,
         coach_log_level="WARNING",
         coach_log_json=False,
+        # @morgan's sample calendar is served on loopback (bot/sandbox/calendar_feed.py):
+        # the test-only switch lets Coach read it (the key above keeps its address).
+        coach_calendar_allow_loopback_for_tests=True,
     )
 
 
@@ -183,6 +190,7 @@ class Sandbox:
         self._color, self._width = color, width
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.emulator: SlackEmulator | None = None
+        self.calendar: SampleCalendar | None = None
         self.services: Services | None = None
         self.buttons: list[Button] = []
         self.clock = SandboxClock(start=cast.START.astimezone(UTC))
@@ -222,6 +230,10 @@ class Sandbox:
         )
         _populate(self.workspace)
         self.emulator = SlackEmulator(self.workspace).start()
+        alex = cast.REPS[0]
+        self.calendar = SampleCalendar(
+            sample_feed(cast.START, manager=MANAGER.name, rep=alex.name, rep_name=alex.real_name)
+        )
         secret, client_secret = secrets.token_hex(16), secrets.token_hex(16)
         self.emulator.oauth.register_app(CLIENT_ID, client_secret)
         # Tokens that never expire: the sandbox's clock jumps days ahead, while slack_sdk
@@ -256,6 +268,9 @@ class Sandbox:
         if self.emulator is not None:
             self.emulator.stop()
             self.emulator = None
+        if self.calendar is not None:
+            self.calendar.stop()
+            self.calendar = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -481,8 +496,11 @@ class Sandbox:
 
     def _submit(self, member: Member, submit: Submit) -> None:
         view = self._open_modal(member)
+        typed = dict(submit.values)
+        if typed.get(slack_ids.BLOCK_CALENDAR_URL) == SAMPLE and self.calendar is not None:
+            typed[slack_ids.BLOCK_CALENDAR_URL] = self.calendar.url  # @morgan's sample feed
         try:
-            values = state_values(view, dict(submit.values), self._find_user)
+            values = state_values(view, typed, self._find_user)
         except FormProblem as problem:
             raise SandboxProblem(str(problem)) from None
         start = len(self.workspace.calls)

@@ -9,6 +9,7 @@ from functools import partial
 from slack_bolt import App
 
 from bot import slack_ids
+from bot.listeners.actions.calendar import handle_calendar_undo, handle_series_answer
 from bot.listeners.actions.forget import handle_forget_cancel, handle_forget_confirm
 from bot.listeners.actions.goal import (
     handle_check_in_button,
@@ -42,6 +43,13 @@ def register(app: App, services: Services) -> None:
         return guarded(partial(handler, services))
 
     app.action(slack_ids.ACTION_FORGET_CONFIRM)(serve(handle_forget_confirm))
+    for action_id in (
+        slack_ids.ACTION_CALENDAR_SERIES_YES,
+        slack_ids.ACTION_CALENDAR_SERIES_NO,
+        slack_ids.ACTION_CALENDAR_SERIES_PICK,
+    ):
+        app.action(action_id)(serve(handle_series_answer))
+    app.action(slack_ids.ACTION_CALENDAR_UNDO)(serve(handle_calendar_undo))
     app.action(slack_ids.ACTION_FORGET_CANCEL)(guarded(handle_forget_cancel))
     for action_id in (slack_ids.ACTION_PAIRING_ACCEPT, slack_ids.ACTION_PAIRING_DECLINE):
         app.action(action_id)(serve(handle_pairing_answer))

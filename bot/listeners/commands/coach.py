@@ -15,13 +15,13 @@ from bot.blocks.help import build_help, help_fallback_text
 from bot.blocks.replies import Notice, build_notice
 from bot.domain import command_grammar as grammar
 from bot.flows.home import refresh_home
-from bot.listeners.commands import forget, goal, insights, plan, reframe, team
+from bot.listeners.commands import calendar, forget, goal, insights, plan, reframe, team
 from bot.listeners.commands.context import CommandContext
 from bot.listeners.guard import report_unhandled
 from bot.services import Services
 
 # Subcommands that may open a modal, which needs the trigger_id while it is fresh.
-OPENS_MODAL: frozenset[type] = frozenset({grammar.SetGoal})
+OPENS_MODAL: frozenset[type] = frozenset({grammar.SetGoal, grammar.ConnectCalendar})
 
 # Subcommands that change what the caller's App Home shows: it is refreshed after them.
 CHANGES_HOME: frozenset[type] = frozenset(
@@ -34,6 +34,7 @@ CHANGES_HOME: frozenset[type] = frozenset(
         grammar.Pause,
         grammar.Resume,
         grammar.SetGoal,
+        grammar.DisconnectCalendar,
     }
 )
 
@@ -117,5 +118,9 @@ def route(services: Services, ctx: CommandContext, request: grammar.Request) -> 
             return team.handle_log_field_day(services, ctx, request)
         case grammar.Insights():
             return insights.handle_insights(services, ctx, request)
+        case grammar.ConnectCalendar():
+            return calendar.handle_calendar(services, ctx)
+        case grammar.DisconnectCalendar():
+            return calendar.handle_calendar_off(services, ctx)
         case _:
             assert_never(request)

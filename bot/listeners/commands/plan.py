@@ -12,6 +12,7 @@ from bot.services import Services
 
 def handle_plan(services: Services, ctx: CommandContext, cmd: grammar.Plan) -> Notice:
     if cmd.rep_id is None:
-        return build_plan_page(team_plan(services, team_id=ctx.team_id, manager_id=ctx.user_id))
+        plan = team_plan(services, team_id=ctx.team_id, manager_id=ctx.user_id, read_calendar=True)
+        return build_plan_page(plan)
     agenda = rep_agenda(services, team_id=ctx.team_id, manager_id=ctx.user_id, rep_id=cmd.rep_id)
     return build_outcome(agenda) if isinstance(agenda, Outcome) else build_rep_agenda(agenda)
