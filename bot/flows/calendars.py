@@ -296,7 +296,7 @@ def read_calendar(
     labels = {rep.pairing_id: _label(people.get(rep.rep_id), rep.rep_id) for rep in reps}
     for match, rep_id in result.new_series:
         others = [(pid, label) for pid, label in labels.items() if pid != match.pairing_id]
-        _ask_about_series(services, manager_id, match, rep_id, zone, others)
+        _ask_about_series(services, team_id, manager_id, match, rep_id, zone, others)
     return result
 
 
@@ -345,6 +345,7 @@ def _label(person: Person | None, user_id: str) -> str:
 
 def _ask_about_series(
     services: Services,
+    team_id: str,
     manager_id: str,
     match: Match,
     rep_id: str,
@@ -359,7 +360,7 @@ def _ask_about_series(
         title=escape_mrkdwn(match.occurrence.title[:120]),
         slot=format_slot(match.occurrence.starts_at.astimezone(zone)),
     )
-    services.slack.chat_postMessage(channel=manager_id, text=text, blocks=blocks)
+    services.slack_for(team_id).chat_postMessage(channel=manager_id, text=text, blocks=blocks)
 
 
 def _failed(services: Services, team_id: str, manager_id: str, failure: str, *, tell: bool) -> None:
@@ -379,7 +380,7 @@ def _failed(services: Services, team_id: str, manager_id: str, failure: str, *, 
     if first:
         reason = prompts.text("calendar", f"problems.{failure}", host=escape_mrkdwn(host))
         text = prompts.text("calendar", "failing", host=escape_mrkdwn(host), reason=reason)
-        services.slack.chat_postMessage(channel=manager_id, text=text)
+        services.slack_for(team_id).chat_postMessage(channel=manager_id, text=text)
 
 
 def _identity(person: Person | None) -> Identity:

@@ -372,7 +372,7 @@ def test_key_rotation_re_encrypts_feed_addresses_and_reads_go_on(
     new = generate_key()
     both = Cipher([new, old])
     with Session(coach.services.engine) as session:
-        assert rotate_all(session=session, cipher=both) == {"calendar feed addresses": 1}
+        assert rotate_all(session=session, cipher=both)["calendar feed addresses"] == 1
         session.commit()
     with Session(coach.services.engine) as session:
         stored = session.exec(select(CalendarFeed)).one().url_ciphertext

@@ -15,7 +15,8 @@ def handle_calendar(services: Services, ctx: CommandContext) -> Notice | None:
     if not calendars.can_store_secrets(services):
         return build_notice("calendar", "no_key")
     connected = calendars.connected_hint(services, team_id=ctx.team_id, manager_id=ctx.user_id)
-    services.slack.views_open(trigger_id=ctx.trigger_id, view=build_calendar_modal(connected))
+    modal = build_calendar_modal(connected)
+    services.slack_for(ctx.team_id).views_open(trigger_id=ctx.trigger_id, view=modal)
     return None
 
 
