@@ -3,7 +3,9 @@
 Why: the app talks to Slack through a real slack_sdk WebClient, so pointing its base URL
 (SLACK_API_URL) here exercises the same HTTP, encodings, retries and error handling as
 production does. This module only turns requests into `Workspace.handle(...)` calls and
-`Reply`s back into responses; what Slack does lives in `workspace.py`.
+`Reply`s back into responses; what Slack does lives in `workspace.py`. One server may serve
+many workspaces (`SlackEmulator.add_workspace`), each call answered by the workspace its
+token belongs to, after the emulator's latency (`latency.py`).
 
 It also serves response_urls (`/response/<key>`), because Bolt's `respond()` posts to the
 response_url of a slash command or an action rather than to the Web API.
@@ -15,6 +17,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +25,7 @@ from types import TracebackType
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
+from slack_emulator.latency import Latency
 from slack_emulator.workspace import ApiCall, Reply, Workspace
 
 logger = logging.getLogger(__name__)
@@ -53,16 +57,25 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class _Server(ThreadingHTTPServer):
-    """A threading HTTP server that knows the workspace it serves."""
+    """A threading HTTP server that knows the workspaces it serves, by their tokens."""
 
     daemon_threads = True
     # socketserver's default backlog of 5 overflows when a sweep's lookup threads connect
     # at once, and each refused SYN is retried a whole second later: about 1 s per sweep.
-    request_queue_size = 128
+    request_queue_size = 1024
 
-    def __init__(self, address: tuple[str, int], workspace: Workspace) -> None:
+    def __init__(self, address: tuple[str, int], workspace: Workspace, latency: Latency) -> None:
         super().__init__(address, _Handler)
         self.workspace = workspace
+        self.latency = latency
+        self.by_token: dict[str, Workspace] = {}
+        self.by_token_lock = threading.Lock()
+
+    def workspace_for(self, token: str | None) -> Workspace:
+        """The workspace a token belongs to; the first one answers for any other token
+        (with invalid_auth, as Slack does)."""
+        with self.by_token_lock:
+            return self.by_token.get(token or "", self.workspace)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -81,14 +94,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(self._route(url.path, params))
 
     def _route(self, path: str, params: dict[str, Any]) -> Reply:
-        workspace = cast(_Server, self.server).workspace
+        server = cast(_Server, self.server)
         if path.startswith("/api/"):
-            token = bearer_token(self.headers.get("Authorization"))
             form_token = params.pop("token", None)
+            token = bearer_token(self.headers.get("Authorization")) or form_token
             method = path.removeprefix("/api/")
-            return workspace.handle(method, decode_params(params), token or form_token)
+            delay = server.latency.sample()
+            time.sleep(delay / 2)  # the request on its way
+            reply = server.workspace_for(token).handle(method, decode_params(params), token)
+            time.sleep(delay / 2)  # the answer on its way back
+            return reply
         if path.startswith("/response/"):
-            return workspace.respond(path.removeprefix("/response/"), decode_params(params))
+            key = path.removeprefix("/response/")
+            return server.workspace.respond(key, decode_params(params))
         return Reply(404, {"ok": False, "error": "not_found"})
 
     def _body_params(self) -> dict[str, Any]:
@@ -145,12 +163,25 @@ class SlackEmulator:
     """
 
     def __init__(
-        self, workspace: Workspace | None = None, *, host: str = "127.0.0.1", port: int = 0
+        self,
+        workspace: Workspace | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: Latency | str | None = None,
     ) -> None:
         self.workspace = workspace if workspace is not None else Workspace()
+        if latency is None:
+            latency = Latency.from_env()
+        self.latency = Latency.parse(latency) if isinstance(latency, str) else latency
         self._address = (host, port)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        # Every workspace served, by its bot and app tokens: a call is answered by the
+        # workspace its token belongs to, each with its own state and its own limits.
+        self.workspaces: dict[str, Workspace] = {}
+        self._by_token: dict[str, Workspace] = {}
+        self.add_workspace(self.workspace)
         ws = self.workspace
         # Setup.
         self.add_user = ws.add_user
@@ -182,9 +213,19 @@ class SlackEmulator:
         self.enforce_rate_limits = ws.enforce_rate_limits
         self.relax_rate_limits = ws.relax_rate_limits
 
+    def add_workspace(self, workspace: Workspace) -> Workspace:
+        """Serve another workspace (its own team id and tokens) from the same address."""
+        self.workspaces[workspace.team_id] = workspace
+        self._by_token[workspace.bot_token] = workspace
+        self._by_token[workspace.app_token] = workspace
+        if self._server is not None:
+            with self._server.by_token_lock:
+                self._server.by_token = dict(self._by_token)
+        return workspace
+
     @property
     def calls(self) -> list[ApiCall]:
-        """Every call so far, in arrival order."""
+        """Every call so far to the first workspace, in arrival order."""
         return self.workspace.calls
 
     @property
@@ -215,7 +256,8 @@ class SlackEmulator:
         """Listen on a free port and serve from a daemon thread."""
         if self._server is not None:
             return self
-        self._server = _Server(self._address, self.workspace)
+        self._server = _Server(self._address, self.workspace, self.latency)
+        self._server.by_token = dict(self._by_token)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.01},

@@ -14,7 +14,9 @@ UNSEEABLE = NOT_IN_CHANNEL | CHANNEL_GONE
 MEMBERS_PAGE = 1000
 
 
-def members_among(services: Services, channel_id: str, user_ids: Iterable[str]) -> set[str] | None:
+def members_among(
+    services: Services, team_id: str, channel_id: str, user_ids: Iterable[str]
+) -> set[str] | None:
     """Which of ``user_ids`` are members of the channel (conversations.members, paged);
     None when the bot cannot see the channel (a private one it is not in, or gone). Other
     Slack errors propagate: a sweep tries again next time rather than guess."""
@@ -23,7 +25,7 @@ def members_among(services: Services, channel_id: str, user_ids: Iterable[str]) 
     cursor = ""
     try:
         while True:
-            page = services.slack.conversations_members(
+            page = services.slack_for(team_id).conversations_members(
                 channel=channel_id, limit=MEMBERS_PAGE, cursor=cursor or None
             )
             found |= wanted & set(page.get("members") or [])

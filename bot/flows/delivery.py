@@ -17,6 +17,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
@@ -92,7 +93,7 @@ def unsettled(services: Services, team_id: str, keys: Sequence[Key]) -> list[Key
             unknown.extend(unconfirmed)
     wanted = {(key.kind, key.subject, key.period) for key in keys}
     unknown = [row for row in unknown if (row.kind, row.subject, row.period) in wanted]
-    for row in _look_for_unconfirmed(services, unknown):
+    for row in _look_for_unconfirmed(services, team_id, unknown):
         settled[row.kind].add((row.subject, row.period))
     return [key for key in keys if (key.subject, key.period) not in settled[key.kind]]
 
@@ -140,6 +141,7 @@ def claim_as_sent(
 
 def deliver(
     services: Services,
+    team_id: str,
     ledger_ids: Sequence[int],
     *,
     channel: str,
@@ -149,14 +151,15 @@ def deliver(
 ) -> Delivery:
     """Post one message for the claimed ledger rows and record the result on all of them.
 
-    Called once, never retried here: a retry is the next sweep's, after it looked."""
+    Called once, never retried here: a retry is the next sweep's, after it looked. Posted
+    with the workspace's own client (its token, its pacer)."""
     metadata = {
         "event_type": METADATA_EVENT,
         "event_payload": {"ledger_ids": ",".join(str(i) for i in sorted(ledger_ids))},
     }
     try:
         with paced_posts():
-            response = services.slack.chat_postMessage(
+            response = services.slack_for(team_id).chat_postMessage(
                 channel=channel, text=text, blocks=blocks, metadata=metadata, **options
             )
     except SlackApiError as failure:
@@ -199,7 +202,9 @@ def _record_unknown(
         mark_unconfirmed(session=session, ledger_ids=ledger_ids, channel_id=channel, error=error)
 
 
-def _look_for_unconfirmed(services: Services, rows: Sequence[Unconfirmed]) -> list[Unconfirmed]:
+def _look_for_unconfirmed(
+    services: Services, team_id: str, rows: Sequence[Unconfirmed]
+) -> list[Unconfirmed]:
     """The unconfirmed sends to leave out of this sweep: those Slack has (now marked sent),
     and those Slack could not be asked about right now (asked again next sweep). The rest
     are claimed and sent again, as a failed send is."""
@@ -208,7 +213,7 @@ def _look_for_unconfirmed(services: Services, rows: Sequence[Unconfirmed]) -> li
     out_of_attempts: list[Unconfirmed] = []
     for row in rows:
         try:
-            posted = _find_posted(services, row)
+            posted = _find_posted(services.slack_for(team_id), row)
         except SlackApiError as failure:
             if failure.response.status_code >= 500 or failure.response.status_code == 429:
                 leave_out.append(row)  # Slack is unwell: look again next sweep, post nothing
@@ -241,16 +246,16 @@ def _look_for_unconfirmed(services: Services, rows: Sequence[Unconfirmed]) -> li
     return leave_out
 
 
-def _find_posted(services: Services, row: Unconfirmed) -> tuple[str, str] | None:
+def _find_posted(slack: WebClient, row: Unconfirmed) -> tuple[str, str] | None:
     """(channel, ts) of the message that delivered this ledger row, if Slack has it."""
     if not row.channel_id:
         return None
     channel = row.channel_id
     if channel.startswith(("U", "W")):  # a DM addressed to a person: find its channel
-        channel = services.slack.conversations_open(users=channel)["channel"]["id"]
+        channel = slack.conversations_open(users=channel)["channel"]["id"]
     cursor = None
     for _ in range(HISTORY_PAGES):
-        page = services.slack.conversations_history(
+        page = slack.conversations_history(
             channel=channel, limit=HISTORY_PAGE_SIZE, include_all_metadata=True, cursor=cursor
         )
         for message in page.get("messages") or []:

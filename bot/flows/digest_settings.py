@@ -34,7 +34,7 @@ def set_digest_channel(
             return refused("digest", "no_team")
     # The digest names the manager's reps: only a channel the manager is in may get it.
     # A channel the bot cannot see yet is checked again before every post.
-    if members_among(services, channel_id, [manager_id]) == set():
+    if members_among(services, team_id, channel_id, [manager_id]) == set():
         return refused("digest", "manager_not_member", channel=channel_id)
     with session_scope(services.engine) as session:
         update_manager_settings(

@@ -28,6 +28,7 @@ from bot.domain.digest import DigestEntry, celebrate, summarise_manager
 from bot.domain.hours import weekly_hour
 from bot.flows.channels import members_among
 from bot.flows.delivery import Key, claim_all, deliver
+from bot.flows.fan_out import for_each_workspace, send_each
 from bot.flows.pairings import facts_of
 from bot.flows.people import Person, last_known_zones, look_up_people
 from bot.flows.plans import streaks_for
@@ -37,7 +38,6 @@ from storage.db import session_scope
 from storage.managers import managers_with_digest
 from storage.models import ManagerSettings
 from storage.pairings import PairingRow, pairing_rows
-from storage.workspaces import list_team_ids
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +51,13 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def run_digest_sweep(services: Services) -> str:
     now = services.clock.now()
-    posted = failed = summaries = 0
-    with session_scope(services.engine) as session:
-        team_ids = list_team_ids(session=session)
-    for team_id in team_ids:
-        done, missed, told = _digest_team(services, team_id, now)
-        posted, failed, summaries = posted + done, failed + missed, summaries + told
-    return f"{posted} digests posted, {failed} failed, {summaries} manager summaries sent"
+    swept = for_each_workspace(services, lambda team_id: _digest_team(services, team_id, now))
+    posted = sum(done for done, _, _ in swept.results)
+    failed = sum(missed for _, missed, _ in swept.results)
+    summaries = sum(told for _, _, told in swept.results)
+    return swept.summary(
+        f"{posted} digests posted, {failed} failed, {summaries} manager summaries sent"
+    )
 
 
 def _digest_team(services: Services, team_id: str, now: datetime) -> tuple[int, int, int]:
@@ -127,8 +127,9 @@ def _post_digests(
     periods = {c: iso_week_key(today_of[owners[c]]) for c in due}
     channels = _only_members(services, team_id, due, channels, periods)
     keys = [Key("digest", f"channel:{c}", periods[c], c) for c in channels]
-    posted = failed = 0
-    for key, ledger_id in claim_all(services, team_id, keys).items():
+
+    def post(claimed: tuple[Key, int]) -> bool:
+        key, ledger_id = claimed
         channel_id = key.subject.removeprefix("channel:")
         managers = {own.manager_id for own in channels[channel_id]}
         mine = [e for e in entries if e.manager_id in managers]
@@ -137,14 +138,21 @@ def _post_digests(
             week_of, celebrate(mine, {m: streaks.get(m, 0) for m in managers})
         )
         delivery = deliver(
-            services, [ledger_id], channel=channel_id, text=text, blocks=blocks, unfurl_links=False
+            services,
+            team_id,
+            [ledger_id],
+            channel=channel_id,
+            text=text,
+            blocks=blocks,
+            unfurl_links=False,
         )
-        posted += delivery.sent
-        failed += not delivery.sent
         problem = CHANNEL_PROBLEMS.get(delivery.error or "")
         if problem is not None:
             _tell_managers(services, team_id, sorted(managers), channel_id, problem, key.period)
-    return posted, failed
+        return delivery.sent
+
+    posted = send_each(services, claim_all(services, team_id, keys).items(), post)
+    return sum(posted), posted.count(False)
 
 
 def _only_members(
@@ -162,7 +170,9 @@ def _only_members(
     for channel_id in due:
         managers = channels[channel_id]
         try:
-            members = members_among(services, channel_id, [own.manager_id for own in managers])
+            members = members_among(
+                services, team_id, channel_id, [own.manager_id for own in managers]
+            )
         except (SlackApiError, OSError) as error:
             logger.warning("could not list a digest channel's members (%s)", type(error).__name__)
             continue  # decided next sweep, not guessed now
@@ -191,14 +201,17 @@ def _send_summaries(
     keys = [
         Key("summary", f"manager:{m}", iso_week_key(today_of[m]), m) for m in due if m in coaching
     ]
-    sent = 0
-    for key, ledger_id in claim_all(services, team_id, keys).items():
+
+    def summarise(claimed: tuple[Key, int]) -> bool:
+        key, ledger_id = claimed
         manager_id = key.subject.removeprefix("manager:")
         own = summarise_manager(manager_id, entries, streaks.get(manager_id, 0))
         text, blocks = build_manager_summary(week_start(today_of[manager_id]), own)
-        delivery = deliver(services, [ledger_id], channel=manager_id, text=text, blocks=blocks)
-        sent += delivery.sent
-    return sent
+        return deliver(
+            services, team_id, [ledger_id], channel=manager_id, text=text, blocks=blocks
+        ).sent
+
+    return sum(send_each(services, claim_all(services, team_id, keys).items(), summarise))
 
 
 def _entries(
@@ -245,4 +258,4 @@ def _tell_managers(
     keys = [Key("digest_problem", f"manager:{m}:{channel_id}", period, m) for m in managers]
     for problem_key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = problem_key.subject.split(":")[1]
-        deliver(services, [ledger_id], channel=manager_id, text=text)
+        deliver(services, team_id, [ledger_id], channel=manager_id, text=text)

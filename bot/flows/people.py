@@ -100,7 +100,7 @@ def _fetch_all(
 ) -> dict[str, Person]:
     """users.info for each, a few at a time, then one transaction to cache them all."""
     now = services.clock.now()
-    fetch = partial(_fetch_tolerantly if in_sweep else _fetch, services, now=now)
+    fetch = partial(_fetch_tolerantly if in_sweep else _fetch, services, team_id, now=now)
     if len(user_ids) == 1:
         results = [fetch(user_ids[0])]
     else:
@@ -129,7 +129,7 @@ def is_workspace_admin(services: Services, team_id: str, user_id: str) -> bool:
     """Whether Slack says, right now, that this person administers or owns the workspace.
     Asked afresh every time (never from the cache): it grants power over other people."""
     try:
-        user = services.slack.users_info(user=user_id)["user"]
+        user = services.slack_for(team_id).users_info(user=user_id)["user"]
     except SlackApiError as error:
         if error.response.get("error") == USER_NOT_FOUND:
             return False
@@ -140,9 +140,11 @@ def is_workspace_admin(services: Services, team_id: str, user_id: str) -> bool:
     )
 
 
-def _fetch_tolerantly(services: Services, user_id: str, *, now: datetime) -> Person | None:
+def _fetch_tolerantly(
+    services: Services, team_id: str, user_id: str, *, now: datetime
+) -> Person | None:
     try:
-        return _fetch(services, user_id, now=now)
+        return _fetch(services, team_id, user_id, now=now)
     except SlackApiError as error:
         reason = str(error.response.get("error") or "unknown_error")
         if reason in TOKEN_REFUSED:
@@ -153,9 +155,9 @@ def _fetch_tolerantly(services: Services, user_id: str, *, now: datetime) -> Per
     return None
 
 
-def _fetch(services: Services, user_id: str, *, now: datetime) -> Person:
+def _fetch(services: Services, team_id: str, user_id: str, *, now: datetime) -> Person:
     try:
-        user = services.slack.users_info(user=user_id, include_locale=True)["user"]
+        user = services.slack_for(team_id).users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as error:
         if error.response.get("error") == USER_NOT_FOUND:
             return Person(user_id=user_id, exists=False)
