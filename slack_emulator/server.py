@@ -18,6 +18,8 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
+from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,6 +72,21 @@ class _Server(ThreadingHTTPServer):
         self.latency = latency
         self.by_token: dict[str, Workspace] = {}
         self.by_token_lock = threading.Lock()
+        # Calls being answered right now, and the most there ever were, by (team, method).
+        self.in_flight: Counter[tuple[str, str]] = Counter()
+        self.most_in_flight: Counter[tuple[str, str]] = Counter()
+
+    @contextlib.contextmanager
+    def answering(self, team_id: str, method: str) -> Iterator[None]:
+        key = (team_id, method)
+        with self.by_token_lock:
+            self.in_flight[key] += 1
+            self.most_in_flight[key] = max(self.most_in_flight[key], self.in_flight[key])
+        try:
+            yield
+        finally:
+            with self.by_token_lock:
+                self.in_flight[key] -= 1
 
     def workspace_for(self, token: str | None) -> Workspace:
         """The workspace a token belongs to; the first one answers for any other token
@@ -99,10 +116,12 @@ class _Handler(BaseHTTPRequestHandler):
             form_token = params.pop("token", None)
             token = bearer_token(self.headers.get("Authorization")) or form_token
             method = path.removeprefix("/api/")
+            workspace = server.workspace_for(token)
             delay = server.latency.sample()
-            time.sleep(delay / 2)  # the request on its way
-            reply = server.workspace_for(token).handle(method, decode_params(params), token)
-            time.sleep(delay / 2)  # the answer on its way back
+            with server.answering(workspace.team_id, method):
+                time.sleep(delay / 2)  # the request on its way
+                reply = workspace.handle(method, decode_params(params), token)
+                time.sleep(delay / 2)  # the answer on its way back
             return reply
         if path.startswith("/response/"):
             key = path.removeprefix("/response/")
@@ -173,7 +192,7 @@ class SlackEmulator:
         self.workspace = workspace if workspace is not None else Workspace()
         if latency is None:
             latency = Latency.from_env()
-        self.latency = Latency.parse(latency) if isinstance(latency, str) else latency
+        self._latency = Latency.parse(latency) if isinstance(latency, str) else latency
         self._address = (host, port)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -213,6 +232,17 @@ class SlackEmulator:
         self.enforce_rate_limits = ws.enforce_rate_limits
         self.relax_rate_limits = ws.relax_rate_limits
 
+    @property
+    def latency(self) -> Latency:
+        """How long each call takes; may be changed while serving."""
+        return self._latency
+
+    @latency.setter
+    def latency(self, latency: Latency | str) -> None:
+        self._latency = Latency.parse(latency) if isinstance(latency, str) else latency
+        if self._server is not None:
+            self._server.latency = self._latency
+
     def add_workspace(self, workspace: Workspace) -> Workspace:
         """Serve another workspace (its own team id and tokens) from the same address."""
         self.workspaces[workspace.team_id] = workspace
@@ -227,6 +257,14 @@ class SlackEmulator:
     def calls(self) -> list[ApiCall]:
         """Every call so far to the first workspace, in arrival order."""
         return self.workspace.calls
+
+    def most_in_flight(self, method: str, team_id: str | None = None) -> int:
+        """The most calls to ``method`` from one workspace (this one, or the first) that were
+        being answered at the same moment: what a client's bound on concurrency allowed."""
+        if self._server is None:
+            return 0
+        with self._server.by_token_lock:
+            return self._server.most_in_flight[(team_id or self.workspace.team_id, method)]
 
     @property
     def token(self) -> str:
@@ -256,7 +294,7 @@ class SlackEmulator:
         """Listen on a free port and serve from a daemon thread."""
         if self._server is not None:
             return self
-        self._server = _Server(self._address, self.workspace, self.latency)
+        self._server = _Server(self._address, self.workspace, self._latency)
         self._server.by_token = dict(self._by_token)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
