@@ -108,7 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
         params.update(self._body_params())
-        self._write(self._route(url.path, params))
+        reply = self._route(url.path, params)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the caller left
+            self._write(reply)
 
     def _route(self, path: str, params: dict[str, Any]) -> Reply:
         server = cast(_Server, self.server)
