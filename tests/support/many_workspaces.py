@@ -3,7 +3,7 @@ in Coach's database (pairings, a warm people cache) and in an emulator workspace
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert
@@ -11,6 +11,11 @@ from sqlalchemy.engine import Engine
 
 from slack_emulator import Workspace as SlackWorkspace
 from storage.models import Pairing, SlackUser, Workspace
+
+
+def fan_out_team_ids(count: int) -> list[str]:
+    """The benchmark's workspaces, the same in its database and its emulator process."""
+    return [f"T0FAN{n:05d}" for n in range(count)]
 
 
 def token_of(team_id: str) -> str:
@@ -72,10 +77,16 @@ def seed_overdue(
 
 
 def emulated_workspace(
-    team_id: str, *, managers: int, reps_per_manager: int, tz: str = "Europe/London"
+    team_id: str,
+    *,
+    managers: int,
+    reps_per_manager: int,
+    tz: str = "Europe/London",
+    make: Callable[..., SlackWorkspace] = SlackWorkspace,
 ) -> SlackWorkspace:
-    """The emulator's side of one seeded workspace, answering to ``token_of(team_id)``."""
-    workspace = SlackWorkspace(
+    """The emulator's side of one seeded workspace, answering to ``token_of(team_id)``
+    (``make`` builds it: a Workspace, or a subclass such as the benchmark's counting one)."""
+    workspace = make(
         team_id, f"Team {team_id}", bot_token=token_of(team_id), app_token=f"xapp-{team_id}"
     )
     for m, manager in enumerate(manager_ids(managers)):
