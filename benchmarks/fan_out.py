@@ -185,7 +185,7 @@ def run_one_channel(*, paced: bool) -> Outcome:
         started = time.perf_counter()
         sent = 0
         for n in range(ONE_CHANNEL_POSTS):
-            sent += deliver(services, TEAM, [], channel="C0LEADS", text=f"digest {n}").sent
+            sent += deliver(services, [], team_id=TEAM, channel="C0LEADS", text=f"digest {n}").sent
         seconds = time.perf_counter() - started
         refused = slack.count("429")
     return Outcome(seconds, ONE_CHANNEL_POSTS, sent, refused, f"{sent} posted")

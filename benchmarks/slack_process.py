@@ -114,7 +114,7 @@ def _answer(emulator: SlackEmulator, workspace: CountingWorkspace, words: list[s
         count, managers, reps, tz = int(args[0]), int(args[1]), int(args[2]), args[3]
         make = partial(CountingWorkspace, counts=workspace.counts, count_lock=workspace.count_lock)
         for team_id in fan_out_team_ids(count):
-            emulator.add_workspace(
+            emulator.serve_workspace(
                 emulated_workspace(
                     team_id, managers=managers, reps_per_manager=reps, tz=tz, make=make
                 )

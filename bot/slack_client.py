@@ -12,11 +12,12 @@ than ours), every paced post from this process waits out the Retry-After, not ju
 that was refused.
 
 A pacer belongs to one workspace (Slack counts "per API method per workspace per app"): in
-single-workspace mode the one client has the one pacer; with many workspaces each has its
-own (``WorkspacePacers``), so one busy workspace never slows another's sweep. Several
-threads may post through one pacer at once (a sweep keeps a few posts in flight per
-workspace, ``flows/fan_out.py``): a post takes its place in the budget when it starts and
-counts from when it finished, so no number of threads can overspend it.
+single-workspace mode the one client has the one pacer; with many workspaces each keeps a
+client of its own (its token set on it, refreshed in place), so one busy workspace never
+slows another's sweep. Several threads may post through one pacer at once (a sweep keeps
+a few posts in flight per workspace, ``flows/fan_out.py``): a post takes its place in the
+budget when it starts and counts from when it finished, so no number of threads can
+overspend it.
 """
 
 from __future__ import annotations
@@ -325,46 +326,16 @@ class ClientTiming:
     sleep: Callable[[float], None] = time.sleep
 
 
-class WorkspacePacers:
-    """One ``PostPacer`` per workspace, kept for the life of the process.
-
-    Slack counts its limits per app per workspace, so each workspace's posts wait only for
-    that workspace's budget, and a 429 from one workspace pauses only its own posts. A
-    workspace keeps its pacer when its token rotates: the budget is the workspace's, not
-    the token's. Pass the pacer to ``build_slack_client`` with the workspace's token.
-    """
-
-    def __init__(self, timing: ClientTiming | None = None) -> None:
-        self.timing = timing or ClientTiming()
-        self._lock = threading.Lock()
-        self._pacers: dict[str, PostPacer] = {}
-
-    def pacer_for(self, team_id: str) -> PostPacer:
-        with self._lock:
-            pacer = self._pacers.get(team_id)
-            if pacer is None:
-                pacer = PostPacer(clock=self.timing.clock, sleep=self.timing.sleep)
-                self._pacers[team_id] = pacer
-            return pacer
-
-
 def build_slack_client(
-    settings: Settings,
-    *,
-    token: str | None = None,
-    pacer: PostPacer | None = None,
-    timing: ClientTiming | None = None,
+    settings: Settings, *, pacer: PostPacer | None = None, timing: ClientTiming | None = None
 ) -> WebClient:
     """A WebClient that paces its posts, waits out 429s (Retry-After) and retries dropped
-    connections and 5xx answers, except for posts (see NOT_REPEATABLE).
-
-    ``token`` defaults to ``SLACK_BOT_TOKEN``; a workspace installed by OAuth passes its own
-    token and its own pacer (``WorkspacePacers``)."""
+    connections and 5xx answers, except for posts (see NOT_REPEATABLE)."""
     timing = timing or ClientTiming()
     pacer = pacer or PostPacer(clock=timing.clock, sleep=timing.sleep)
     after = timing.retry_interval
     return PacedWebClient(
-        token=token or settings.slack_bot_token,
+        token=settings.slack_bot_token,
         base_url=settings.slack_api_url or SLACK_API_URL,
         timeout=10,
         pacer=pacer,

@@ -4,7 +4,7 @@ Why: the app talks to Slack through a real slack_sdk WebClient, so pointing its 
 (SLACK_API_URL) here exercises the same HTTP, encodings, retries and error handling as
 production does. This module only turns requests into `Workspace.handle(...)` calls and
 `Reply`s back into responses; what Slack does lives in `workspace.py`. One server may serve
-many workspaces (`SlackEmulator.add_workspace`), each call answered by the workspace its
+many workspaces (`SlackEmulator.serve_workspace`), each call answered by the workspace its
 token belongs to, after the emulator's latency (`latency.py`).
 
 It also serves response_urls (`/response/<key>`), because Bolt's `respond()` posts to the
@@ -59,40 +59,17 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class _Server(ThreadingHTTPServer):
-    """A threading HTTP server that knows the workspaces it serves, by their tokens."""
+    """A threading HTTP server that knows the workspaces it serves."""
 
     daemon_threads = True
     # socketserver's default backlog of 5 overflows when a sweep's lookup threads connect
     # at once, and each refused SYN is retried a whole second later: about 1 s per sweep.
+    # A fan-out sweep opens a connection per post in flight, for many workspaces at once.
     request_queue_size = 1024
 
-    def __init__(self, address: tuple[str, int], workspace: Workspace, latency: Latency) -> None:
+    def __init__(self, address: tuple[str, int], emulator: SlackEmulator) -> None:
         super().__init__(address, _Handler)
-        self.workspace = workspace
-        self.latency = latency
-        self.by_token: dict[str, Workspace] = {}
-        self.by_token_lock = threading.Lock()
-        # Calls being answered right now, and the most there ever were, by (team, method).
-        self.in_flight: Counter[tuple[str, str]] = Counter()
-        self.most_in_flight: Counter[tuple[str, str]] = Counter()
-
-    @contextlib.contextmanager
-    def answering(self, team_id: str, method: str) -> Iterator[None]:
-        key = (team_id, method)
-        with self.by_token_lock:
-            self.in_flight[key] += 1
-            self.most_in_flight[key] = max(self.most_in_flight[key], self.in_flight[key])
-        try:
-            yield
-        finally:
-            with self.by_token_lock:
-                self.in_flight[key] -= 1
-
-    def workspace_for(self, token: str | None) -> Workspace:
-        """The workspace a token belongs to; the first one answers for any other token
-        (with invalid_auth, as Slack does)."""
-        with self.by_token_lock:
-            return self.by_token.get(token or "", self.workspace)
+        self.emulator = emulator
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -113,21 +90,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._write(reply)
 
     def _route(self, path: str, params: dict[str, Any]) -> Reply:
-        server = cast(_Server, self.server)
+        emulator = cast(_Server, self.server).emulator
         if path.startswith("/api/"):
             form_token = params.pop("token", None)
             token = bearer_token(self.headers.get("Authorization")) or form_token
             method = path.removeprefix("/api/")
-            workspace = server.workspace_for(token)
-            delay = server.latency.sample()
-            with server.answering(workspace.team_id, method):
-                time.sleep(delay / 2)  # the request on its way
-                reply = workspace.handle(method, decode_params(params), token)
-                time.sleep(delay / 2)  # the answer on its way back
-            return reply
+            workspace = emulator.workspace_for(token)
+            with emulator.answering(workspace.team_id, method):
+                return workspace.handle(method, decode_params(params), token)
         if path.startswith("/response/"):
             key = path.removeprefix("/response/")
-            return server.workspace.respond(key, decode_params(params))
+            return emulator.workspace.respond(key, decode_params(params))
         return Reply(404, {"ok": False, "error": "not_found"})
 
     def _body_params(self) -> dict[str, Any]:
@@ -194,15 +167,19 @@ class SlackEmulator:
         self.workspace = workspace if workspace is not None else Workspace()
         if latency is None:
             latency = Latency.from_env()
-        self._latency = Latency.parse(latency) if isinstance(latency, str) else latency
+        self.latency = Latency.parse(latency) if isinstance(latency, str) else latency
+        # Every workspace served, by team id; the first is `workspace`. A call goes to the
+        # workspace its token belongs to (the first when the token is nobody's), each with
+        # its own state and its own limits.
+        self.workspaces: dict[str, Workspace] = {self.workspace.team_id: self.workspace}
+        self._by_token: dict[str, Workspace] = {}
+        self._lock = threading.Lock()
+        # Calls being answered right now, and the most there ever were, by (team, method).
+        self._in_flight: Counter[tuple[str, str]] = Counter()
+        self._most_in_flight: Counter[tuple[str, str]] = Counter()
         self._address = (host, port)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        # Every workspace served, by its bot and app tokens: a call is answered by the
-        # workspace its token belongs to, each with its own state and its own limits.
-        self.workspaces: dict[str, Workspace] = {}
-        self._by_token: dict[str, Workspace] = {}
-        self.add_workspace(self.workspace)
         ws = self.workspace
         # Setup.
         self.add_user = ws.add_user
@@ -234,26 +211,37 @@ class SlackEmulator:
         self.enforce_rate_limits = ws.enforce_rate_limits
         self.relax_rate_limits = ws.relax_rate_limits
 
-    @property
-    def latency(self) -> Latency:
-        """How long each call takes; may be changed while serving."""
-        return self._latency
-
-    @latency.setter
-    def latency(self, latency: Latency | str) -> None:
-        self._latency = Latency.parse(latency) if isinstance(latency, str) else latency
-        if self._server is not None:
-            self._server.latency = self._latency
-
-    def add_workspace(self, workspace: Workspace) -> Workspace:
-        """Serve another workspace (its own team id and tokens) from the same address."""
-        self.workspaces[workspace.team_id] = workspace
-        self._by_token[workspace.bot_token] = workspace
-        self._by_token[workspace.app_token] = workspace
-        if self._server is not None:
-            with self._server.by_token_lock:
-                self._server.by_token = dict(self._by_token)
+    def serve_workspace(self, workspace: Workspace) -> Workspace:
+        """Serve another, ready-made workspace (its own team id and tokens) from here too."""
+        with self._lock:
+            self.workspaces[workspace.team_id] = workspace
+            self._by_token = {}
         return workspace
+
+    def workspace_for(self, token: str | None) -> Workspace:
+        """The workspace whose bot or app token this is (the first one otherwise, which
+        answers invalid_auth as Slack does)."""
+        with self._lock:
+            if not self._by_token:
+                for each in self.workspaces.values():
+                    self._by_token[each.bot_token] = self._by_token[each.app_token] = each
+            return self._by_token.get(token or "", self.workspace)
+
+    @contextlib.contextmanager
+    def answering(self, team_id: str, method: str) -> Iterator[None]:
+        """Around one call: the latency (half before it takes effect, half after), counted
+        as in flight for its workspace meanwhile."""
+        key, delay = (team_id, method), self.latency.sample()
+        with self._lock:
+            self._in_flight[key] += 1
+            self._most_in_flight[key] = max(self._most_in_flight[key], self._in_flight[key])
+        try:
+            time.sleep(delay / 2)  # the request on its way
+            yield
+            time.sleep(delay / 2)  # the answer on its way back
+        finally:
+            with self._lock:
+                self._in_flight[key] -= 1
 
     @property
     def calls(self) -> list[ApiCall]:
@@ -261,12 +249,11 @@ class SlackEmulator:
         return self.workspace.calls
 
     def most_in_flight(self, method: str, team_id: str | None = None) -> int:
-        """The most calls to ``method`` from one workspace (this one, or the first) that were
-        being answered at the same moment: what a client's bound on concurrency allowed."""
-        if self._server is None:
-            return 0
-        with self._server.by_token_lock:
-            return self._server.most_in_flight[(team_id or self.workspace.team_id, method)]
+        """The most calls to ``method`` from one workspace (the first unless named) that
+        were being answered at the same moment: what a client's bound on concurrency let
+        through."""
+        with self._lock:
+            return self._most_in_flight[(team_id or self.workspace.team_id, method)]
 
     @property
     def token(self) -> str:
@@ -296,8 +283,7 @@ class SlackEmulator:
         """Listen on a free port and serve from a daemon thread."""
         if self._server is not None:
             return self
-        self._server = _Server(self._address, self.workspace, self._latency)
-        self._server.by_token = dict(self._by_token)
+        self._server = _Server(self._address, self)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.01},

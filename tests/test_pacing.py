@@ -147,7 +147,7 @@ def test_a_sweeps_posts_to_one_channel_never_meet_slacks_per_channel_limit(
         reframer=build_reframer(settings),
     )
     for index in range(6):
-        assert deliver(services, "T0COACH", [], channel=SALES, text=f"digest {index}").sent
+        assert deliver(services, [], team_id="T0COACH", channel=SALES, text=f"digest {index}").sent
     calls = emulator.calls_to("chat.postMessage")
     assert [call.status for call in calls] == [200] * 6
 

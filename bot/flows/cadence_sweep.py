@@ -160,7 +160,12 @@ def _nudge_manager(
     items = [due[key] for key in owned]
     text, blocks = build_nudge(items)
     delivery = deliver(
-        services, team_id, list(owned.values()), channel=manager_id, text=text, blocks=blocks
+        services,
+        list(owned.values()),
+        team_id=team_id,
+        channel=manager_id,
+        text=text,
+        blocks=blocks,
     )
     if delivery.sent:
         return SweepCounts(managers=1, nudged=len(items))

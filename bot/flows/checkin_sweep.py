@@ -56,7 +56,7 @@ def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, i
         goal = due[key].goal
         text, blocks = build_check_in(focus_goal(goal), due[key].manager_id)
         return deliver(
-            services, team_id, [ledger_id], channel=goal.rep_id, text=text, blocks=blocks
+            services, [ledger_id], team_id=team_id, channel=goal.rep_id, text=text, blocks=blocks
         ).sent
 
     sent = send_each(services, claim_as_sent(services, team_id, list(due)), check_in)

@@ -17,7 +17,6 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
@@ -141,9 +140,9 @@ def claim_as_sent(
 
 def deliver(
     services: Services,
-    team_id: str,
     ledger_ids: Sequence[int],
     *,
+    team_id: str,
     channel: str,
     text: str,
     blocks: Sequence[object] | None = None,
@@ -213,7 +212,7 @@ def _look_for_unconfirmed(
     out_of_attempts: list[Unconfirmed] = []
     for row in rows:
         try:
-            posted = _find_posted(services.slack_for(team_id), row)
+            posted = _find_posted(services, team_id, row)
         except SlackApiError as failure:
             if failure.response.status_code >= 500 or failure.response.status_code == 429:
                 leave_out.append(row)  # Slack is unwell: look again next sweep, post nothing
@@ -246,10 +245,11 @@ def _look_for_unconfirmed(
     return leave_out
 
 
-def _find_posted(slack: WebClient, row: Unconfirmed) -> tuple[str, str] | None:
+def _find_posted(services: Services, team_id: str, row: Unconfirmed) -> tuple[str, str] | None:
     """(channel, ts) of the message that delivered this ledger row, if Slack has it."""
     if not row.channel_id:
         return None
+    slack = services.slack_for(team_id)
     channel = row.channel_id
     if channel.startswith(("U", "W")):  # a DM addressed to a person: find its channel
         channel = slack.conversations_open(users=channel)["channel"]["id"]

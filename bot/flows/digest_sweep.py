@@ -139,8 +139,8 @@ def _post_digests(
         )
         delivery = deliver(
             services,
-            team_id,
             [ledger_id],
+            team_id=team_id,
             channel=channel_id,
             text=text,
             blocks=blocks,
@@ -208,7 +208,7 @@ def _send_summaries(
         own = summarise_manager(manager_id, entries, streaks.get(manager_id, 0))
         text, blocks = build_manager_summary(week_start(today_of[manager_id]), own)
         return deliver(
-            services, team_id, [ledger_id], channel=manager_id, text=text, blocks=blocks
+            services, [ledger_id], team_id=team_id, channel=manager_id, text=text, blocks=blocks
         ).sent
 
     return sum(send_each(services, claim_all(services, team_id, keys).items(), summarise))
@@ -258,4 +258,4 @@ def _tell_managers(
     keys = [Key("digest_problem", f"manager:{m}:{channel_id}", period, m) for m in managers]
     for problem_key, ledger_id in claim_all(services, team_id, keys).items():
         manager_id = problem_key.subject.split(":")[1]
-        deliver(services, team_id, [ledger_id], channel=manager_id, text=text)
+        deliver(services, [ledger_id], team_id=team_id, channel=manager_id, text=text)

@@ -28,7 +28,7 @@ def _workspace(n: int) -> Workspace:
 @pytest.fixture
 def two() -> Iterator[SlackEmulator]:
     with SlackEmulator(_workspace(1)) as emulator:
-        emulator.add_workspace(_workspace(2))
+        emulator.serve_workspace(_workspace(2))
         yield emulator
 
 
@@ -125,7 +125,7 @@ def test_other_methods_are_limited_by_their_tier_when_asked(two: SlackEmulator) 
 
 
 def test_it_counts_the_calls_being_answered_at_once(two: SlackEmulator) -> None:
-    two.latency = "200ms"
+    two.latency = Latency.parse("200ms")
     client = _client(two, 1)
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda r: client.chat_postMessage(channel=f"U0REP{r}", text="hi"), range(4)))

@@ -38,7 +38,7 @@ def _sweeping(
     sends: int = 10,
 ) -> tuple[Services, TokenPerWorkspace]:
     for team_id in teams:
-        emulator.add_workspace(emulated_workspace(team_id, managers=managers, reps_per_manager=2))
+        emulator.serve_workspace(emulated_workspace(team_id, managers=managers, reps_per_manager=2))
     settings = make_settings(
         database_url, emulator.url, coach_sweep_workspaces=workspaces, coach_sweep_sends=sends
     )
@@ -101,7 +101,8 @@ def test_a_refused_token_stops_only_its_own_workspace(
     database_url: str, emulator: SlackEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     services, _ = _sweeping(database_url, emulator, teams=TEAMS[:3], managers=3)
-    emulator.workspaces["T0TEAMB"].bot_token = "xoxb-revoked"  # the workspace revoked it
+    # The workspace's admin revoked the token: Slack answers token_revoked from now on.
+    emulator.workspaces["T0TEAMB"].fail_next("chat.postMessage", "token_revoked", times=99)
     try:
         completed, summary = run_sweep(services, "cadence")
         assert not completed
@@ -113,8 +114,8 @@ def test_a_refused_token_stops_only_its_own_workspace(
         # Only the posts already in flight when the first refusal came back met it too.
         refused = [c.error for c in _posts(emulator, "T0TEAMB")]
         assert 1 <= len(refused) <= services.settings.coach_sweep_sends
-        assert set(refused) == {"invalid_auth"}
-        assert "workspace T0TEAMB: Slack refused its token (invalid_auth)" in caplog.text
+        assert set(refused) == {"token_revoked"}
+        assert "workspace T0TEAMB: Slack refused its token (token_revoked)" in caplog.text
     finally:
         services.engine.dispose()
 
@@ -126,7 +127,7 @@ def test_a_429_holds_back_only_its_own_workspace(
     emulator.workspaces["T0TEAMA"].rate_limit_next("chat.postMessage", retry_after=5)
     try:
         assert run_sweep(services, "cadence") == (True, "12 nudged to 6 managers, 0 failed")
-        waited = {t: clients.pacers.pacer_for(t).rate_limited for t in TEAMS[:2]}
+        waited = {t: clients.paced_client_for(t).pacer.rate_limited for t in TEAMS[:2]}
         assert waited == {"T0TEAMA": 1, "T0TEAMB": 0}
     finally:
         services.engine.dispose()

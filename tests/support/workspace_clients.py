@@ -2,8 +2,8 @@
 
 Coach's own installation-backed implementation reads tokens from the OAuth store (and
 refreshes them); the sweeps only need the protocol, so this stands in for it: one emulator
-workspace per team, each with its own token, and each client with its own pacer, as a real
-installation gets (``WorkspacePacers``).
+workspace per team, each with its own token, and one client per workspace (so its own
+pacer), kept for the life of the process, as an installation's client is.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 from slack_sdk import WebClient
 
 from bot.settings import Settings
-from bot.slack_client import ClientTiming, WorkspacePacers, build_slack_client
+from bot.slack_client import ClientTiming, PacedWebClient, build_slack_client
 
 
 class TokenPerWorkspace:
@@ -23,21 +23,20 @@ class TokenPerWorkspace:
         self.settings = settings
         self.tokens = dict(tokens)
         self.timing = timing
-        self.pacers = WorkspacePacers(timing)
-        self._clients: dict[str, WebClient] = {}
+        self._clients: dict[str, PacedWebClient] = {}
         self._lock = threading.Lock()
 
     def client_for(self, team_id: str) -> WebClient:
+        return self.paced_client_for(team_id)
+
+    def paced_client_for(self, team_id: str) -> PacedWebClient:
         with self._lock:
             client = self._clients.get(team_id)
             if client is None:
-                client = build_slack_client(
-                    self.settings,
-                    token=self.tokens[team_id],
-                    pacer=self.pacers.pacer_for(team_id),
-                    timing=self.timing,
-                )
-                self._clients[team_id] = client
+                built = build_slack_client(self.settings, timing=self.timing)
+                assert isinstance(built, PacedWebClient)
+                built.token = self.tokens[team_id]
+                client = self._clients[team_id] = built
             return client
 
     def team_ids(self) -> list[str]:
