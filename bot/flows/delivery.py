@@ -150,8 +150,7 @@ def deliver(
 ) -> Delivery:
     """Post one message for the claimed ledger rows and record the result on all of them.
 
-    Called once, never retried here: a retry is the next sweep's, after it looked. Posted
-    with the workspace's own client (its token, its pacer)."""
+    Called once, never retried here: a retry is the next sweep's, after it looked."""
     metadata = {
         "event_type": METADATA_EVENT,
         "event_payload": {"ledger_ids": ",".join(str(i) for i in sorted(ledger_ids))},
