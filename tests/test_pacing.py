@@ -17,6 +17,7 @@ from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.slack_client import PostPacer, build_slack_client, paced_posts
 from slack_emulator import SlackEmulator
+from slack_emulator.payloads import TEAM_ID
 from storage.db import make_engine
 from tests.support.fake_time import FakeTime
 
@@ -169,7 +170,7 @@ def test_a_sweeps_posts_to_one_channel_never_meet_slacks_per_channel_limit(
         reframer=build_reframer(settings),
     )
     for index in range(6):
-        assert deliver(services, [], team_id="T0COACH", channel=SALES, text=f"digest {index}").sent
+        assert deliver(services, [], team_id=TEAM_ID, channel=SALES, text=f"digest {index}").sent
     calls = emulator.calls_to("chat.postMessage")
     assert [call.status for call in calls] == [200] * 6
 
