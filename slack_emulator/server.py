@@ -222,9 +222,10 @@ class SlackEmulator:
         """The workspace whose bot or app token this is (the first one otherwise, which
         answers invalid_auth as Slack does)."""
         with self._lock:
-            if not self._by_token:
+            if not self._by_token:  # the first workspace keeps a token others share
                 for each in self.workspaces.values():
-                    self._by_token[each.bot_token] = self._by_token[each.app_token] = each
+                    self._by_token.setdefault(each.bot_token, each)
+                    self._by_token.setdefault(each.app_token, each)
             return self._by_token.get(token or "", self.workspace)
 
     @contextlib.contextmanager
