@@ -4,7 +4,8 @@
 
 Prints, as Markdown: the machine; ack latency under 16 concurrent signed clients beside
 bare Bolt, with the servers' memory; the cadence sweep at 1k, 10k and 100k pairings on
-SQLite and PostgreSQL; the fan-out of 10,000 due nudges under Slack's rate limits; the
+SQLite and PostgreSQL; the fan-out of 10,000 due nudges under Slack's rate limits; sweeps
+at 150 ms a call over one workspace and over 1,000 (``many_workspaces.py``); the
 reframer's throughput on one core; and the targets, met or not. Without ``--postgres``
 the PostgreSQL rows are left out. About 15 minutes on a 2-core machine; ``--quick`` takes
 about 4 (fewer requests and rounds, sweeps up to 10k, one paced fan-out run).
@@ -22,6 +23,7 @@ from pathlib import Path
 import ack_latency
 import cadence_sweep
 import fan_out
+import many_workspaces
 import slow_clients
 from support import load_average, machine, note, percentile, print_table
 
@@ -35,8 +37,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("ack", "slow-clients", "sweeps", "fan-out", "reframe"),
-        default=("ack", "slow-clients", "sweeps", "fan-out", "reframe"),
+        choices=("ack", "slow-clients", "sweeps", "fan-out", "workspaces", "reframe"),
+        default=("ack", "slow-clients", "sweeps", "fan-out", "workspaces", "reframe"),
     )
     args = parser.parse_args()
     started = time.monotonic()
@@ -126,6 +128,16 @@ def main() -> None:
                 _verdict(ratio <= 1.10 and all(n == "0" for n in storms.split(" / "))),
             ]
         )
+
+    if "workspaces" in args.only:
+        note("sweeps at 150 ms a call, one workspace and many (several minutes) …")
+        rows, met = many_workspaces.run(latency="150ms", quick=args.quick)
+        print_table(
+            "Sweeps at 150 ms a call: one workspace, and 1,000 on one clock (SQLite)",
+            many_workspaces.COLUMNS,
+            rows,
+        )
+        targets += met
 
     if "reframe" in args.only:
         note("reframer throughput …")

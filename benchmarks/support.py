@@ -133,9 +133,9 @@ class SlackProcess:
     """The Slack emulator in a process of its own (benchmarks/slack_process.py), driven over
     its stdin/stdout: Slack's work is not charged to the process being measured."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, latency: str = "0") -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "slack_process.py")],
+            [sys.executable, str(HERE / "slack_process.py"), "--latency", latency],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -90,6 +90,15 @@ SECTIONS: tuple[tuple[str, dict[str, str]], ...] = (
         },
     ),
     (
+        "How fast a sweep sends (README → What is guaranteed)",
+        {
+            "COACH_SWEEP_WORKSPACES": "Workspaces a sweep works on at once, each with its "
+            "own token and pacer.",
+            "COACH_SWEEP_SENDS": "Messages in flight at once per workspace: also the most a "
+            "kill -9 can leave sent but unconfirmed.",
+        },
+    ),
+    (
         "Logs",
         {
             "COACH_LOG_LEVEL": "DEBUG, INFO, WARNING, ERROR or CRITICAL.",

@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     coach_checkin_hour: int = Field(default=10, ge=0, le=23)
     # Check-in words older than this are cleared (0 keeps them for good).
     coach_checkin_retention_days: int = Field(default=365, ge=0, le=36500)
+    # A sweep runs this many workspaces side by side (each has its own Slack limits), and
+    # within a workspace keeps at most this many posts in flight (see bot/flows/fan_out.py).
+    coach_sweep_workspaces: int = Field(default=16, ge=1, le=256)
+    coach_sweep_sends: int = Field(default=10, ge=1, le=64)
     coach_log_level: str = "INFO"
     coach_log_json: bool = False
     # Keys for secrets stored at rest (calendar feeds, installation tokens); the first

@@ -10,6 +10,14 @@ firing them all and leaning on 429s. A one-off post answering someone goes at on
 When Slack answers 429 anyway (another process spent the budget, or Slack's is smaller
 than ours), every paced post from this process waits out the Retry-After, not just the one
 that was refused.
+
+A pacer belongs to one workspace (Slack counts "per API method per workspace per app"): in
+single-workspace mode the one client has the one pacer; with many workspaces each keeps a
+client of its own (its token set on it, refreshed in place), so one busy workspace never
+slows another's sweep. Several threads may post through one pacer at once (a sweep keeps
+a few posts in flight per workspace, ``flows/fan_out.py``): a post takes its place in the
+budget when it starts and counts from when it finished, so no number of threads can
+overspend it.
 """
 
 from __future__ import annotations

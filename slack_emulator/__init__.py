@@ -11,16 +11,26 @@ commands, button presses, submissions, shortcuts, events), and `signed_headers` 
     state.py      users, channels, messages, views, records, faults, under one lock
     objects.py    the workspace's objects and how Slack describes them
     wire.py       what a call carries in and out: `Params`, `Reply`, `ApiError`, `ApiCall`
-    pacing.py     chat.postMessage's rate limits
+    pacing.py     Slack's rate limits, counted per workspace
+    latency.py    how long a call takes (fixed or sampled, SLACK_EMULATOR_LATENCY)
     payloads.py   signed request bodies, as Slack sends them to an app
 
 It imports nothing from `bot` or `storage`: the tests, the sandbox and the benchmarks use it
 alike.
 """
 
+from slack_emulator.latency import Latency
 from slack_emulator.payloads import Payloads, signed_headers
 from slack_emulator.server import SlackEmulator
 from slack_emulator.wire import ApiCall, Reply
 from slack_emulator.workspace import Workspace
 
-__all__ = ["ApiCall", "Payloads", "Reply", "SlackEmulator", "Workspace", "signed_headers"]
+__all__ = [
+    "ApiCall",
+    "Latency",
+    "Payloads",
+    "Reply",
+    "SlackEmulator",
+    "Workspace",
+    "signed_headers",
+]

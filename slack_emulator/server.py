@@ -3,7 +3,9 @@
 Why: the app talks to Slack through a real slack_sdk WebClient, so pointing its base URL
 (SLACK_API_URL) here exercises the same HTTP, encodings, retries and error handling as
 production does. This module only turns requests into `Workspace.handle(...)` calls and
-`Reply`s back into responses; what Slack does lives in `workspace.py`.
+`Reply`s back into responses; what Slack does lives in `workspace.py`. One server may serve
+many workspaces (`SlackEmulator.serve_workspace`), each call answered by the workspace its
+token belongs to, after the emulator's latency (`latency.py`).
 
 It also serves response_urls (`/response/<key>`), because Bolt's `respond()` posts to the
 response_url of a slash command or an action rather than to the Web API.
@@ -15,6 +17,9 @@ import contextlib
 import json
 import logging
 import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +27,7 @@ from types import TracebackType
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
+from slack_emulator.latency import Latency
 from slack_emulator.oauth import OAuthAuthority
 from slack_emulator.wire import ApiCall, Reply
 from slack_emulator.workspace import Workspace
@@ -60,7 +66,8 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     # socketserver's default backlog of 5 overflows when a sweep's lookup threads connect
     # at once, and each refused SYN is retried a whole second later: about 1 s per sweep.
-    request_queue_size = 128
+    # A fan-out sweep opens a connection per post in flight, for many workspaces at once.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], emulator: SlackEmulator) -> None:
         super().__init__(address, _Handler)
@@ -88,21 +95,25 @@ class _Handler(BaseHTTPRequestHandler):
             return
         params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
         params.update(self._body_params())
-        self._write(self._route(url.path, params))
+        reply = self._route(url.path, params)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the caller left
+            self._write(reply)
 
     def _route(self, path: str, params: dict[str, Any]) -> Reply:
         emulator = cast(_Server, self.server).emulator
         authorization = self.headers.get("Authorization")
         if path == "/api/oauth.v2.access":  # no bearer token: the app's id and secret
-            return emulator.oauth.access(params, authorization)
+            with emulator.answering("", "oauth.v2.access"):
+                return emulator.oauth.access(params, authorization)
         if path.startswith("/api/"):
             token = bearer_token(authorization) or params.pop("token", None)
             params.pop("token", None)
             method = path.removeprefix("/api/")
             workspace = emulator.workspace_for(token, params.get("team_id"))
-            if method == "apps.uninstall":
-                return emulator.uninstall_app(workspace, decode_params(params), token)
-            return workspace.handle(method, decode_params(params), token)
+            with emulator.answering(workspace.team_id, method):
+                if method == "apps.uninstall":
+                    return emulator.uninstall_app(workspace, decode_params(params), token)
+                return workspace.handle(method, decode_params(params), token)
         if path.startswith("/response/"):
             key = path.removeprefix("/response/")
             workspace = emulator.workspace_with_response_url(key)
@@ -171,12 +182,26 @@ class SlackEmulator:
     """
 
     def __init__(
-        self, workspace: Workspace | None = None, *, host: str = "127.0.0.1", port: int = 0
+        self,
+        workspace: Workspace | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: Latency | str | None = None,
     ) -> None:
         self.workspace = workspace if workspace is not None else Workspace()
+        if latency is None:
+            latency = Latency.from_env()
+        self.latency = Latency.parse(latency) if isinstance(latency, str) else latency
         # Every workspace served, by team id; the first is `workspace`. A call goes to the
-        # workspace its token belongs to (the first when the token is nobody's).
+        # workspace its token belongs to (the first when the token is nobody's), each with
+        # its own state and its own limits.
         self.workspaces: dict[str, Workspace] = {self.workspace.team_id: self.workspace}
+        self._by_token: dict[str, Workspace] = {}
+        self._lock = threading.Lock()
+        # Calls being answered right now, and the most there ever were, by (team, method).
+        self._in_flight: Counter[tuple[str, str]] = Counter()
+        self._most_in_flight: Counter[tuple[str, str]] = Counter()
         # "Add to Slack": installs, rotating tokens and uninstalls across the workspaces.
         self.oauth = OAuthAuthority(lambda: list(self.workspaces.values()))
         self._address = (host, port)
@@ -231,7 +256,13 @@ class SlackEmulator:
             enterprise_id=enterprise_id,
             enterprise_name=enterprise_name,
         )
-        self.workspaces[team_id] = workspace
+        return self.serve_workspace(workspace)
+
+    def serve_workspace(self, workspace: Workspace) -> Workspace:
+        """Serve another, ready-made workspace (its own team id and tokens) from here too."""
+        with self._lock:
+            self.workspaces[workspace.team_id] = workspace
+            self._by_token = {}
         if self._server is not None:
             workspace.upload_root = self._upload_root(workspace)
         return workspace
@@ -242,11 +273,22 @@ class SlackEmulator:
         return f"{self.root_url}upload/{workspace.team_id}/"
 
     def workspace_for(self, token: str | None, team_id: Any = None) -> Workspace:
-        """The workspace a token speaks for: an org-wide token speaks for each workspace of
-        its org, and the call's ``team_id`` picks one."""
+        """The workspace a token speaks for: its static bot or app token first (an index,
+        so a thousand workspaces cost one lookup), else the tokens its installs were
+        granted; an org-wide token speaks for each workspace of its org, and the call's
+        ``team_id`` picks one."""
+        with self._lock:
+            if not self._by_token:  # the first workspace keeps a token others share
+                for each in self.workspaces.values():
+                    self._by_token.setdefault(each.bot_token, each)
+                    self._by_token.setdefault(each.app_token, each)
+            known = self._by_token.get(token or "")
+            workspaces = list(self.workspaces.values())
+        if known is not None and (team_id is None or known.team_id == team_id):
+            return known
         holders = [
             w
-            for w in self.workspaces.values()
+            for w in workspaces
             if token
             and (token == w.bot_token or token in w.granted_tokens or token in w.revoked_tokens)
         ]
@@ -286,10 +328,33 @@ class SlackEmulator:
             workspace, user_id=user_id, client_id=client_id, org_wide=org_wide
         )
 
+    @contextlib.contextmanager
+    def answering(self, team_id: str, method: str) -> Iterator[None]:
+        """Around one call: the latency (half before it takes effect, half after), counted
+        as in flight for its workspace meanwhile."""
+        key, delay = (team_id, method), self.latency.sample()
+        with self._lock:
+            self._in_flight[key] += 1
+            self._most_in_flight[key] = max(self._most_in_flight[key], self._in_flight[key])
+        try:
+            time.sleep(delay / 2)  # the request on its way
+            yield
+            time.sleep(delay / 2)  # the answer on its way back
+        finally:
+            with self._lock:
+                self._in_flight[key] -= 1
+
     @property
     def calls(self) -> list[ApiCall]:
-        """Every call so far, in arrival order."""
+        """Every call so far to the first workspace, in arrival order."""
         return self.workspace.calls
+
+    def most_in_flight(self, method: str, team_id: str | None = None) -> int:
+        """The most calls to ``method`` from one workspace (the first unless named) that
+        were being answered at the same moment: what a client's bound on concurrency let
+        through."""
+        with self._lock:
+            return self._most_in_flight[(team_id or self.workspace.team_id, method)]
 
     @property
     def token(self) -> str:

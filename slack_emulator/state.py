@@ -28,7 +28,7 @@ from slack_emulator.objects import (
     User,
     View,
 )
-from slack_emulator.pacing import Pacing
+from slack_emulator.pacing import Pacing, tier_limits
 from slack_emulator.wire import (
     DROPPED_CONNECTION,
     ApiCall,
@@ -400,12 +400,34 @@ class WorkspaceState:
             self._faults.setdefault(method, deque()).extend([fault] * times)
 
     def enforce_rate_limits(
-        self, post_message_per_channel_per_second: float = 1.0, per_minute: int | None = None
+        self,
+        post_message_per_channel_per_second: float = 1.0,
+        per_minute: int | None = None,
+        *,
+        tiers: bool = False,
     ) -> None:
         """Answer chat.postMessage with 429s beyond about this rate per channel (and, when
-        `per_minute` is set, beyond that many posts a minute in the whole workspace)."""
+        `per_minute` is set, beyond that many posts a minute in the whole workspace); with
+        `tiers`, every other method past its tier's calls a minute too (`pacing.py`).
+        Counted for this workspace alone, as Slack counts per workspace."""
         with self.lock:
-            self._pacing = Pacing(post_message_per_channel_per_second, per_minute)
+            self._pacing = Pacing(
+                post_message_per_channel_per_second,
+                per_minute,
+                tiers=tier_limits() if tiers else None,
+            )
+
+    @property
+    def rate_limited(self) -> int:
+        """How many calls the rate limits answered with 429 (injected faults not counted)."""
+        with self.lock:
+            return self._pacing.refused if self._pacing is not None else 0
+
+    @property
+    def busiest_minute(self) -> int:
+        """The most chat.postMessage calls accepted in any 60 s while limits were on."""
+        with self.lock:
+            return self._pacing.busiest_minute if self._pacing is not None else 0
 
     def relax_rate_limits(self) -> None:
         with self.lock:

@@ -94,8 +94,10 @@ class Workspace(WorkspaceState):
             return Reply.error(refused.error), None
 
     def _paced(self, method: str, params: Params) -> int | None:
-        if self._pacing is None or method != "chat.postMessage":
+        if self._pacing is None:
             return None
+        if method != "chat.postMessage":
+            return self._pacing.retry_after_call(method)
         channel = self._resolve(params.text("channel"), create_dm=False)
         return self._pacing.retry_after(channel.id if channel else params.text("channel"))
 

@@ -103,6 +103,28 @@ def test_a_post_still_in_flight_holds_its_channel_until_it_finishes(fake: FakeTi
     assert second == pytest.approx(1_000.5 + 1.0)  # a second after it finished, not began
 
 
+def test_posts_in_flight_together_count_against_the_budget_before_they_finish(
+    fake: FakeTime,
+) -> None:
+    """A sweep keeps several posts in flight per workspace: each takes its place in the
+    budget as it starts, so however many threads post at once, none overspends it."""
+    pacer = pacer_for(fake, per_minute=3)
+    with ExitStack() as in_flight:
+        for index in range(3):
+            in_flight.enter_context(pacer.turn(f"U{index}"))
+        waits: list[float] = []
+
+        def finish_them_then_sleep(seconds: float) -> None:
+            waits.append(seconds)
+            in_flight.close()  # the three return while the fourth waits
+            FakeTime.sleep(fake, seconds)
+
+        pacer.sleep = finish_them_then_sleep
+        fourth = post(pacer, fake, "U3")
+    assert waits  # it waited although none of the three had finished when it asked
+    assert fourth == pytest.approx(1_000 + 60)  # a minute after the first finished
+
+
 def test_limits_must_make_sense() -> None:
     with pytest.raises(ValueError):
         PostPacer(per_minute=0)

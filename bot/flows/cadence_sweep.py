@@ -13,6 +13,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from bot.blocks.nudge import build_nudge
 from bot.domain.cadence import (
@@ -29,6 +30,7 @@ from bot.domain.hours import nudge_hour
 from bot.domain.insights import field_day_due
 from bot.flows.absences import observe_absences
 from bot.flows.delivery import Key, claim, deliver, unsettled
+from bot.flows.fan_out import for_each_workspace, send_each
 from bot.flows.pairings import facts_of
 from bot.flows.people import Person, last_known_zones, look_up_people
 from bot.services import Services
@@ -36,7 +38,6 @@ from storage.calendars import MatchedEvent, events_for
 from storage.db import session_scope
 from storage.insights import field_days_for
 from storage.pairings import PairingRow, pairing_rows
-from storage.workspaces import list_team_ids
 
 logger = logging.getLogger(__name__)
 
@@ -44,38 +45,39 @@ logger = logging.getLogger(__name__)
 _LATEST_OFFSET = timedelta(hours=14)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SweepCounts:
     managers: int = 0
     nudged: int = 0
     failed: int = 0
+
+    def __add__(self, other: SweepCounts) -> SweepCounts:
+        return SweepCounts(
+            self.managers + other.managers, self.nudged + other.nudged, self.failed + other.failed
+        )
 
     def summary(self) -> str:
         return f"{self.nudged} nudged to {self.managers} managers, {self.failed} failed"
 
 
 def run_cadence_sweep(services: Services) -> str:
-    counts = SweepCounts()
-    with session_scope(services.engine) as session:
-        team_ids = list_team_ids(session=session)
-    for team_id in team_ids:
-        _sweep_team(services, team_id, counts)
-    return counts.summary()
+    swept = for_each_workspace(services, partial(_sweep_team, services))
+    return swept.summary(sum(swept.results, SweepCounts()).summary())
 
 
-def _sweep_team(services: Services, team_id: str, counts: SweepCounts) -> None:
+def _sweep_team(services: Services, team_id: str) -> SweepCounts:
     now = services.clock.now()
     with session_scope(services.engine) as session:
         rows = pairing_rows(session=session, team_id=team_id)
     candidates = _possibly_overdue(rows, now)
     if not candidates:
-        return
+        return SweepCounts()
     by_manager: dict[str, list[PairingRow]] = defaultdict(list)
     for row in candidates:
         by_manager[row.pairing.manager_id].append(row)
     by_manager = _at_their_hour(services, team_id, by_manager, now)
     if not by_manager:
-        return
+        return SweepCounts()
     chosen = [row for manager_rows in by_manager.values() for row in manager_rows]
     people = look_up_people(
         services, team_id, [*by_manager, *(row.pairing.rep_id for row in chosen)], in_sweep=True
@@ -97,8 +99,11 @@ def _sweep_team(services: Services, team_id: str, counts: SweepCounts) -> None:
     }
     fresh = set(unsettled(services, team_id, [key for keyed in due.values() for key in keyed]))
     due = _with_field_days(services, team_id, due, fresh, now)
-    for manager_id, keyed in due.items():
-        _nudge_manager(services, team_id, manager_id, keyed, fresh, counts)
+
+    def nudge(manager: tuple[str, dict[Key, NudgeItem]]) -> SweepCounts:
+        return _nudge_manager(services, team_id, *manager, fresh)
+
+    return sum(send_each(services, due.items(), nudge), SweepCounts())
 
 
 def _with_field_days(
@@ -197,12 +202,11 @@ def _nudge_manager(
     manager_id: str,
     due: dict[Key, NudgeItem],
     fresh: set[Key],
-    counts: SweepCounts,
-) -> None:
+) -> SweepCounts:
     """Claim just before sending, so a long paced sweep never holds a claim gone stale."""
     owned = claim(services, team_id, [key for key in due if key in fresh])
     if not owned:
-        return
+        return SweepCounts()
     items = [due[key] for key in owned]
     text, blocks = build_nudge(items)
     delivery = deliver(
@@ -213,9 +217,9 @@ def _nudge_manager(
         text=text,
         blocks=blocks,
     )
-    counts.managers += delivery.sent
-    counts.nudged += len(items) if delivery.sent else 0
-    counts.failed += 0 if delivery.sent else len(items)
+    if delivery.sent:
+        return SweepCounts(managers=1, nudged=len(items))
+    return SweepCounts(failed=len(items))
 
 
 def _state(row: PairingRow, today: date, rep: Person, manager: Person) -> CadenceState:

@@ -12,22 +12,20 @@ from bot.blocks.goals import build_check_in
 from bot.domain.cadence import iso_week_key, zone_for
 from bot.domain.checkins import check_in_due
 from bot.flows.delivery import Key, claim_as_sent, deliver
+from bot.flows.fan_out import for_each_workspace, send_each
 from bot.flows.goals import focus_goal
 from bot.flows.people import look_up_people
 from bot.services import Services
 from storage.db import session_scope
 from storage.goals import GoalRow, active_goal_rows
-from storage.workspaces import list_team_ids
 
 
 def run_checkin_sweep(services: Services) -> str:
-    sent = failed = 0
-    with session_scope(services.engine) as session:
-        team_ids = list_team_ids(session=session)
-    for team_id in team_ids:
-        done, missed = _sweep_team(services, team_id, services.clock.now())
-        sent, failed = sent + done, failed + missed
-    return f"{sent} check-ins sent, {failed} failed"
+    now = services.clock.now()
+    swept = for_each_workspace(services, lambda team_id: _sweep_team(services, team_id, now))
+    sent = sum(done for done, _ in swept.results)
+    failed = sum(missed for _, missed in swept.results)
+    return swept.summary(f"{sent} check-ins sent, {failed} failed")
 
 
 def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, int]:
@@ -52,13 +50,14 @@ def _sweep_team(services: Services, team_id: str, now: datetime) -> tuple[int, i
             week = iso_week_key(local_now.date())
             key = Key("checkin", f"goal:{row.goal.id}", week, channel=row.goal.rep_id)
             due[key] = row
-    sent = failed = 0
-    for key, ledger_id in claim_as_sent(services, team_id, list(due)):
+
+    def check_in(claimed: tuple[Key, int]) -> bool:
+        key, ledger_id = claimed
         goal = due[key].goal
         text, blocks = build_check_in(focus_goal(goal), due[key].manager_id)
-        delivery = deliver(
+        return deliver(
             services, [ledger_id], team_id=team_id, channel=goal.rep_id, text=text, blocks=blocks
-        )
-        sent += delivery.sent
-        failed += not delivery.sent
-    return sent, failed
+        ).sent
+
+    sent = send_each(services, claim_as_sent(services, team_id, list(due)), check_in)
+    return sum(sent), sent.count(False)

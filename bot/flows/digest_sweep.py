@@ -28,6 +28,7 @@ from bot.domain.digest import DigestEntry, celebrate, summarise_manager
 from bot.domain.hours import weekly_hour
 from bot.flows.channels import members_among
 from bot.flows.delivery import Key, claim_all, deliver
+from bot.flows.fan_out import for_each_workspace, send_each
 from bot.flows.pairings import facts_of
 from bot.flows.people import Person, last_known_zones, look_up_people
 from bot.flows.plans import streaks_for
@@ -37,7 +38,6 @@ from storage.db import session_scope
 from storage.managers import managers_with_digest
 from storage.models import ManagerSettings
 from storage.pairings import PairingRow, pairing_rows
-from storage.workspaces import list_team_ids
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +50,13 @@ CHANNEL_PROBLEMS = {
 
 def run_digest_sweep(services: Services) -> str:
     now = services.clock.now()
-    posted = failed = summaries = 0
-    with session_scope(services.engine) as session:
-        team_ids = list_team_ids(session=session)
-    for team_id in team_ids:
-        done, missed, told = _digest_team(services, team_id, now)
-        posted, failed, summaries = posted + done, failed + missed, summaries + told
-    return f"{posted} digests posted, {failed} failed, {summaries} manager summaries sent"
+    swept = for_each_workspace(services, lambda team_id: _digest_team(services, team_id, now))
+    posted = sum(done for done, _, _ in swept.results)
+    failed = sum(missed for _, missed, _ in swept.results)
+    summaries = sum(told for _, _, told in swept.results)
+    return swept.summary(
+        f"{posted} digests posted, {failed} failed, {summaries} manager summaries sent"
+    )
 
 
 def _digest_team(services: Services, team_id: str, now: datetime) -> tuple[int, int, int]:
@@ -124,8 +124,9 @@ def _post_digests(
     periods = {c: iso_week_key(today_of[owners[c]]) for c in due}
     channels = _only_members(services, team_id, due, channels, periods)
     keys = [Key("digest", f"channel:{c}", periods[c], c) for c in channels]
-    posted = failed = 0
-    for key, ledger_id in claim_all(services, team_id, keys).items():
+
+    def post(claimed: tuple[Key, int]) -> bool:
+        key, ledger_id = claimed
         channel_id = key.subject.removeprefix("channel:")
         managers = {own.manager_id for own in channels[channel_id]}
         mine = [e for e in entries if e.manager_id in managers]
@@ -142,12 +143,13 @@ def _post_digests(
             blocks=blocks,
             unfurl_links=False,
         )
-        posted += delivery.sent
-        failed += not delivery.sent
         problem = CHANNEL_PROBLEMS.get(delivery.error or "")
         if problem is not None:
             _tell_managers(services, team_id, sorted(managers), channel_id, problem, key.period)
-    return posted, failed
+        return delivery.sent
+
+    posted = send_each(services, claim_all(services, team_id, keys).items(), post)
+    return sum(posted), posted.count(False)
 
 
 def _only_members(
@@ -196,16 +198,17 @@ def _send_summaries(
     keys = [
         Key("summary", f"manager:{m}", iso_week_key(today_of[m]), m) for m in due if m in coaching
     ]
-    sent = 0
-    for key, ledger_id in claim_all(services, team_id, keys).items():
+
+    def summarise(claimed: tuple[Key, int]) -> bool:
+        key, ledger_id = claimed
         manager_id = key.subject.removeprefix("manager:")
         own = summarise_manager(manager_id, entries, streaks.get(manager_id, 0))
         text, blocks = build_manager_summary(week_start(today_of[manager_id]), own)
-        delivery = deliver(
+        return deliver(
             services, [ledger_id], team_id=team_id, channel=manager_id, text=text, blocks=blocks
-        )
-        sent += delivery.sent
-    return sent
+        ).sent
+
+    return sum(send_each(services, claim_all(services, team_id, keys).items(), summarise))
 
 
 def _entries(

@@ -14,6 +14,7 @@ from bot.flows.calendars import run_calendar_sweep
 from bot.flows.checkin_sweep import run_checkin_sweep
 from bot.flows.delivery import SweepAborted
 from bot.flows.digest_sweep import run_digest_sweep
+from bot.flows.fan_out import WorkspacesRefused
 from bot.flows.leader_summary import run_leader_sweep
 from bot.flows.privacy import run_retention_sweep
 from bot.services import Services
@@ -35,9 +36,17 @@ SWEEPS: dict[str, Sweep] = {
 
 
 def run_sweep(services: Services, name: str) -> tuple[bool, str]:
-    """(completed, one-line summary); a refused bot token stops the sweep, said once."""
+    """(completed, one-line summary); a refused bot token stops the sweep, said once.
+    With many workspaces, one whose token is refused stops alone and the rest are swept."""
     try:
         return True, SWEEPS[name](services)
+    except WorkspacesRefused as error:  # the others were swept; each refusal was logged
+        teams = ", ".join(sorted(error.refused))
+        message = (
+            f"{error.summary}; Slack refused the token of {len(error.refused)} workspaces ({teams})"
+        )
+        logger.error("%s sweep %s", name, message)
+        return False, message
     except SweepAborted as error:
         fix = (
             "a workspace may have removed Coach"
