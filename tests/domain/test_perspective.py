@@ -75,3 +75,20 @@ def test_the_questions_speak_to_the_rep_not_about_them(text: str, name: str) -> 
     reframe = reframe_with_rules(text)
     assert reframe.questions
     assert not any(name in question for question in reframe.questions), reframe.questions
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        (
+            "Loved how Mei handled the escalation, she listened first",
+            "Loved how you handled the escalation, you listened first",
+        ),
+        (
+            "Props to Dev for the Zenith demo, he nailed it",
+            "Props to you for the Zenith demo, you nailed it",
+        ),
+    ],
+)
+def test_the_rep_praised_by_name_is_read_as_you(written: str, read: str) -> None:
+    assert to_second_person(written, english_words()) == read

@@ -11,3 +11,14 @@ def test_sarcasm_gets_a_private_word_on_tone_and_a_straight_reply() -> None:
     assert reframe.note is not None and "sarcas" in reframe.note
     assert not any("love that" in question for question in reframe.questions)
     assert reframe_with_rules("great call with Hooli today 🔥").note is None
+
+
+def test_praise_alone_beside_a_bad_outcome_is_sarcasm() -> None:
+    for text in (
+        "Another no-show at the Kessler demo because nobody confirmed. Amazing.",
+        "0 wins this month. great work team 👏",
+    ):
+        reframe = reframe_with_rules(text)
+        assert reframe.kind != "praise", text
+        assert reframe.note is not None and "sarcas" in reframe.note, text
+    assert reframe_with_rules("0 churn this quarter. great work team 👏").kind == "praise"

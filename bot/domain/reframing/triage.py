@@ -12,6 +12,7 @@ even when no skill is named clearly; numbers with a behaviour are coaching too. 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ def is_sarcastic(cleaned: Cleaned, tokens: list[Token]) -> bool:
         return True
     if rules.praise_words.isdisjoint(lows) and not rules.praise_phrases.found_in(lows):
         return False  # no praise to be sarcastic with
+    if _praise_beside_a_bad_outcome(tokens, rules):
+        return True
     # Praise and a bad outcome in the same clause.
     clause: list[str] = []
     for token in [*tokens, None]:
@@ -63,6 +66,33 @@ def is_sarcastic(cleaned: Cleaned, tokens: list[Token]) -> bool:
         elif token.kind == "word":
             clause.append(token.low)
     return False
+
+
+def _praise_beside_a_bad_outcome(tokens: list[Token], rules: _Rules) -> bool:
+    """ "Another no-show at the Kessler demo because nobody confirmed. Amazing.": a
+    sentence that is only praise, in a message that reports a bad outcome or a zero."""
+    sentences: list[list[str]] = [[]]
+    for token in tokens:
+        if token.kind == "stop":
+            sentences.append([])
+        elif token.kind == "word":
+            sentences[-1].append(token.low)
+    sentences = [words for words in sentences if words]
+    if len(sentences) < 2:
+        return False
+    alone = any(
+        _has_praise_words(words)
+        and len(words) <= 4
+        and all(w in rules.praise_words or w in rules.standalone_fillers for w in words)
+        for words in sentences
+    )
+    if not alone:
+        return False
+    words = [w for sentence in sentences for w in sentence]
+    bad = any(w in rules.sarcasm_outcomes for w in words) or "noshow" in words
+    bad = bad or any(a == "no" and b == "show" for a, b in itertools.pairwise(words))
+    zero = any(a in ("0", "zero") and b in rules.zero_counted for a, b in itertools.pairwise(words))
+    return bad or zero
 
 
 def has_praise_emoji(cleaned: Cleaned) -> bool:
@@ -446,6 +476,8 @@ class _Rules:
     sarcasm_emoji: frozenset[str]
     sarcasm_phrases: _Phrases
     sarcasm_outcomes: frozenset[str]
+    standalone_fillers: frozenset[str]
+    zero_counted: frozenset[str]
     praise_emoji: frozenset[str]
     praise_words: frozenset[str]
     praise_phrases: _Phrases
@@ -513,6 +545,8 @@ def _rules() -> _Rules:
         sarcasm_emoji=frozenset(data["sarcasm"]["emoji"]),
         sarcasm_phrases=_compile(data["sarcasm"]["phrases"]),
         sarcasm_outcomes=frozenset(data["sarcasm"]["outcomes"]),
+        standalone_fillers=frozenset(data["sarcasm"]["standalone_fillers"]),
+        zero_counted=frozenset(data["sarcasm"]["zero_counted"]),
         praise_emoji=frozenset(data["praise"]["emoji"]),
         praise_words=frozenset(t[0] for t in map(phrase_tokens, praise) if len(t) == 1),
         praise_phrases=_compile([p for p in praise if len(p.split()) > 1]),
