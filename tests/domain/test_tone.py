@@ -22,3 +22,13 @@ def test_praise_alone_beside_a_bad_outcome_is_sarcasm() -> None:
         assert reframe.kind != "praise", text
         assert reframe.note is not None and "sarcas" in reframe.note, text
     assert reframe_with_rules("0 churn this quarter. great work team 👏").kind == "praise"
+
+
+def test_praise_names_what_the_rep_did_not_the_verdict() -> None:
+    reframe = reframe_with_rules(
+        "you nailed the Fenwick renewal, the way you tied their usage numbers to their goals "
+        "got the CFO to sign early"
+    )
+    assert reframe.kind == "praise"
+    assert "you tied their usage numbers to their goals" in reframe.questions[0]
+    assert "nailed" not in reframe.questions[0]

@@ -904,6 +904,9 @@ def _praised(
     text: str, tokens: list[Token], clauses: list[_Clause], rules: _Rules
 ) -> Praise | None:
     """What the manager praised: "summarising their goals", "your energy", "the demo"."""
+    how = _praised_how(text, tokens, clauses, rules)
+    if how is not None:
+        return how
     for clause in clauses:
         if clause.after_contrast or not _praises(tokens, clause, rules):
             continue
@@ -943,6 +946,46 @@ def _praised(
                 continue
             return _praise_form(phrase, rules)
     return _praised_for(text, tokens, clauses, rules)
+
+
+def _praised_how(
+    text: str, tokens: list[Token], clauses: list[_Clause], rules: _Rules
+) -> Praise | None:
+    """ "you nailed the Fenwick renewal, the way you tied their usage to their goals…",
+    "loved that you sent the recap within the hour": what the rep did, said as a clause,
+    is what to reinforce, rather than the verdict ("nailed", "great") beside it. Only in
+    the praising part of a message, from its first praising clause on."""
+    praising = False
+    for clause in clauses:
+        if clause.after_contrast:
+            break
+        praising = praising or _praises(tokens, clause, rules)
+        if not praising:
+            continue
+        words, lows = list(clause.words), list(clause.lows)
+        for j in range(len(lows) - 1):
+            if lows[j] in ("way", "how", "that") and lows[j + 1] == "you":
+                if lows[j] == "that" and (j == 0 or lows[j - 1] not in _PRAISE_THAT):
+                    continue  # "that" praises only after "loved", "liked"…
+                span = words[j + 1 :]
+                # "the way you tied their usage to their goals got the CFO to sign": the
+                # clause ends where what it led to begins.
+                ends = [k for k in range(3, len(span)) if lows[j + 1 + k] in _LED_TO]
+                phrase = _phrase(text, tokens, span[: ends[0]] if ends else span, rules)
+                if phrase and phrase.split()[0].lower() == "you" and len(phrase.split()) > 2:
+                    return Praise(phrase, "clause")
+    return None
+
+
+# Verbs that say what a praised way of working led to: the praise's clause stops there.
+_LED_TO = frozenset(
+    {"got", "made", "helped", "landed", "won", "was", "is", "meant", "turned", "saved",
+     "sealed", "worked", "brought", "changed", "earned", "kept", "opened", "unlocked"}
+)  # fmt: skip
+
+
+# "loved that you…", "great that you…": "that" opens what was done.
+_PRAISE_THAT = frozenset({"loved", "love", "liked", "like", "great", "nice", "glad", "awesome"})
 
 
 def _praised_for(
