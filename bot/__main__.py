@@ -25,6 +25,7 @@ from storage.errors import DatabaseUnavailable
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from bot.services import Services
     from bot.startup import SlackAuth
 
 EXIT_USAGE = EXIT_CONFIG
@@ -322,11 +323,11 @@ def _try(args: argparse.Namespace) -> int:
     return run_interactive(sys.stdout, database_url=args.db, color=color)
 
 
-def _export(args: argparse.Namespace) -> int:
-    """Read-only: no migration runs, so an export never changes the database it reads; a
-    schema that is not at the migration head is one line and exit 2."""
-    settings = _settings(args)
-    from bot.flows.privacy import export, holds_anything, workspace_known
+def _read_only_services(args: argparse.Namespace, settings: Settings, what: str) -> Services:
+    """Services for a command that only reads (export, insights): no migration runs, so it
+    never changes the database it reads; a schema not at the migration head, or a team
+    Coach holds nothing about, is one line (exit 2, exit 4)."""
+    from bot.flows.privacy import workspace_known
     from bot.wiring import build_services
     from storage.migrate import current_revision, head_revision
 
@@ -339,15 +340,25 @@ def _export(args: argparse.Namespace) -> int:
     if revision != head:
         raise SettingsError(
             f"DATABASE_URL: the database's schema is at revision {revision or 'none'}, not "
-            f"{head}: run coach db upgrade first (export reads only, it migrates nothing)."
+            f"{head}: run coach db upgrade first ({what} reads only, it migrates nothing)."
         )
     services = build_services(settings)
+    if not workspace_known(services, team_id=args.team):
+        services.engine.dispose()
+        raise NothingToExport(
+            f"nothing to {what}: Coach holds no data for workspace {args.team} "
+            "(check --team: a Slack team id like T0123ABCD)"
+        )
+    return services
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Read-only (see _read_only_services)."""
+    settings = _settings(args)
+    from bot.flows.privacy import export, holds_anything
+
+    services = _read_only_services(args, settings, "export")
     try:
-        if not workspace_known(services, team_id=args.team):
-            raise NothingToExport(
-                f"nothing to export: Coach holds no data for workspace {args.team} "
-                "(check --team: a Slack team id like T0123ABCD)"
-            )
         data = export(services, team_id=args.team, user_id=args.user)
     finally:
         services.engine.dispose()
@@ -365,19 +376,17 @@ def _insights(args: argparse.Namespace) -> int:
     settings = _settings(args)
     from bot.domain.cadence import local_today
     from bot.flows.insights import figure_rows, insights_for, workspace_insights
-    from bot.wiring import build_services
-    from storage.migrate import upgrade
 
-    _engine(settings).dispose()
-    services = build_services(settings)
-    upgrade(services.engine)
-    today = local_today(services.clock.now(), settings.coach_timezone)
-    if args.leader:
-        found = insights_for(services, team_id=args.team, leader_id=args.leader, today=today)
-    else:
-        found = workspace_insights(services, team_id=args.team, today=today)
-    rows = figure_rows(found)
-    services.engine.dispose()
+    services = _read_only_services(args, settings, "report")
+    try:
+        today = local_today(services.clock.now(), settings.coach_timezone)
+        if args.leader:
+            found = insights_for(services, team_id=args.team, leader_id=args.leader, today=today)
+        else:
+            found = workspace_insights(services, team_id=args.team, today=today)
+        rows = figure_rows(found)
+    finally:
+        services.engine.dispose()
     if not args.csv:
         print(json.dumps(rows, indent=2))
         return 0

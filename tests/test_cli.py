@@ -280,11 +280,14 @@ def test_socket_mode_manifest_has_no_request_urls() -> None:
 
 
 @pytest.mark.slow  # starts a process
-def test_export_of_an_unknown_team_is_one_line_exit_4_and_writes_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["export", "insights"])
+def test_export_of_an_unknown_team_is_one_line_exit_4_and_writes_nothing(
+    tmp_path: Path, command: str
+) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}
     assert run_coach("db", "upgrade", env=env).returncode == 0
     before = (tmp_path / "c.db").read_bytes()
-    result = run_coach("export", "--team", "T0NOBODY", env=env, cwd=tmp_path)
+    result = run_coach(command, "--team", "T0NOBODY", env=env, cwd=tmp_path)
     assert result.returncode == 4
     assert result.stdout == ""
     [line] = result.stderr.strip().splitlines()
