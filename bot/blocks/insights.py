@@ -215,14 +215,18 @@ def build_leader_section(insights: LeaderInsights) -> list[Block]:
         HeaderBlock(text=prompts.text("insights", "home.heading")),
         context(prompts.text("insights", "home.intro", end=_end(insights.today))),
     ]
-    shown = insights.managers[:HOME_MANAGERS]
-    blocks.extend(_sections([manager_line(m) for m in shown]))
+    blocks.extend(_managers_blocks(insights, HOME_MANAGERS))
+    return blocks
+
+
+def _managers_blocks(insights: LeaderInsights, limit: int) -> list[Block]:
+    """A line per manager (up to ``limit``, then how many more), the bright spots and who
+    could use time back: what the App Home and the weekly summary both show."""
+    shown = insights.managers[:limit]
+    blocks = _sections([manager_line(m) for m in shown])
     if len(insights.managers) > len(shown):
-        blocks.append(
-            context(
-                prompts.text("insights", "home.more", count=len(insights.managers) - len(shown))
-            )
-        )
+        more = len(insights.managers) - len(shown)
+        blocks.append(context(prompts.text("insights", "home.more", count=more)))
     bright = bright_lines(insights)
     if bright:
         blocks.extend(_sections(bright, prompts.text("insights", "bright_heading")))
@@ -393,20 +397,7 @@ def build_leader_summary(insights: LeaderInsights, *, chart_limit: int) -> tuple
             + prompts.text("insights", "summary.intro")
         )
     ]
-    shown = insights.managers[:SUMMARY_MANAGERS]
-    blocks.extend(_sections([manager_line(m) for m in shown]))
-    if len(insights.managers) > len(shown):
-        blocks.append(
-            context(
-                prompts.text("insights", "home.more", count=len(insights.managers) - len(shown))
-            )
-        )
-    bright = bright_lines(insights)
-    if bright:
-        blocks.extend(_sections(bright, prompts.text("insights", "bright_heading")))
-    slipping = time_lines(insights)
-    if slipping:
-        blocks.extend(_sections(slipping, prompts.text("insights", "time_heading")))
+    blocks.extend(_managers_blocks(insights, SUMMARY_MANAGERS))
     words = chart_words(insights, chart_limit)
     blocks.append(context(words[:2900]))
     blocks.append(context(prompts.text("insights", "summary.footer")))

@@ -8,12 +8,10 @@ a 1:1, which keeps its own cadence.
 
 from __future__ import annotations
 
-from bot.blocks.escape import inline_code
 from bot.blocks.replies import Outcome, done, refused
-from bot.domain.cadence import DateError, format_day, local_today
-from bot.domain.dates import parse_day
+from bot.domain.cadence import format_day
 from bot.domain.reframing.competencies import competency_label
-from bot.flows.people import look_up_person
+from bot.flows.logged_day import read_logged_day
 from bot.services import Services
 from storage.db import session_scope
 from storage.goals import active_goals_for
@@ -26,17 +24,12 @@ def log_field_day(
 ) -> Outcome:
     """Record a field day on the day named (today by default, never in the future), for a
     rep the caller coaches; the reply names the focus it observed."""
-    manager = look_up_person(services, team_id, manager_id)
-    now = services.clock.now()
-    today = local_today(now, manager.timezone)
-    values = {"rep": rep_id, "today": today.isoformat(), "given": inline_code(held_on or "")}
-    try:
-        day = parse_day(held_on, today, locale=manager.locale) if held_on else today
-    except DateError as error:
-        key = "log.impossible_date" if error.hint == "impossible" else "log.bad_date"
-        return refused("team", key, **values)
-    if day > today:
-        return refused("team", "log.future", **values)
+    read = read_logged_day(
+        services, team_id=team_id, manager_id=manager_id, rep_id=rep_id, held_on=held_on
+    )
+    if isinstance(read, Outcome):
+        return read
+    day, now = read.day, read.now
     with session_scope(services.engine) as session:
         pairing = managed_pairing(
             session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from bot.blocks.escape import inline_code
 from bot.blocks.replies import Outcome, done, refused
-from bot.domain.cadence import DateError, Status, cadence_state, format_day, local_today
-from bot.domain.dates import parse_day
+from bot.domain.cadence import Status, cadence_state, format_day
+from bot.flows.logged_day import read_logged_day
 from bot.flows.pairings import caller_pairing, facts_of
-from bot.flows.people import look_up_person
 from bot.services import Services
 from storage.agenda import mark_agenda_covered
 from storage.db import session_scope
@@ -20,17 +18,12 @@ def log_one_on_one(
     """Record a 1:1 on a day the manager names in their own words and time zone (today by
     default); never in the future. The answer says when the next one is due, truthfully:
     counted from the last 1:1 held, which may already be past."""
-    manager = look_up_person(services, team_id, manager_id)
-    now = services.clock.now()
-    today = local_today(now, manager.timezone)
-    values = {"rep": rep_id, "today": today.isoformat(), "given": inline_code(held_on or "")}
-    try:
-        day = parse_day(held_on, today, locale=manager.locale) if held_on else today
-    except DateError as error:
-        key = "log.impossible_date" if error.hint == "impossible" else "log.bad_date"
-        return refused("team", key, **values)
-    if day > today:
-        return refused("team", "log.future", **values)
+    read = read_logged_day(
+        services, team_id=team_id, manager_id=manager_id, rep_id=rep_id, held_on=held_on
+    )
+    if isinstance(read, Outcome):
+        return read
+    day, today, now = read.day, read.today, read.now
     with session_scope(services.engine) as session:
         pairing = managed_pairing(
             session=session, team_id=team_id, manager_id=manager_id, rep_id=rep_id
