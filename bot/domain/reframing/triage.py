@@ -386,6 +386,8 @@ def _is_results(
     if _find(lows, rules.evidence_asks):
         return False  # "what are we basing it on": the manager asks for the deal's evidence
     counted = facts.directives == 0 and _counted(lows, rules)
+    if counted and not (facts.missed or facts.moment) and _find(lows, rules.counted_targets):
+        return True  # "you've booked 2 meetings this month against a target of 12"
     if not counted and not _find(lows, rules.metrics):
         return False
     named = evidence.competency is not None and (
@@ -504,6 +506,7 @@ class _Rules:
     metric_competency: Mapping[str, _Phrases]
     not_metric_names: frozenset[str]
     target_words: _Phrases
+    counted_targets: _Phrases
     own_praise: _Phrases
     growth_words: frozenset[str]
     evidence_asks: _Phrases
@@ -582,6 +585,7 @@ def _rules() -> _Rules:
         ),
         not_metric_names=frozenset(data["results"]["not_names"]),
         target_words=_compile(data["results"]["words"]["target_words"]),
+        counted_targets=_compile(data["results"]["words"]["counted_targets"]),
         own_praise=_compile(data["praise"]["phrases"]),
         growth_words=frozenset(data["praise"]["growth_words"]),
         evidence_asks=_compile(data["results"]["evidence_asks"]),
