@@ -32,3 +32,9 @@ def test_praise_names_what_the_rep_did_not_the_verdict() -> None:
     assert reframe.kind == "praise"
     assert "you tied their usage numbers to their goals" in reframe.questions[0]
     assert "nailed" not in reframe.questions[0]
+
+
+def test_a_tally_is_not_read_back_to_the_rep() -> None:
+    reframe = reframe_with_rules("you interrupted the CFO like 6 times on the Globex call")
+    assert any("when you interrupted the CFO" in q for q in reframe.questions)
+    assert not any("6 times" in q for q in reframe.questions)

@@ -1111,6 +1111,10 @@ def _phrase(
                 kept.extend(rules.soften_said[said].split())
                 i += len(said)
                 continue
+        count = _frequency_at(lows, i)
+        if count:  # "interrupted the CFO 6 times": a tally read back is an accusation
+            i += count
+            continue
         size = _starts_with(lows, rules.drop_phrases, i) if lows[i] in drop_firsts else 0
         if size:
             if lows[i : i + size] and " ".join(lows[i : i + size]) in rules.intensity:
@@ -1129,7 +1133,9 @@ def _phrase(
             continue
         if low in rules.loaded and not (low == "nothing" and i and lows[i - 1] in _DO):
             return None  # but "what happens if they do nothing" is the buyer's choice
-        if low == "like" and not (i + 1 < len(lows) and lows[i + 1][:1].isdigit()):
+        if low == "like" and not (
+            i + 1 < len(lows) and (lows[i + 1][:1].isdigit() or _frequency_at(lows, i + 1))
+        ):
             kept.append(token.raw)  # "what success looks like"; but "like 4 times" → "4 times"
             i += 1
             continue
@@ -1242,6 +1248,23 @@ _LEAD_IN_SEPARATOR = re.compile(r":\s+|\s+[-–—]+\s+")
 # ask Olivia", "q for sam". One that says something else ("thinking about the Pemberton
 # call", "the value prop wasn't clear") is part of the message and stays.
 _ASKING_LEAD_IN = re.compile(r"\b(?:questions?|qs?|ask|asking)\b", re.IGNORECASE)
+
+
+_COUNTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+_EVERY_UNITS = frozenset({"minutes", "mins", "min", "seconds", "secs", "sec"})
+
+
+def _frequency_at(lows: list[str], i: int) -> int:
+    """How many words from ``i`` tally how often ("6 times", "every 2 minutes", "twice"),
+    0 when none do."""
+    if lows[i] in ("twice", "thrice"):
+        return 1
+    counted = lows[i][:1].isdigit() or lows[i] in _COUNTS
+    if counted and i + 1 < len(lows) and lows[i + 1] in ("times", "x"):
+        return 2
+    if lows[i] == "every" and i + 2 < len(lows) and lows[i + 2] in _EVERY_UNITS:
+        return 3 if lows[i + 1][:1].isdigit() or lows[i + 1] in _COUNTS else 0
+    return 0
 
 
 def _tidy_question(sentence: str) -> str:
