@@ -38,3 +38,10 @@ def test_a_tally_is_not_read_back_to_the_rep() -> None:
     reframe = reframe_with_rules("you interrupted the CFO like 6 times on the Globex call")
     assert any("when you interrupted the CFO" in q for q in reframe.questions)
     assert not any("6 times" in q for q in reframe.questions)
+
+
+def test_a_meeting_missed_altogether_is_about_being_there_not_on_time() -> None:
+    reframe = reframe_with_rules("you've missed the last three Tuesday trainings")
+    assert reframe.kind == "expectation"
+    assert reframe.questions == ("What gets in the way of being at our trainings?",)
+    assert "on time" not in (reframe.note or "")

@@ -14,6 +14,7 @@ rules (``scoring``) before it is kept. Private notes come from
 from __future__ import annotations
 
 import itertools
+import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -296,6 +297,11 @@ def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Refr
     customer_call = situation is not None and situation.kind == "event"
     if reading.topic == "lateness" and customer_call and not _first_named(facts, rules.places):
         spec = {**spec, "say": spec["say_customer"], "focus": spec["focus_customer"]}
+    elif reading.topic == "lateness" and _MISSED.search(facts.text_lower):
+        spec = {**spec, "say": spec["say_missed"], "focus": spec["focus_missed"]}
+        if key == "question_situation" and situation is not None:
+            values["place"] = situation.phrase  # "skipped the team meeting": be at it
+        key = "question_missed"
     alternative = facts.alternative
     words = alternative.split() if alternative else []
     if (
@@ -313,6 +319,10 @@ def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Refr
     focus = Template(spec["focus"]).safe_substitute(values)
     questions = (question,) if check_question(question).open else ()
     return _reframe(questions, competency, focus, "expectation", note)
+
+
+# Missed altogether, not late: "missed standup", "skipped the team meeting", "no-show".
+_MISSED = re.compile(r"\b(?:missed|missing|skipped|skipping|no[- ]?show(?:ed)?)\b(?!.*\blate\b)")
 
 
 def _first_named(facts: Facts, names: Mapping[str, str]) -> str | None:
