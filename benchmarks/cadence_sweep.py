@@ -33,15 +33,12 @@ from typing import Any
 
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.engine import Engine
-from support import emulated_settings, median, note, print_table
+from support import emulated_settings, median, note, print_table, unpaced_services
 
-from bot.clock import SandboxClock
 from bot.flows.cadence_sweep import _possibly_overdue, run_cadence_sweep
-from bot.reframer import build_reframer
 from bot.services import Services
-from bot.slack_client import PostPacer, build_slack_client
 from slack_emulator import SlackEmulator
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.migrate import upgrade
 from storage.models import OneOnOne, Pairing, SlackUser, Workspace
 from storage.pairings import pairing_rows
@@ -180,14 +177,7 @@ def run_one(pairings: int, postgres: str | None, *, sweep: bool) -> SweepRow:
         for i in range(0, pairings, REPS_PER_MANAGER):  # only asked about if the cache misses
             slack.workspace.add_user(manager_of(i), manager_of(i).lower(), tz="Europe/London")
         settings = emulated_settings(slack.token, slack.url, url)
-        services = Services(
-            settings=settings,
-            engine=make_engine(url),
-            clock=SandboxClock(start=NOW),
-            # Slack's rate limits are the fan-out benchmark's subject; here, Coach's own cost.
-            slack=build_slack_client(settings, pacer=PostPacer(per_minute=10**9)),
-            reframer=build_reframer(settings),
-        )
+        services = unpaced_services(settings, url, NOW)
         stack.callback(services.engine.dispose)
         upgrade(services.engine)
         seed(services.engine, pairings)

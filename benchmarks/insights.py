@@ -23,17 +23,12 @@ from cadence_sweep import StatementCounter
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import col
-from support import emulated_settings, median, note, print_table
+from support import emulated_settings, median, note, print_table, unpaced_services
 
-from bot.clock import SandboxClock
 from bot.domain import command_grammar as grammar
 from bot.listeners.commands.context import CommandContext
 from bot.listeners.commands.insights import handle_insights
-from bot.reframer import build_reframer
-from bot.services import Services
-from bot.slack_client import PostPacer, build_slack_client
 from slack_emulator import SlackEmulator
-from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import (
     CheckIn,
@@ -218,13 +213,7 @@ def run_one(postgres: str | None, regions: int, per_region: int, reps: int) -> l
         slack = stack.enter_context(SlackEmulator())
         slack.workspace.add_user(DIRECTOR, "jordan", tz="America/Los_Angeles")
         settings = emulated_settings(slack.token, slack.url, url)
-        services = Services(
-            settings=settings,
-            engine=make_engine(url),
-            clock=SandboxClock(start=NOW),
-            slack=build_slack_client(settings, pacer=PostPacer(per_minute=10**9)),
-            reframer=build_reframer(settings),
-        )
+        services = unpaced_services(settings, url, NOW)
         stack.callback(services.engine.dispose)
         upgrade(services.engine)
         edges = _tree(regions, per_region, reps)

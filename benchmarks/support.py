@@ -17,13 +17,18 @@ import threading
 import time
 import urllib.request
 from collections.abc import Sequence
+from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
 
 from bot.settings import Settings, load_settings
 from storage.db import normalise_url
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -172,6 +177,24 @@ class SlackProcess:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def unpaced_services(settings: Settings, database_url: str, start: datetime) -> Services:
+    """Services against the emulator with Coach's post pacer opened wide: Slack's rate limits
+    are the fan-out benchmark's subject; elsewhere the figure is Coach's own cost."""
+    from bot.clock import SandboxClock
+    from bot.reframer import build_reframer
+    from bot.services import Services
+    from bot.slack_client import PostPacer, build_slack_client
+    from storage.db import make_engine
+
+    return Services(
+        settings=settings,
+        engine=make_engine(database_url),
+        clock=SandboxClock(start=start),
+        slack=build_slack_client(settings, pacer=PostPacer(per_minute=10**9)),
+        reframer=build_reframer(settings),
+    )
 
 
 def free_port() -> int:
