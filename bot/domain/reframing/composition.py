@@ -30,8 +30,10 @@ from bot.domain.reframing.result import Reframe
 from bot.domain.reframing.scoring import (
     carries_situation,
     check_question,
+    grounded,
     judging_words,
     question_range,
+    stems,
 )
 from bot.domain.reframing.triage import Reading
 
@@ -68,6 +70,8 @@ class _Reply:
     seed: int
     slots: Mapping[str, str]
     situation: str | None
+    stems: frozenset[str] = frozenset()  # the message's content words, to ground the bank's
+    sure: bool = False  # the message clearly describes the behaviour: its questions fit
     questions: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
     _carried: bool = False
@@ -85,7 +89,10 @@ def compose(
     """The reply for a message read as ``reading``."""
     seed = zlib.crc32(text.encode("utf-8", "surrogatepass"))
     slots = _slots(facts, metric)
-    reply = _Reply(seed, slots, facts.situation.phrase if facts.situation else None)
+    reply = _Reply(
+        seed, slots, facts.situation.phrase if facts.situation else None, stems(facts.text_lower)
+    )
+    reply.sure = _behaviour_points(evidence) >= _SURE_POINTS
     kind = reading.kind
     competency = reading.competency
     behaviour = (
@@ -151,6 +158,18 @@ def with_tone_note(reframe: Reframe) -> Reframe:
     tone = _note("sarcasm")
     note = f"{reframe.note}\n\n{tone}" if reframe.note else tone
     return replace(reframe, note=note)
+
+
+# A behaviour with this many points (one strong phrase) is what the message is about.
+_SURE_POINTS = 3.0
+
+
+def _behaviour_points(evidence: Evidence) -> float:
+    return sum(
+        m.points
+        for m in evidence.matches
+        if m.competency == evidence.competency and m.behaviour == evidence.behaviour
+    )
 
 
 def _carry_who(questions: tuple[str, ...], reply: _Reply) -> tuple[str, ...]:
@@ -238,7 +257,9 @@ def _plan(
             and table in ("coaching", "upcoming")
             and (competency is not None or table == "upcoming")
         ):  # with no skill named, the general bank only tops up a reply that is too short
-            _ask_bank(reply, bank_stage[stage], competency, behaviour, index)
+            # The middle question of a coaching reply only when it is about what was said.
+            middle = stage == "aim" and table == "coaching"
+            _ask_bank(reply, bank_stage[stage], competency, behaviour, index, grounded_only=middle)
 
 
 def _praise(reply: _Reply, facts: Facts, *, transfer: bool, told: str | None = None) -> None:
@@ -252,7 +273,7 @@ def _praise(reply: _Reply, facts: Facts, *, transfer: bool, told: str | None = N
         slots.pop("moment", None)
         if told is not None:  # unless it praises: "you handled the security questions well"
             slots["behaviour"] = told
-    praising = _Reply(reply.seed, slots, reply.situation, reply.questions, reply.used)
+    praising = replace(reply, slots=slots)  # the same questions and used pieces
     if not _ask(praising, table["reinforce_told"], 0):
         stage = "reinforce_plain"
         if praised is not None and praised.form != "clause":
@@ -374,7 +395,13 @@ def _ask(reply: _Reply, tiers: _Tiers, stage: int) -> bool:
 
 
 def _ask_bank(
-    reply: _Reply, stage: str, competency: str | None, behaviour: str | None, index: int
+    reply: _Reply,
+    stage: str,
+    competency: str | None,
+    behaviour: str | None,
+    index: int,
+    *,
+    grounded_only: bool = False,
 ) -> None:
     bank = _rules().bank
     if competency is None or behaviour is None:
@@ -392,7 +419,15 @@ def _ask_bank(
             if table.get(stage):
                 candidates = list(table[stage])
                 break
+    if grounded_only and not reply.sure:
+        # A question of the skill that shares no word with the message reads as a template
+        # ("tailor the demo" when the sandbox crashed): two grounded questions beat three.
+        candidates = [t for t in candidates if grounded(_fill(t, reply.slots), reply.stems)]
+        if not candidates:
+            return
     if _ask(reply, (tuple(candidates),), index):
+        return
+    if grounded_only and not reply.sure:
         return
     for table in tables:  # every bank question passes the rules; this is a last resort
         for template in table.get(stage, ()):

@@ -453,7 +453,8 @@ def _after_you(
     directive = _starts_with(lows_after, rules.directives)
     if directive:
         phrase = _phrase(text, tokens, rest[skip + directive :], rules)
-        return ("wants", phrase, False) if phrase and _is_base_start(phrase, rules) else None
+        wanted = phrase is not None and _is_base_start(phrase, rules) and len(phrase.split()) > 1
+        return ("wants", phrase, False) if wanted and phrase else None  # not "you could tell"
     negation = _starts_with(lows_after, rules.negations)
     if negation:
         after = rest[skip + negation :]
@@ -582,12 +583,17 @@ def _request(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> 
     return phrase if phrase and _reads_as_request(phrase) else None
 
 
+_TALK = frozenset({"talk", "chat", "discuss", "speak"})
+
+
 def _reads_as_request(phrase: str) -> bool:
     """ "ask what they'd want to see" is a request; "demo for Caspian was" (a noun and its
     verb) and "get Omar" (cut before what Omar should do) are not."""
     words = phrase.split()
     if len(words) < 2 or (len(words) == 2 and words[1][:1].isupper()):
         return False
+    if words[0].lower() in _TALK and words[1].lower() in ("about", "through", "it", "this"):
+        return False  # "we need to talk about this one": the manager's plan, not a behaviour
     if words[1].lower() in _SUBJECTS or '"' in words[0] or words[1].lower().endswith("'s"):
         return False  # "do we even know?" asks; "'let me know if…'" is someone's words
     return not any(w.lower() in _FINITE for w in words[1:])
@@ -917,8 +923,11 @@ def _praised(
                 continue
             if i >= 2 and lows[i - 1] in ("a", "an") and lows[i - 2] in ("youre", "are"):
                 continue  # "you're a fantastic demoer": the person, not something they did
-            if i >= 2 and lows[i - 1] in ("was", "is", "were", "looked", "felt", "sounded"):
-                subject = _phrase(text, tokens, words[: i - 1], rules)  # "your recap was perfect"
+            copula = i - 1
+            if i >= 3 and lows[i - 1] in ("the", "so", "really", "very", "super"):
+                copula = i - 2  # "your product knowledge is the best on the team"
+            if copula >= 1 and lows[copula] in ("was", "is", "were", "looked", "felt", "sounded"):
+                subject = _phrase(text, tokens, words[:copula], rules)  # "your recap was perfect"
                 if subject and subject.split()[0].lower() in ("your", "the", "that", "this"):
                     found = _praise_form(subject, rules)
                     if found is not None:

@@ -344,6 +344,7 @@ class _Lists:
     ownership: re.Pattern[str]
     counts: Mapping[str, tuple[int, int]]
     note_kinds: frozenset[str]
+    ungrounding: frozenset[str]  # words every reply and message share: they ground nothing
 
 
 def _pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -384,6 +385,7 @@ def _lists() -> _Lists:
         ownership=_pattern(data["ownership"]),
         counts=MappingProxyType(counts),
         note_kinds=frozenset(data["note_kinds"]),
+        ungrounding=frozenset(w.lower() for w in data["ungrounding"]),
     )
 
 
@@ -446,3 +448,22 @@ def _is_open_question(question: str, lists: _Lists) -> bool:
     while last_clause and last_clause[0] in _CONJUNCTIONS:
         last_clause = last_clause[1:]
     return not (last_clause and last_clause[0] in lists.closed_starters)
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to match "discounting" with "discount" and "asks" with "asked"."""
+    word = word.removesuffix("'s")
+    return word[:5] if len(word) > 5 else word.rstrip("s")
+
+
+def stems(text: str) -> frozenset[str]:
+    """The stems of the content words of ``text``."""
+    ungrounding = _lists().ungrounding
+    return frozenset(
+        _stem(w) for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in ungrounding
+    )
+
+
+def grounded(question: str, message_stems: frozenset[str]) -> bool:
+    """Whether ``question`` shares a content word with the message it answers."""
+    return not stems(question).isdisjoint(message_stems)

@@ -64,6 +64,8 @@ def is_sarcastic(cleaned: Cleaned, tokens: list[Token]) -> bool:
                 return True
             clause = []
         elif token.kind == "word":
+            if token.low == "it" and clause and clause[-1] in rules.praise_idioms:
+                clause.pop()  # "killed it", "crushed it": praise, not a bad outcome
             clause.append(token.low)
     return False
 
@@ -150,11 +152,13 @@ def triage(
         # A growth area said in so many words ("the risk:", "where it slipped", "tho")
         # makes it mixed even when the skill is only hinted at; a directive or a word of
         # a bad performance ("a bit rushed") only with a skill or a behaviour named.
-        stated = facts.gap is not None or facts.missed is not None or _find(lows, rules.growth)
+        # The manager's own words: a buyer's "exactly what we need" is not a need.
+        own = [t.low for t in tokens if not t.quoted]
+        stated = facts.gap is not None or facts.missed is not None or _find(own, rules.growth)
         growth = (
             stated
             or (facts.directives > 0 and not _find(lows, rules.keep_going))
-            or any(w in rules.growth_words for w in lows)
+            or any(w in rules.growth_words for w in own)
         )
         if growth and (grounded or competency is not None):
             return Reading("mixed", competency)
@@ -478,6 +482,7 @@ class _Rules:
     sarcasm_emoji: frozenset[str]
     sarcasm_phrases: _Phrases
     sarcasm_outcomes: frozenset[str]
+    praise_idioms: frozenset[str]
     standalone_fillers: frozenset[str]
     zero_counted: frozenset[str]
     praise_emoji: frozenset[str]
@@ -548,6 +553,7 @@ def _rules() -> _Rules:
         sarcasm_emoji=frozenset(data["sarcasm"]["emoji"]),
         sarcasm_phrases=_compile(data["sarcasm"]["phrases"]),
         sarcasm_outcomes=frozenset(data["sarcasm"]["outcomes"]),
+        praise_idioms=frozenset(data["sarcasm"]["praise_idioms"]),
         standalone_fillers=frozenset(data["sarcasm"]["standalone_fillers"]),
         zero_counted=frozenset(data["sarcasm"]["zero_counted"]),
         praise_emoji=frozenset(data["praise"]["emoji"]),
