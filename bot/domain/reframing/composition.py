@@ -60,6 +60,7 @@ _DANGLING = frozenset({"before", "after", "by", "in", "on", "at", "to", "for", "
 _TELLING = frozenset({"say", "saying", "tell", "telling", "told"})
 _OPEN_ENDS = frozenset({"every", "each", "any", "some", "all", "me", "us"})
 _VAGUE_OBJECTS = frozenset({"it", "them", "this", "that", "these", "those", "me"})
+_NEGATIVE_ASKS = frozenset({"stop", "quit", "dont", "avoid", "never"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
 
 
@@ -530,6 +531,11 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
     counterpart = slots.get("counterpart")
     if counterpart and any(counterpart in slots.get(k, "") for k in ("behaviour", "moment")):
         slots.pop("counterpart")
+    alternative = slots.get("alternative", "")
+    if "who" in slots and slots["who"] in alternative:
+        slots.pop("who")  # "send the SOC2": what to send, not who responded
+    if alternative.split()[:1] and alternative.split()[0].lower() in _NEGATIVE_ASKS:
+        slots.pop("alternative")  # "stop leading with price": no way to "stop … next time"
     if facts.praised is not None:
         key = "praised_clause" if facts.praised.form == "clause" else "praised"
         slots[key] = facts.praised.phrase
