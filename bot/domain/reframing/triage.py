@@ -397,7 +397,10 @@ def _is_results(
     named = evidence.competency is not None and (
         f"{evidence.competency}.{evidence.behaviour}" not in rules.number_behaviours
     )
-    if named and (told or not (_a_report(lows, rules) or _find(lows, rules.ranking))):
+    # A short line of a metric and its number ("close rate is 12%") names the skill only
+    # through the metric's own name.
+    short = sum(1 for w in lows if w != ".") <= _SHORT_RESULT
+    if named and (told or not (_a_report(lows, rules) or _find(lows, rules.ranking) or short)):
         return False
     return counted or _numbers_a_metric(lows, rules)
 
@@ -421,6 +424,7 @@ def _numbers_a_metric(lows: list[str], rules: _Rules) -> bool:
     return False
 
 
+_SHORT_RESULT = 8  # words
 _NEAR = 4  # words between a metric and its number: "win rate went from 28%"
 
 
@@ -609,24 +613,59 @@ def _rules() -> _Rules:
 def find_metric(tokens: list[Token], facts: Facts) -> Metric | None:
     """The number a results message is about: ("close rate", "12%", target "3x")."""
     rules = _rules()
-    lows = [t.low for t in tokens if t.kind == "word"]
-    for i in range(len(lows)):
+    words = [k for k, t in enumerate(tokens) if t.kind == "word"]
+    lows = [tokens[k].low for k in words]
+    found: list[tuple[str, int, int]] = []  # name, first and last token index
+    i = 0
+    while i < len(lows):
         size = rules.metrics.longest_at(lows, i)
-        if size:
-            name = " ".join(lows[i : i + size])
-            if name not in rules.not_metric_names:
-                return Metric(_metric_name(name), *_value_and_target(tokens, name))
-    return None
+        if size and " ".join(lows[i : i + size]) not in rules.not_metric_names:
+            found.append((" ".join(lows[i : i + size]), words[i], words[i + size - 1]))
+            i += size
+        else:
+            i += 1
+    if not found:
+        return None
+    # A rate with its number beside it is the point ("31 booked, 12 held. 39% show rate");
+    # else the first metric named.
+    if len(found) == 1:
+        name = found[0][0]
+        value, target = _value_and_target(tokens, name)
+        if value is not None and " " in value:  # "0 meetings" is not a number of the dials
+            value, target = _value_and_target(tokens, name, found[0][1], found[0][2])
+        return Metric(_metric_name(name), value, target)
+    for name, first, last in found:
+        if name.endswith("rate") and _number_near(tokens, first, last) is not None:
+            return Metric(_metric_name(name), *_value_and_target(tokens, name, first, last))
+    name, first, last = found[0]  # several metrics: each with its own number, or none
+    return Metric(_metric_name(name), *_value_and_target(tokens, name, first, last))
 
 
-def _value_and_target(tokens: list[Token], name: str) -> tuple[str | None, str | None]:
+def _number_near(tokens: list[Token], first: int, last: int) -> str | None:
+    """The number within a few tokens of a metric, in its sentence: "39% show rate"."""
+    best: tuple[int, str] | None = None
+    for k in range(max(0, first - _NEAR), min(len(tokens), last + _NEAR + 1)):
+        between = tokens[min(k, first) : max(k, last)]
+        if any(t.kind == "stop" for t in between):
+            continue
+        number = _number(tokens[k].raw) if tokens[k].kind == "word" else None
+        if number is not None:
+            distance = first - k if k < first else k - last
+            if best is None or distance < best[0]:
+                best = (distance, number)
+    return best[1] if best else None
+
+
+def _value_and_target(
+    tokens: list[Token], name: str, first: int = 0, last: int | None = None
+) -> tuple[str | None, str | None]:
     """Where the number is now and where it should be, as a question can say them.
 
     "down 40%" is a change, not a level; "94" reads as "94 days" with its unit; a target
     in another unit than the value ("62%" of quota, "3x" coverage) is left out.
     """
     rules = _rules()
-    numbered = []
+    numbered: list[tuple[str, str, int]] = []
     for k, token in enumerate(tokens):
         number = _number(token.raw) if token.kind == "word" else None
         if number is None:
@@ -638,10 +677,19 @@ def _value_and_target(tokens: list[Token], name: str) -> tuple[str | None, str |
                 continue  # "3 months in a row", "2 logos": a count, not the metric
             if after not in name.split():  # "meetings booked at 3", not "…at 3 meetings"
                 number = f"{number} {after}"
-        numbered.append((number, before))
+        numbered.append((number, before, k))
     if not numbered:
         return None, None
-    value, before = numbered[0]
+    if last is not None:
+        near = _number_near(tokens, first, last)
+        if near is None:
+            return None, None  # "42 dials, 3 convos, 0 meetings": no number of the dials' own
+        # The metric's own number first ("12 held. 39% show rate" → 39%), then the rest.
+        own = [n for n in numbered if tokens[n[2]].raw.startswith(near)]
+        if not own:
+            return None, None  # its number is a bare count: another metric's is not its own
+        numbered = own[:1] + [n for n in numbered if n not in own[:1]]
+    value, before, _ = numbered[0]
     if before in _CHANGE:
         return None, None  # "dials are down 40%": how much it moved, not where it is
     target = None
