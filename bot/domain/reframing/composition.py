@@ -177,6 +177,8 @@ def _carry_who(questions: tuple[str, ...], reply: _Reply) -> tuple[str, ...]:
     """The account or person named, carried into the last question when none has it yet:
     "With Copperleaf, how would you like to widen the conversation on your next call?"."""
     who = reply.slots.get("who")
+    if reply.slots.get("situation_kind") != "account":
+        return questions  # "With the VP, …" reads as if the VP were coming back
     if not who or not questions or carries_situation(questions, who):
         return questions
     last = questions[-1]
@@ -272,6 +274,8 @@ def _praise(reply: _Reply, facts: Facts, *, transfer: bool, told: str | None = N
     if not transfer:  # mixed: the rep's own clause is the growth area, not the praise
         slots.pop("behaviour", None)
         slots.pop("moment", None)
+        if slots.get("situation_kind") == "person":
+            slots.pop("who", None)  # "you had the CFO right there": the growth area's person
         if told is not None:  # unless it praises: "you handled the security questions well"
             slots["behaviour"] = told
     praising = replace(reply, slots=slots)  # the same questions and used pieces
@@ -283,8 +287,8 @@ def _praise(reply: _Reply, facts: Facts, *, transfer: bool, told: str | None = N
                 "quality": "reinforce_quality",
                 "event": "reinforce_event",
             }[praised.form]
-        if not _ask(reply, table[stage], 0):
-            _ask(reply, table["reinforce_plain"], 0)
+        if not _ask(praising, table[stage], 0):
+            _ask(praising, table["reinforce_plain"], 0)
     if transfer:
         _ask(reply, table["transfer"], 1)
 

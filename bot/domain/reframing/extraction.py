@@ -919,12 +919,17 @@ def _praised(
         words = list(clause.words)
         lows = list(clause.lows)
         for i, low in enumerate(lows):
-            if low not in rules.praise_words and low not in ("nailed", "crushed", "smashed"):
+            comparative = low == "better" and i >= 1 and lows[i - 1] in ("way", "much", "lot")
+            if (
+                low not in rules.praise_words
+                and low not in ("nailed", "crushed", "smashed")
+                and not comparative
+            ):
                 continue
             if i >= 2 and lows[i - 1] in ("a", "an") and lows[i - 2] in ("youre", "are"):
                 continue  # "you're a fantastic demoer": the person, not something they did
             copula = i - 1
-            if i >= 3 and lows[i - 1] in ("the", "so", "really", "very", "super"):
+            if i >= 3 and lows[i - 1] in ("the", "so", "really", "very", "super", "way", "much"):
                 copula = i - 2  # "your product knowledge is the best on the team"
             if copula >= 1 and lows[copula] in ("was", "is", "were", "looked", "felt", "sounded"):
                 subject = _phrase(text, tokens, words[:copula], rules)  # "your recap was perfect"
@@ -1046,7 +1051,11 @@ def _praise_form(phrase: str, rules: _Rules) -> Praise | None:
     if inflection.is_gerund(first):
         return Praise(phrase, "gerund")
     if first in ("the", "your", "their", "our", "that", "this"):
-        head = words[1].lower() if len(words) > 1 else ""
+        # The head noun ends the noun phrase: "the discovery questions" are questions, "the
+        # renewal with Piedmont" a renewal.
+        lows = [w.lower() for w in words[1:]]
+        cut = next((k for k, w in enumerate(lows) if w in _PREPOSITIONS), len(lows))
+        head = lows[cut - 1] if cut else ""
         return Praise(phrase, "event" if head in rules.events else "quality")
     if first in rules.events or (len(words) > 1 and words[-1].lower() in rules.events):
         return Praise("the " + phrase, "event")
