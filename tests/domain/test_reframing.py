@@ -293,6 +293,48 @@ def test_an_expectation_is_stated_plainly_with_one_question_on_what_gets_in_the_
 
 
 @pytest.mark.parametrize(
+    ("text", "said", "not_said"),
+    [
+        (
+            "CRM hasnt been updated since tuesday. i need it current by friday noon every week,"
+            " no exceptions",
+            "I need it current by Friday noon every week, no exceptions",
+            "end of each day",
+        ),
+        (
+            "you can't offer 25% without approval. anything over 10% comes through me first."
+            " the Zephyrine quote needs to be pulled back today",
+            "Anything over 10% comes through me first",
+            "pulled back",
+        ),
+        (
+            "the tone in #sales-ops yesterday with Kenji was not ok. disagree all you want but"
+            " do it in DM, no public snark",
+            "Disagree all you want but do it in DM",
+            "snark",
+        ),
+    ],
+)
+def test_an_expectation_the_manager_stated_is_said_back_in_their_words(
+    text: str, said: str, not_said: str
+) -> None:
+    """A generic example ("by the end of each day") would contradict the manager's own rule."""
+    reframe = reframe_with_rules(text)
+
+    assert reframe.kind == "expectation"
+    assert reframe.note and f"“{said} — " in reframe.note
+    assert not_said not in reframe.note
+    assert _passes(reframe)
+
+
+def test_what_happened_is_not_said_back_as_the_rule() -> None:
+    reframe = reframe_with_rules(
+        "Next steps field is empty on most of your deals, I can't tell what's happening"
+    )
+    assert reframe.note and "can't tell" not in reframe.note
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Update your close dates in Salesforce please, half of them are in the past",
@@ -869,7 +911,7 @@ def test_the_package_has_no_import_cycle() -> None:
         "competencies", "result", "phrases", "links", "scoring", "perspective", "cleaning",
         "language",
         "inflection",
-        "evidence", "situation", "extraction", "triage", "composition", "evaluation",
+        "evidence", "situation", "extraction", "triage", "stated_rule", "composition", "evaluation",
     ]  # fmt: skip
     for position, module in enumerate(order):
         source = (root / f"{module}.py").read_text(encoding="utf-8")

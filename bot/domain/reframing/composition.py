@@ -35,6 +35,7 @@ from bot.domain.reframing.scoring import (
     question_range,
     stems,
 )
+from bot.domain.reframing.stated_rule import stated_rule
 from bot.domain.reframing.triage import Reading
 
 _Tiers = tuple[tuple["_Question", ...], ...]
@@ -136,7 +137,7 @@ def compose(
         _plan(reply, "results", ("diagnose", behaviour_stage, "target"), None, None)
         note, focus = _note(kind), _focus(kind)
     elif kind == "expectation":
-        return _expectation(reading, facts, competency)
+        return _expectation(reading, facts, competency, text)
     elif kind == "team_selling":
         _plan(reply, "team_selling", ("lead", "outcome", "prepare"), None, None)
         note, focus = _note(kind), _focus(kind)
@@ -300,9 +301,10 @@ def _already_coaching(reply: _Reply, facts: Facts) -> None:
         _ask(reply, _rules().kinds["already_coaching"]["add"], len(kept))
 
 
-def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Reframe:
+def _expectation(reading: Reading, facts: Facts, competency: str | None, text: str) -> Reframe:
     rules = _rules()
     spec = rules.topics[reading.topic or "admin"]
+    rule = stated_rule(text)
     values = {
         "place": _first_named(facts, rules.places) or spec.get("place", ""),
         "crm": _first_named(facts, rules.crms) or spec.get("crm", ""),
@@ -318,7 +320,14 @@ def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Refr
     if situation is not None and situation.kind == "event" and f"{key}_situation" in spec:
         key += "_situation"
         values["situation"] = situation.phrase
-    elif situation is not None and situation.kind != "event" and "question_who" in spec:
+    elif situation is not None and situation.kind == "person" and "question_person" in spec:
+        key, values["who"] = "question_person", situation.phrase  # "…that exchange with Kenji?"
+    elif (
+        situation is not None
+        and situation.kind != "event"
+        and not situation.phrase.lower().startswith(("their ", "your "))  # not "their CIO"
+        and "question_who" in spec
+    ):
         key, values["who"] = "question_who", situation.phrase  # "…before they reach Zorg?"
     customer_call = situation is not None and situation.kind == "event"
     if reading.topic == "lateness" and customer_call and not _first_named(facts, rules.places):
@@ -340,6 +349,11 @@ def _expectation(reading: Reading, facts: Facts, competency: str | None) -> Refr
         said = [rules.crms.get(w.lower(), w) if w.lower() != "crm" else w for w in words]
         key, values["alternative"] = "question_alternative", " ".join(said)
     say = Template(spec["say"]).safe_substitute(values)
+    if rule is not None and "reason" in spec:
+        # Their own rule, not a generic one: "by Friday noon" is not "by the end of each day".
+        reason = spec.get(f"reason_{key.removeprefix('question_')}", spec["reason"])
+        say = Template(rules.notes["stated_rule"]).substitute(rule=rule, reason=reason)
+        key = "question_stated" if key == "question" and "question_stated" in spec else key
     note = Template(rules.notes["expectation"]).safe_substitute(say=say)
     question = _fill(Template(spec[key]), values)
     focus = Template(spec["focus"]).safe_substitute(values)

@@ -325,7 +325,15 @@ def _same_words(question: str, message: str) -> bool:
 def _note_ok(kind: str, note: str | None) -> bool:
     if note is None or not note.strip():
         return kind not in _lists().note_kinds
-    return not judging_words(note)
+    found = set(judging_words(note))
+    if kind == "expectation":
+        found -= OBLIGATION_WORDS  # an expectation is a "must", stated plainly
+    return not found
+
+
+# Words of obligation that judge in a question to the rep, but that an expectation the
+# manager states out loud is made of ("anything non-standard has to come through me").
+OBLIGATION_WORDS = frozenset({"but", "need to", "needs to", "must", "have to", "has to"})
 
 
 # --- the word lists, compiled once ------------------------------------------------------
