@@ -535,6 +535,8 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         value = getattr(facts, name)
         if value:
             slots[name] = value
+    if len(slots.get("behaviour", "").split()) <= 2:
+        slots.pop("behaviour", None)  # "you sent", once the proposal went to the situation
     if facts.behaviour_off_call:
         slots["off_call"] = "yes"
     if facts.behaviour and not facts.behaviour_past:

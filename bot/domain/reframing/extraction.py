@@ -1299,7 +1299,18 @@ def _tidy_question(sentence: str) -> str:
         if not asks and _ASKING_LEAD_IN.search(lead_in) and check_question(rest).open:
             question = rest
             break
+    tail = _CLOSED_TAIL.search(question)
+    if tail and check_question(question[: tail.start()] + "?").open:
+        question = question[: tail.start()] + "?"  # "…, and have you spoken to them yet?"
     return question[0].upper() + question[1:]
+
+
+# A yes/no question joined to an open one: cut, so the open one can be kept as it is.
+_CLOSED_TAIL = re.compile(
+    r",?\s+(?:and|or)\s+(?:have|has|did|do|does|is|are|was|were|can|could|will|would)\s"
+    r"[^?]*\?$",
+    re.IGNORECASE,
+)
 
 
 def _starts_with(lows: list[str], phrases: PhraseSet, at: int = 0) -> int:
