@@ -61,6 +61,11 @@ _DANGLING = frozenset({"before", "after", "by", "in", "on", "at", "to", "for", "
 _TELLING = frozenset({"say", "saying", "tell", "telling", "told"})
 _OPEN_ENDS = frozenset({"every", "each", "any", "some", "all", "me", "us"})
 _VAGUE_OBJECTS = frozenset({"it", "them", "this", "that", "these", "those", "me"})
+# The manager's plan has the rep watching: "you take notes", "you shadow", "sit in and watch".
+_REP_WATCHES = re.compile(
+    r"\b(?:you|u)\s+(?:just\s+)?(?:take notes|shadow|listen|watch|sit in|observe)|"
+    r"\bsit in and (?:watch|listen)|\bjoin and listen|\bwatch how i\b"
+)
 _NEGATIVE_ASKS = frozenset({"stop", "quit", "dont", "avoid", "never"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
 
@@ -139,7 +144,8 @@ def compose(
     elif kind == "expectation":
         return _expectation(reading, facts, competency, text)
     elif kind == "team_selling":
-        _plan(reply, "team_selling", ("lead", "outcome", "prepare"), None, None)
+        lead = "lead_watching" if _REP_WATCHES.search(facts.text_lower) else "lead"
+        _plan(reply, "team_selling", (lead, "outcome", "prepare"), None, None)
         note, focus = _note(kind), _focus(kind)
     elif kind == "already_coaching":
         _already_coaching(reply, facts)
@@ -151,6 +157,7 @@ def compose(
     questions = _gated(reply, kind, competency, behaviour)
     if kind in ("coaching", "mixed"):
         questions = _carry_who(questions, reply)
+        questions = _with_managers_question(questions, facts)
     return _reframe(questions, competency, focus, kind, note)
 
 
@@ -172,6 +179,24 @@ def _behaviour_points(evidence: Evidence) -> float:
         for m in evidence.matches
         if m.competency == evidence.competency and m.behaviour == evidence.behaviour
     )
+
+
+def _with_managers_question(questions: tuple[str, ...], facts: Facts) -> tuple[str, ...]:
+    """A good question the manager asked ("what would you ask next time?") is kept, last,
+    in place of the reply's own last one: it is the manager's point, in their words."""
+    asked = [
+        q
+        for q in facts.manager_questions
+        if _ASKS_THE_REP.search(q) and _passes_hard_rules(q, "coaching") and len(q) <= 160
+    ]
+    if not asked or not questions or asked[-1] in questions or facts.statements == 0:
+        return questions  # a message that is only the question is not handed back as is
+    return (*questions[:-1], asked[-1])
+
+
+_ASKS_THE_REP = re.compile(
+    r"\b(?:you|your|you'd|you'll|you're|we|we've|we're|our)\b", re.IGNORECASE
+)
 
 
 def _carry_who(questions: tuple[str, ...], reply: _Reply) -> tuple[str, ...]:
@@ -527,6 +552,9 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
             slots["who"] = situation.phrase
     if situation is None:
         slots["call"] = "your next call"
+    elif situation.kind == "event" and situation.phrase.lower().endswith(" account"):
+        name = situation.phrase.removesuffix(" account").removeprefix("the ")
+        slots["call"] = f"your next call with {name}"  # not "the end of the Duval account"
     elif situation.kind == "event":
         slots["call"] = situation.phrase
     else:  # "your next call with Eastmere": the pre-call questions still name who it is

@@ -120,7 +120,8 @@ def triage(
         if cleaned.emoji & rules.praise_emoji and not sarcastic:
             return Reading("praise", None)  # "🔥🔥"
         return Reading("too_vague", None)
-    if _find(lows, rules.team_selling) or _takes_over(lows, rules):
+    said = _lows([t for t in tokens if not t.quoted])  # not the buyer's "let me run it by…"
+    if _find(said, rules.team_selling) or _takes_over(said, rules):
         # "you just listen", "take notes" are the manager's plan, not a skill named: the
         # skill is read without them ("I'll handle the security objection" → objections).
         planned = weigh([t for t in tokens if t.low not in rules.plan_words])
@@ -263,7 +264,7 @@ def _takes_over(lows: list[str], rules: _Rules) -> bool:
     The manager speaks of themselves in the future and a verb of taking over follows
     within a few words, or says "myself" beside one; coming to observe is coaching.
     """
-    if rules.observe.found_in(lows):
+    if _manager_observes(lows, rules):
         return False
     for i in range(len(lows)):
         size = rules.first_person.longest_at(lows, i)
@@ -279,6 +280,21 @@ def _takes_over(lows: list[str], rules: _Rules) -> bool:
     if "myself" in lows:
         at = lows.index("myself")
         return rules.takeover.found_in(lows[max(0, at - 6) : at])
+    return False
+
+
+def _manager_observes(lows: list[str], rules: _Rules) -> bool:
+    """ "I'll join to listen in": the manager comes to watch, which is coaching; not "sit
+    in and watch how I handle their CFO", where the rep watches the manager sell."""
+    for i in range(len(lows)):
+        if rules.observe.longest_at(lows, i):
+            before = lows[max(0, i - 5) : i]
+            if "." in before:
+                before = before[len(before) - before[::-1].index(".") :]
+            if any(rules.first_person.longest_at(before, k) for k in range(len(before))):
+                return True
+            if not before or before[-1] not in ("and", "you", "u"):
+                return True  # "just listen this time" said of the manager's plan, as before
     return False
 
 
@@ -313,12 +329,15 @@ def _already_coaching(facts: Facts, tokens: list[Token]) -> bool:
         return False
     said = _statement_words(tokens)
     rules = _rules()
-    if judging_words(" ".join(t.raw for t in said)) or facts.gap is not None:
+    # "I have my own take but want to hear yours first": the manager's "but" about
+    # themselves cancels nothing the rep did.
+    judged = set(judging_words(" ".join(t.raw for t in said))) - {"but"}
+    if judged or facts.gap is not None:
         return False
     lows = [t.low for t in said]
     if _find(lows, rules.verdicts):
         return False
-    return not any(w in rules.loaded for w in lows)
+    return not any(w in rules.loaded and w != "but" for w in lows)
 
 
 def _statement_words(tokens: list[Token]) -> list[Token]:
@@ -735,4 +754,6 @@ def _metric_name(name: str) -> str:
         "nrr": "NRR",
         "grr": "GRR",
         "quota": "quota attainment",
+        "converted": "conversion",
+        "convert rate": "conversion rate",
     }.get(name, name)
