@@ -235,10 +235,13 @@ def extract(
     critical = directives = 0
     # The clauses with the most evidence first; a long message is read for its main points.
     ranked = sorted(range(len(clauses)), key=lambda k: -scores[k])[:_MAX_CLAUSES_READ]
+    asked = _asked_sentences(tokens, clauses)
     for k in ranked:
         clause = clauses[k]
         request = _request(text, tokens, clause, rules)  # "make sure you ask about budget"
         found = ("wants", request, False) if request else _you_clause(text, tokens, clause, rules)
+        if found is not None and found[0] == "did" and clause.sentence in asked:
+            found = None  # "did you read the SDR's notes?" asks; it does not say you did
         kind = found[0] if found else None
         if kind == "did" and behaviour is None and found is not None:
             behaviour, behaviour_past = found[1], found[2]
@@ -548,6 +551,18 @@ def _quoted_did(
         return None  # "you told me the EB was on board": said to the manager, not the buyer
     start = "you" if subject == "you" else "you're"
     return ("did", " ".join([start, *words]), past)
+
+
+def _asked_sentences(tokens: list[Token], clauses: list[_Clause]) -> frozenset[int]:
+    """The sentences (by clause numbering) that end in a question mark."""
+    asked = set()
+    for clause in clauses:
+        end = clause.last + 1
+        while end < len(tokens) and tokens[end].kind != "stop":
+            end += 1
+        if end < len(tokens) and tokens[end].raw == "?":
+            asked.add(clause.sentence)
+    return frozenset(asked)
 
 
 def _request(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> str | None:
@@ -969,7 +984,10 @@ def _praised_how(
     "loved that you sent the recap within the hour": what the rep did, said as a clause,
     is what to reinforce, rather than the verdict ("nailed", "great") beside it. Only in
     the praising part of a message, from its first praising clause on."""
-    praising = False
+    # A message of praise alone may say what the rep did before the word of praise: "the
+    # way you handled the angry customer at Tallis was really calm… well done".
+    alone = not any(c.after_contrast for c in clauses)
+    praising = alone and any(_praises(tokens, c, rules) for c in clauses)
     for clause in clauses:
         if clause.after_contrast:
             break
@@ -1022,6 +1040,14 @@ def _praised_for(
 
 def _praise_form(phrase: str, rules: _Rules) -> Praise | None:
     words = phrase.split()
+    while (
+        len(words) > 1
+        and words[-1][:1].isupper()
+        and words[-2][:1].islower()
+        and words[-2].lower() not in _PREPOSITIONS
+    ):
+        words.pop()  # "solid month Aarav": the rep spoken to, not part of what was praised
+    phrase = " ".join(words)
     first = words[0].lower()
     if len(words) > 12 or first in (
         "you",

@@ -107,7 +107,8 @@ def _rep_starting(text: str, english: frozenset[str], rules: _Rules) -> _Rep | N
         # "Sam's been late" (a contraction) or "Sam's demo ran long" (the rep's, when a
         # pronoun says the message is about a person).
         contraction = start.group("possessive") in ("'s", "’s") and _contraction(following, rules)
-        return _Rep(name=name, pronoun=pronoun) if contraction or pronoun else None
+        made = following in rules.rep_work  # "Omar's follow up email…": a rep's work
+        return _Rep(name=name, pronoun=pronoun) if contraction or pronoun or made else None
     verb = following.replace("'", "")
     if not _verb_after_subject(verb, rules):
         return None
@@ -292,6 +293,7 @@ class _Rules:
     object_before: frozenset[str]
     have_before: frozenset[str]
     are_before: frozenset[str]
+    rep_work: frozenset[str]
 
 
 @cache
@@ -305,4 +307,5 @@ def _rules() -> _Rules:
         object_before=frozenset(w.lower() for w in data["her"]["object_before"]),
         have_before=frozenset(w.lower() for w in data["contraction"]["have_before"]),
         are_before=frozenset(w.lower() for w in data["contraction"]["are_before"]),
+        rep_work=frozenset(w.lower() for w in data["rep_work"]),
     )

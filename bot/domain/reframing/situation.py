@@ -239,8 +239,15 @@ def _is_addressee(words: list[_Word], names: list[int], rules: _Rules) -> bool:
     if mark in (":", ","):
         if before in ("for", "to"):  # "feedback for Alex:", but not "sent it to Globex,"
             return names[0] > 1 and words[names[0] - 2].low in rules.greetings
+        if mark == "," and names[0] <= _VOCATIVE_WITHIN and before not in rules.name_prepositions:
+            return True  # "Solid month Aarav, 112% of target": the rep, spoken to
         return not before or before in rules.greetings
+    if after >= len(words) and before in rules.greetings:
+        return True  # "first deal closed! congrats Leo"
     return mark == "!" and before not in rules.name_prepositions
+
+
+_VOCATIVE_WITHIN = 3  # words: a name this early, then a comma, is the person spoken to
 
 
 def _is_head(words: list[_Word], i: int, rules: _Rules) -> bool:
