@@ -77,11 +77,17 @@ class _Reply:
     seed: int
     slots: Mapping[str, str]
     situation: str | None
-    stems: frozenset[str] = frozenset()  # the message's content words, to ground the bank's
+    text_lower: str = ""  # the message, for the content words that ground the bank's
     sure: bool = False  # the message clearly describes the behaviour: its questions fit
+    _stems: frozenset[str] | None = None
     questions: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
     _carried: bool = False
+
+    def stems(self) -> frozenset[str]:
+        if self._stems is None:
+            self._stems = stems(self.text_lower)
+        return self._stems
 
     def carried(self) -> bool:
         if self.situation is None or self._carried:
@@ -96,9 +102,8 @@ def compose(
     """The reply for a message read as ``reading``."""
     seed = zlib.crc32(text.encode("utf-8", "surrogatepass"))
     slots = _slots(facts, metric)
-    reply = _Reply(
-        seed, slots, facts.situation.phrase if facts.situation else None, stems(facts.text_lower)
-    )
+    reply = _Reply(seed, slots, facts.situation.phrase if facts.situation else None)
+    reply.text_lower = facts.text_lower
     reply.sure = _behaviour_points(evidence) >= _SURE_POINTS
     kind = reading.kind
     competency = reading.competency
@@ -466,7 +471,7 @@ def _ask_bank(
     if grounded_only and not reply.sure:
         # A question of the skill that shares no word with the message reads as a template
         # ("tailor the demo" when the sandbox crashed): two grounded questions beat three.
-        candidates = [t for t in candidates if grounded(_fill(t, reply.slots), reply.stems)]
+        candidates = [t for t in candidates if grounded(_fill(t, reply.slots), reply.stems())]
         if not candidates:
             return
     if _ask(reply, (tuple(candidates),), index):

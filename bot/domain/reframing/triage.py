@@ -264,7 +264,7 @@ def _takes_over(lows: list[str], rules: _Rules) -> bool:
     The manager speaks of themselves in the future and a verb of taking over follows
     within a few words, or says "myself" beside one; coming to observe is coaching.
     """
-    if _manager_observes(lows, rules):
+    if rules.observe.found_in(lows) and _manager_observes(lows, rules):
         return False
     for i in range(len(lows)):
         size = rules.first_person.longest_at(lows, i)
