@@ -797,6 +797,27 @@ def test_property_any_text_gets_a_reply_of_its_kind_that_passes(text: str) -> No
     assert "<" not in joined and "|" not in joined and "$" not in joined
 
 
+def test_a_deal_still_open_ends_on_what_to_do_on_it_now_not_next_time() -> None:
+    reframe = reframe_with_rules(
+        "the Ortega Farms deal has been sitting at verbal commit for 7 WEEKS. it's not a"
+        " commit. either get a date for the signed order form or move it back to stage 3"
+    )
+    assert "the Ortega Farms deal" in reframe.questions[-1]
+    assert "next time" not in reframe.questions[-1]
+    lost = reframe_with_rules("we lost the Tarrant deal, nobody asked what happens if they wait")
+    assert "next step on" not in " ".join(lost.questions)
+
+
+def test_the_account_named_replaces_the_banks_general_deal() -> None:
+    joined = _joined(
+        reframe_with_rules(
+            "chris is single threaded at Oakmont. if Ben leaves the whole thing stalls."
+            " need 2-3 more contacts, ideally someone in finance"
+        )
+    )
+    assert "your biggest deal" not in joined and "at oakmont" in joined
+
+
 # --- the templates ----------------------------------------------------------------------------
 
 SAMPLES = {
@@ -827,6 +848,7 @@ SAMPLES = {
     "metric": ["close rate"],
     "value": ["12%"],
     "target": ["20%"],
+    "deal": ["Globex", "the Ortega Farms deal"],
 }  # fmt: skip
 
 

@@ -36,7 +36,7 @@ from bot.domain.reframing.scoring import (
     stems,
 )
 from bot.domain.reframing.stated_rule import stated_rule
-from bot.domain.reframing.triage import Reading
+from bot.domain.reframing.triage import Reading, live_deal, not_open
 
 _Tiers = tuple[tuple["_Question", ...], ...]
 # The pieces of the message (fields of the extracted facts) a question may quote.
@@ -122,6 +122,7 @@ def compose(
         _plan(reply, "upcoming", ("notice", "aim", "forward"), competency, behaviour)
     elif kind == "coaching":
         _plan(reply, "coaching", ("notice", "aim", "forward"), competency, behaviour)
+        _on_the_live_deal(reply, facts)
     elif kind == "mixed":
         # A habit in the present is as often the praise ("u sound way more confident") as
         # the growth area: not quoted back here.
@@ -161,6 +162,7 @@ def compose(
         note, focus = _note(kind), _focus(kind)
     questions = _gated(reply, kind, competency, behaviour)
     if kind in ("coaching", "mixed"):
+        questions = _name_the_account(questions, reply, facts)
         questions = _carry_who(questions, reply)
         questions = _with_managers_question(questions, facts)
     return _reframe(questions, competency, focus, kind, note)
@@ -184,6 +186,48 @@ def _behaviour_points(evidence: Evidence) -> float:
         for m in evidence.matches
         if m.competency == evidence.competency and m.behaviour == evidence.behaviour
     )
+
+
+def _name_the_account(questions: tuple[str, ...], reply: _Reply, facts: Facts) -> tuple[str, ...]:
+    """ "your biggest deal" in a reply about Oakmont is Oakmont: the bank's general words
+    give way to the account the manager named, when the deal is not over."""
+    who = reply.slots.get("who")
+    if reply.slots.get("situation_kind") != "account" or not who or not_open(facts):
+        return questions
+    named = []
+    for question in questions:
+        for general, specific in _GENERAL_DEALS:
+            if general in question and who not in question:
+                question = question.replace(general, specific.format(who=who), 1)
+        named.append(question)
+    return tuple(named)
+
+
+# The bank's general words for a deal, and how they read with the account named.
+_GENERAL_DEALS = (
+    ("on your biggest deal", "at {who}"),
+    ("on your biggest deals", "at {who}"),
+    ("on your current deals", "at {who}"),
+    ("your next call,", "your next call with {who},"),
+    ("your next call?", "your next call with {who}?"),
+)
+
+
+def _on_the_live_deal(reply: _Reply, facts: Facts) -> None:
+    """The last question of a reply about a deal still open asks what to do on it now."""
+    deal = live_deal(facts)
+    if deal is None or len(reply.questions) < 2:
+        return
+    slots = {**reply.slots, "deal": deal}
+    tiers = _rules().kinds["live_deal"]["forward"]
+    for tier in tiers:
+        for template in tier:
+            question = _fill(template, slots)
+            if question not in reply.questions and not carries_situation(
+                reply.questions[-1:], deal
+            ):
+                reply.questions[-1] = question
+                return
 
 
 def _with_managers_question(questions: tuple[str, ...], facts: Facts) -> tuple[str, ...]:
@@ -628,7 +672,7 @@ class _Rules:
 
 
 _ALLOWED = frozenset(
-    {"behaviour", "behaviour_now", "missed", "alternative", "moment", "next_moment", "gap",
+    {"deal", "behaviour", "behaviour_now", "missed", "alternative", "moment", "next_moment", "gap",
      "counterpart", "quote", "praised", "praised_clause", "topic", "situation", "on_situation",
      "call", "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who",
      "next_event"}

@@ -480,6 +480,27 @@ def _results_competency(lows: list[str], evidence: Evidence, rules: _Rules) -> s
     return None  # an outcome (win rate, deal size, attainment) names no skill
 
 
+def live_deal(facts: Facts) -> str | None:
+    """The deal a coaching message is about, when it is still open: "Oakmont", "the Ortega
+    Farms deal"; None for a call, a lost deal, or a message that names none."""
+    situation = facts.situation
+    if situation is None or situation.kind == "person":
+        return None
+    rules = _rules()
+    head = situation.phrase.lower().split()[-1]
+    if situation.kind == "event" and head not in rules.deal_heads:
+        return None  # "the Pinecrest call": a call, not the deal
+    lows = list(phrase_tokens(facts.text_lower))
+    if not _find(lows, rules.live) or _find(lows, rules.over):
+        return None
+    return situation.phrase
+
+
+def not_open(facts: Facts) -> bool:
+    """The message says the deal is over: lost, signed elsewhere, gone to no decision."""
+    return _find(list(phrase_tokens(facts.text_lower)), _rules().over)
+
+
 # --- matching -----------------------------------------------------------------------------
 
 
@@ -546,6 +567,9 @@ class _Rules:
     report_share: float
     ranking: _Phrases
     counted: _Phrases
+    live: _Phrases
+    over: _Phrases
+    deal_heads: frozenset[str]
 
 
 def _compile(items: list[str]) -> _Phrases:
@@ -626,6 +650,9 @@ def _rules() -> _Rules:
         report_share=float(data["results"]["report_share"]),
         ranking=_compile(data["results"]["words"]["ranking"]),
         counted=_compile(data["results"]["counted"]),
+        live=_compile(data["live_deal"]["live"]),
+        over=_compile(data["live_deal"]["over"]),
+        deal_heads=frozenset(data["live_deal"]["heads"]),
     )
 
 
