@@ -272,6 +272,8 @@ def extract(
     praised = None if sarcastic else _praised(text, tokens, clauses, rules)
     if praised is not None and situation is not None:
         phrase = _without_situation(praised.phrase, situation, rules)
+        if praised.form == "gerund" and len((phrase or "").split()) < 2:
+            phrase = praised.phrase  # "getting the meeting at Tanaka": the meeting is the praise
         praised = Praise(phrase, praised.form) if phrase else None
     sentences = _sentences(text, tokens)
     questions = tuple(_tidy_question(s) for s in sentences if s.rstrip().endswith("?"))
@@ -599,6 +601,10 @@ def _request(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> 
 
 
 _TALK = frozenset({"talk", "chat", "discuss", "speak"})
+_THIRD_PERSON_VERBS = frozenset(
+    {"matters", "is", "was", "needs", "has", "makes", "looks", "seems", "goes", "counts",
+     "helps", "works", "comes", "takes", "means", "isnt", "wasnt", "doesnt"}
+)  # fmt: skip
 
 
 def _reads_as_request(phrase: str) -> bool:
@@ -607,6 +613,9 @@ def _reads_as_request(phrase: str) -> bool:
     words = phrase.split()
     if len(words) < 2 or (len(words) == 2 and words[1][:1].isupper()):
         return False
+    verb_at = 2 if words[1].lower() in ("up", "out", "through") and len(words) > 2 else 1
+    if words[verb_at].lower() in _THIRD_PERSON_VERBS:
+        return False  # "prep matters as much as the booking": a noun and its verb
     if words[0].lower() in _TALK and words[1].lower() in ("about", "through", "it", "this"):
         return False  # "we need to talk about this one": the manager's plan, not a behaviour
     if words[1].lower() in _SUBJECTS or '"' in words[0] or words[1].lower().endswith("'s"):
@@ -934,6 +943,10 @@ def _praised(
         words = list(clause.words)
         lows = list(clause.lows)
         for i, low in enumerate(lows):
+            if _did_well_at(lows, i):  # "did well getting the meeting at…"
+                phrase = _phrase(text, tokens, words[i + 1 :], rules)
+                if phrase:
+                    return Praise(phrase, "gerund")
             comparative = low == "better" and i >= 1 and lows[i - 1] in ("way", "much", "lot")
             if (
                 low not in rules.praise_words
@@ -975,6 +988,15 @@ def _praised(
                 continue
             return _praise_form(phrase, rules)
     return _praised_for(text, tokens, clauses, rules)
+
+
+def _did_well_at(lows: list[str], i: int) -> bool:
+    return (
+        lows[i] == "well"
+        and 1 <= i < len(lows) - 1
+        and lows[i - 1] in ("did", "done")
+        and inflection.is_gerund(lows[i + 1])
+    )
 
 
 def _praised_how(
