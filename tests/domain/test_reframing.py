@@ -849,6 +849,7 @@ SAMPLES = {
     "value": ["12%"],
     "target": ["20%"],
     "deal": ["Globex", "the Ortega Farms deal"],
+    "funnel": ["142 dials, 9 conversations and 1 meeting"],
 }  # fmt: skip
 
 

@@ -145,6 +145,8 @@ def compose(
         behaviour_stage = (
             f"behaviour_{competency}" if f"behaviour_{competency}" in tiers else ("behaviour")
         )
+        if metric is not None and ("conver" in metric.raw_name or metric.funnel):
+            behaviour_stage = "behaviour_conversion"
         _plan(reply, "results", ("diagnose", behaviour_stage, "target"), None, None)
         note, focus = _note(kind), _focus(kind)
     elif kind == "expectation":
@@ -641,6 +643,8 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
             slots.pop(key)
     if metric is not None:
         slots["metric"] = metric.name
+        if metric.funnel:
+            slots["funnel"] = metric.funnel
         if metric.value:
             slots["value"] = metric.value
         if metric.target:
@@ -672,7 +676,8 @@ class _Rules:
 
 
 _ALLOWED = frozenset(
-    {"deal", "behaviour", "behaviour_now", "missed", "alternative", "moment", "next_moment", "gap",
+    {"deal", "funnel", "behaviour", "behaviour_now", "missed", "alternative", "moment",
+     "next_moment", "gap",
      "counterpart", "quote", "praised", "praised_clause", "topic", "situation", "on_situation",
      "call", "metric", "value", "target", "manager_part", "rep_part", "event", "on_event", "who",
      "next_event"}

@@ -173,6 +173,8 @@ class Metric:
     name: str
     value: str | None
     target: str | None
+    raw_name: str = ""  # as the message names it ("meetings booked"), to look it up by
+    funnel: str | None = None  # "142 dials, 9 conversations and 1 meeting": steps counted
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from types import MappingProxyType
 
@@ -145,7 +145,8 @@ def triage(
     # ("really 'great' demo").
     quotes = quoted[1] or any(" " in cleaned.text[a:b].strip() for a, b in quoted[0])
     if _is_results(lows, facts, evidence, grounded, quotes, praised, rules):
-        return Reading("results", _results_competency(lows, evidence, rules))
+        metric = find_metric(tokens, facts)
+        return Reading("results", _results_competency(lows, evidence, rules, metric))
     if _already_coaching(facts, tokens):
         return Reading("already_coaching", evidence.competency)
     competency = evidence.competency
@@ -471,8 +472,18 @@ def _is_metric_ask(ask: str, rules: _Rules) -> bool:
     return any(w[:1].isdigit() for w in words) or _find(list(words), rules.metrics)
 
 
-def _results_competency(lows: list[str], evidence: Evidence, rules: _Rules) -> str | None:
-    """The competency of the first metric the message names ("coverage" → pipeline)."""
+def _results_competency(
+    lows: list[str], evidence: Evidence, rules: _Rules, metric: Metric | None = None
+) -> str | None:
+    """The competency of the metric the message is about ("coverage" → pipeline), else of
+    the first one it names."""
+    if metric is not None and "conver" in metric.raw_name:
+        return None  # what converts (discovery, qualification, a demo) is what to find out
+    if metric is not None:
+        words = list(phrase_tokens(metric.raw_name))
+        for competency, phrases in rules.metric_competency.items():
+            if any(phrases.longest_at(words, i) for i in range(len(words))):
+                return competency  # "your commit": the commit
     for i in range(len(lows)):
         for competency, phrases in rules.metric_competency.items():
             if phrases.longest_at(lows, i):
@@ -657,6 +668,33 @@ def _rules() -> _Rules:
 
 
 def find_metric(tokens: list[Token], facts: Facts) -> Metric | None:
+    """The metric a results message is about, with the funnel it counts, if it counts one."""
+    metric = _find_metric(tokens)
+    funnel = _funnel(tokens)
+    return replace(metric, funnel=funnel) if metric is not None and funnel else metric
+
+
+def _funnel(tokens: list[Token]) -> str | None:
+    """ "142 dials, 9 convos, 1 meeting booked": three or more steps, each a count."""
+    steps: list[str] = []
+    words = [t for t in tokens if t.kind == "word"]
+    for a, b in itertools.pairwise(words):
+        if a.raw.isdigit() and b.low in _FUNNEL_STEPS:
+            steps.append(f"{a.raw} {b.raw}")
+    if len(steps) < _FUNNEL_MIN or len(steps) > _FUNNEL_MAX:
+        return None
+    return f"{', '.join(steps[:-1])} and {steps[-1]}"
+
+
+_FUNNEL_STEPS = frozenset(
+    {"dials", "calls", "conversations", "connects", "meetings", "meeting", "demos", "demo",
+     "opps", "opp", "emails", "replies", "reply", "proposals", "proposal", "deals", "deal",
+     "wins", "win", "sqls", "mqls", "leads", "touches"}
+)  # fmt: skip
+_FUNNEL_MIN, _FUNNEL_MAX = 3, 5
+
+
+def _find_metric(tokens: list[Token]) -> Metric | None:
     """The number a results message is about: ("close rate", "12%", target "3x")."""
     rules = _rules()
     words = [k for k, t in enumerate(tokens) if t.kind == "word"]
@@ -674,17 +712,25 @@ def find_metric(tokens: list[Token], facts: Facts) -> Metric | None:
         return None
     # A rate with its number beside it is the point ("31 booked, 12 held. 39% show rate");
     # else the first metric named.
+    share = _SHARE.search(" ".join(t.raw for t in tokens if t.kind == "word"))
+    if share and any("conver" in n for n, _, _ in found):  # "3 of 11 meetings converted"
+        name = next(n for n, _, _ in found if "conver" in n)
+        return Metric(_metric_name(name), f"{share.group(1)} of {share.group(2)}", None, name)
     if len(found) == 1:
         name = found[0][0]
         value, target = _value_and_target(tokens, name)
         if value is not None and " " in value:  # "0 meetings" is not a number of the dials
             value, target = _value_and_target(tokens, name, found[0][1], found[0][2])
-        return Metric(_metric_name(name), value, target)
+        return Metric(_metric_name(name), value, target, name)
     for name, first, last in found:
         if name.endswith("rate") and _number_near(tokens, first, last) is not None:
-            return Metric(_metric_name(name), *_value_and_target(tokens, name, first, last))
+            return Metric(_metric_name(name), *_value_and_target(tokens, name, first, last), name)
     name, first, last = found[0]  # several metrics: each with its own number, or none
-    return Metric(_metric_name(name), *_value_and_target(tokens, name, first, last))
+    return Metric(_metric_name(name), *_value_and_target(tokens, name, first, last), name)
+
+
+# "3 of 11 meetings converted", "2 of your 11 demos": a share, said as it was.
+_SHARE = re.compile(r"\b(\d+) of (?:your |the |their )?(\d+)\b")
 
 
 def _number_near(tokens: list[Token], first: int, last: int) -> str | None:
@@ -772,6 +818,8 @@ def _metric_name(name: str) -> str:
     for lead in ("your ", "the "):
         if name.startswith(lead):
             name = name[len(lead) :]
+    if name.endswith(" converted"):  # "demos converted" → "demo conversion"
+        name = f"{name.removesuffix(' converted').removesuffix('s')} conversion"
     return {
         "arr": "ARR",
         "acv": "ACV",
