@@ -18,6 +18,7 @@ behaviour's own bank rather than from a garbled quote. Word lists:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -276,6 +277,8 @@ def extract(
         phrase = _without_situation(praised.phrase, situation, rules)
         if praised.form == "gerund" and len((phrase or "").split()) < 2:
             phrase = praised.phrase  # "getting the meeting at Tanaka": the meeting is the praise
+        elif phrase and phrase.split()[-1].lower() in _PREPOSITIONS:
+            phrase = praised.phrase  # "the recap to Ilford", not "the recap to"
         praised = Praise(phrase, praised.form) if phrase else None
     sentences = _sentences(text, tokens)
     questions = tuple(_tidy_question(s) for s in sentences if s.rstrip().endswith("?"))
@@ -936,7 +939,7 @@ def _praised(
     text: str, tokens: list[Token], clauses: list[_Clause], rules: _Rules
 ) -> Praise | None:
     """What the manager praised: "summarising their goals", "your energy", "the demo"."""
-    how = _praised_how(text, tokens, clauses, rules)
+    how = _praised_how(text, tokens, clauses, rules) or _praised_done(text, tokens, clauses, rules)
     if how is not None:
         return how
     for clause in clauses:
@@ -990,6 +993,34 @@ def _praised(
                 continue
             return _praise_form(phrase, rules)
     return _praised_for(text, tokens, clauses, rules)
+
+
+def _praised_done(
+    text: str, tokens: list[Token], clauses: list[_Clause], rules: _Rules
+) -> Praise | None:
+    """ "nice work on Greystone, held the price and got them to 2 yrs": a clause with no
+    subject right after the praise, starting with what was done, is what the rep did."""
+    for before, clause in itertools.pairwise(clauses):
+        if clause.after_contrast:
+            return None
+        if not _praises(tokens, before, rules) or _praises(tokens, clause, rules):
+            continue
+        first = clause.lows[0] if clause.lows else ""
+        second = clause.lows[1] if len(clause.lows) > 1 else ""
+        if inflection.is_past(first) and first not in _NOT_DONE and second not in _PREPOSITIONS:
+            phrase = _phrase(text, tokens, list(clause.words), rules)
+            if phrase and len(phrase.split()) > 2:
+                return Praise(f"you {phrase}", "clause")
+    return None
+
+
+# Past verbs that start no deed of the rep's: a state, or what the deed led to ("saved us
+# weeks of chasing").
+_NAME_PREPOSITIONS = frozenset({"to", "with", "at", "for", "from", "on", "in", "of", "by"})
+_NOT_DONE = frozenset(
+    {"was", "were", "had", "did", "said", "seemed", "felt", "looked", "saved", "won", "landed",
+     "made", "brought", "got", "earned", "meant", "turned", "went", "came", "sent"}
+)  # fmt: skip
 
 
 def _did_well_at(lows: list[str], i: int) -> bool:
@@ -1068,7 +1099,7 @@ def _praise_form(phrase: str, rules: _Rules) -> Praise | None:
         len(words) > 1
         and words[-1][:1].isupper()
         and words[-2][:1].islower()
-        and words[-2].lower() not in _PREPOSITIONS
+        and words[-2].lower() not in _PREPOSITIONS | _NAME_PREPOSITIONS
     ):
         words.pop()  # "solid month Aarav": the rep spoken to, not part of what was praised
     phrase = " ".join(words)

@@ -42,7 +42,8 @@ _WATCHED = re.compile(
     r"reviewed|feedback (?:for|on|about)|notes on|thoughts on|(?:quick )?one (?:on|about)|"
     r"re:?|loved how|love how|loved the way|love the way|shout ?out to|props to|kudos to|"
     r"(?:great|nice|good|amazing) (?:job|work) (?:by|from)|proud of|"
-    r"hats off to|congrats(?: to)?|congratulations(?: to)?|well done|nice one|thanks|thank you|"
+    r"hats off to|(?:recognise|recognize) the work|congrats(?: to)?|congratulations(?: to)?|"
+    r"well done|nice one|thanks|thank you|"
     r"good on)\s+(?P<name>[A-Z][a-z]+)(?:['’]s)?\b",
 )
 # "Quick one on Dev: he keeps…" → "he keeps…": a heading naming the rep goes.
