@@ -818,6 +818,17 @@ def test_the_account_named_replaces_the_banks_general_deal() -> None:
     assert "your biggest deal" not in joined and "at oakmont" in joined
 
 
+def test_a_mixed_messages_growth_area_is_read_in_its_own_words_not_the_praises() -> None:
+    """The praise names discovery; the growth area is the next meeting's attendees."""
+    reframe = reframe_with_rules(
+        "great discovery with Harrow, sharp questions on their current process. only thing:"
+        " you didn't confirm who'd be in the next meeting"
+    )
+    assert reframe.kind == "mixed"
+    assert reframe.competency == "closing"
+    assert "current process" not in " ".join(reframe.questions[1:])
+
+
 # --- the templates ----------------------------------------------------------------------------
 
 SAMPLES = {

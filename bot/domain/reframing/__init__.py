@@ -22,6 +22,8 @@ I/O beyond reading ``prompts/reframe/*.toml`` once. Every word is in those files
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.domain.reframing import cleaning, composition, evidence, extraction, language, triage
 from bot.domain.reframing.competencies import (
     COMPETENCIES,
@@ -61,8 +63,17 @@ def reframe_with_rules(text: str) -> Reframe:
     sarcastic = triage.is_sarcastic(cleaned, tokens)
     facts = extraction.extract(cleaned.text, tokens, weighed, situation, sarcastic=sarcastic)
     reading = triage.triage(cleaned, tokens, weighed, facts, english=english, sarcastic=sarcastic)
+    growth_from = None
+    if reading.kind == "mixed":
+        # The growth area's skill, read in the growth part: "discovery was strong… but we've
+        # got nothing on how they make decisions" is about the decision process.
+        part = triage.growth_part(tokens)
+        growth_from = part[0].start if part else None
+        growth = evidence.weigh(part, span)
+        if growth.competency is not None:
+            weighed, reading = growth, replace(reading, competency=growth.competency)
     metric = triage.find_metric(tokens, facts) if reading.kind == "results" else None
-    reframe = composition.compose(text, reading, weighed, facts, metric)
+    reframe = composition.compose(text, reading, weighed, facts, metric, growth_from=growth_from)
     return composition.with_tone_note(reframe) if sarcastic else reframe
 
 

@@ -97,9 +97,19 @@ class _Reply:
 
 
 def compose(
-    text: str, reading: Reading, evidence: Evidence, facts: Facts, metric: Metric | None
+    text: str,
+    reading: Reading,
+    evidence: Evidence,
+    facts: Facts,
+    metric: Metric | None,
+    *,
+    growth_from: int | None = None,
 ) -> Reframe:
-    """The reply for a message read as ``reading``."""
+    """The reply for a message read as ``reading``.
+
+    ``growth_from``: where a mixed message's growth area starts in the cleaned text; the
+    growth questions quote only what is said from there.
+    """
     seed = zlib.crc32(text.encode("utf-8", "surrogatepass"))
     slots = _slots(facts, metric)
     reply = _Reply(seed, slots, facts.situation.phrase if facts.situation else None)
@@ -128,10 +138,14 @@ def compose(
         # the growth area: not quoted back here.
         told = slots.get("behaviour")
         praised_clause = told if told and praises(told) else None
+        praise_part = facts.text_lower[:growth_from] if growth_from else ""
+        growth_part = facts.text_lower[growth_from:] if growth_from else facts.text_lower
         reply.slots = {
             k: v
             for k, v in slots.items()
-            if k != "behaviour_now" and not (k == "behaviour" and praised_clause)
+            if k != "behaviour_now"
+            and not (k == "behaviour" and praised_clause)
+            and not (k in _GROWTH_PIECES and _said_only_in(v, praise_part, growth_part))
         }  # the rep's clause, when it is the praise, reinforces and is not the growth area
         _praise(reply, facts, transfer=False, told=praised_clause)
         # After the praise, the growth area: the bank's question only when its skill is known.
@@ -168,6 +182,21 @@ def compose(
         questions = _carry_who(questions, reply)
         questions = _with_managers_question(questions, facts)
     return _reframe(questions, competency, focus, kind, note)
+
+
+# The pieces a growth question quotes: in a mixed message, only from its growth part.
+_GROWTH_PIECES = frozenset(
+    {"behaviour", "moment", "next_moment", "topic", "quote", "missed", "gap", "alternative"}
+)
+
+
+def _said_only_in(piece: str, praise_part: str, growth_part: str) -> bool:
+    """Whether ``piece`` comes from the praise of a mixed message, not its growth area."""
+    words = [w for w in piece.lower().split() if w not in ("you", "your", "the", "a")][:3]
+    if not words or not praise_part:
+        return False
+    probe = " ".join(words)
+    return probe in praise_part and probe not in growth_part
 
 
 def with_tone_note(reframe: Reframe) -> Reframe:

@@ -491,6 +491,28 @@ def _results_competency(
     return None  # an outcome (win rate, deal size, attainment) names no skill
 
 
+def growth_part(tokens: list[Token]) -> list[Token]:
+    """The tokens of a mixed message from where its growth area starts ("…but", "only
+    thing:", "still not…"): the skill to work on is read there, not in the praise."""
+    rules = _rules()
+    words = [(k, t) for k, t in enumerate(tokens) if t.kind == "word" and not t.quoted]
+    lows = [t.low for _, t in words]
+    for i in range(1, len(lows)):
+        if rules.growth.longest_at(lows, i):
+            start = words[i][0]
+            if lows[i] not in _OPENS_GROWTH:  # "…close dates in the past tho": its sentence
+                while start > 0 and tokens[start - 1].kind != "stop":
+                    start -= 1
+            return tokens[start:]
+    return []
+
+
+# Words that open a growth area where they stand ("…, but you…", "Only thing: …").
+_OPENS_GROWTH = frozenset(
+    {"but", "however", "though", "although", "yet", "still", "only", "one", "then", "next"}
+)
+
+
 def live_deal(facts: Facts) -> str | None:
     """The deal a coaching message is about, when it is still open: "Oakmont", "the Ortega
     Farms deal"; None for a call, a lost deal, or a message that names none."""
