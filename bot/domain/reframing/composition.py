@@ -645,6 +645,10 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
             slots[name] = value
     if len(slots.get("behaviour", "").split()) <= 2:
         slots.pop("behaviour", None)  # "you sent", once the proposal went to the situation
+    for key in ("behaviour", "missed", "alternative", "moment"):
+        piece = slots.get(key, "")
+        if piece and piece.split()[-1].lower() in _DANGLING | {"into", "onto", "of"}:
+            slots.pop(key)  # "when you moved to pricing 4 min into": cut short
     if facts.behaviour_off_call:
         slots["off_call"] = "yes"
     if facts.behaviour and not facts.behaviour_past:
