@@ -66,6 +66,7 @@ _REP_WATCHES = re.compile(
     r"\b(?:you|u)\s+(?:just\s+)?(?:take notes|shadow|listen|watch|sit in|observe)|"
     r"\bsit in and (?:watch|listen)|\bjoin and listen|\bwatch how i\b"
 )
+_TIME_UNITS = frozenset({"min", "mins", "minutes", "hours", "hrs", "days", "weeks"})
 _NEGATIVE_ASKS = frozenset({"stop", "quit", "dont", "avoid", "never"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
 
@@ -377,11 +378,11 @@ def _praise(reply: _Reply, facts: Facts, *, transfer: bool, told: str | None = N
     praised = facts.praised
     table = _rules().kinds["praise"]
     slots = dict(reply.slots)
+    if slots.get("situation_kind") == "person":
+        slots.pop("who", None)  # "got the CFO, the ops lead and IT in one room": not with the CFO
     if not transfer:  # mixed: the rep's own clause is the growth area, not the praise
         slots.pop("behaviour", None)
         slots.pop("moment", None)
-        if slots.get("situation_kind") == "person":
-            slots.pop("who", None)  # "you had the CFO right there": the growth area's person
         if told is not None:  # unless it praises: "you handled the security questions well"
             slots["behaviour"] = told
     praising = replace(reply, slots=slots)  # the same questions and used pieces
@@ -647,12 +648,20 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         slots.pop("behaviour", None)  # "you sent", once the proposal went to the situation
     for key in ("behaviour", "missed", "alternative", "moment"):
         piece = slots.get(key, "")
-        if piece and piece.split()[-1].lower() in _DANGLING | {"into", "onto", "of"}:
-            slots.pop(key)  # "when you moved to pricing 4 min into": cut short
+        said = piece.split()
+        cut_short = bool(said) and said[-1].lower() in _DANGLING | {"into", "onto", "of"}
+        counted = (
+            len(said) > 2
+            and said[-2].isdigit()
+            and said[-1].lower() in _TIME_UNITS
+            and said[-3].lower() not in ("for", "in", "after", "within")  # "for 40 min" reads
+        )
+        if cut_short or counted:
+            slots.pop(key)  # "when you moved to pricing 4 min into", "when you ran 15 min"
     if facts.behaviour_off_call:
         slots["off_call"] = "yes"
-    if facts.behaviour and not facts.behaviour_past:
-        slots.pop("behaviour")  # "when you interrupt people": a habit, asked in the present
+    if facts.behaviour and "behaviour" in slots and not facts.behaviour_past:
+        slots.pop("behaviour", None)  # "when you interrupt people": a habit, asked in the present
         said = facts.behaviour.split()
         last = said[-1].lower()
         telling = bool(_TELLING.intersection(w.lower() for w in said[1:3]))

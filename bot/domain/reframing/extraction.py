@@ -966,7 +966,10 @@ def _praised(
                 copula = i - 2  # "your product knowledge is the best on the team"
             if copula >= 1 and lows[copula] in ("was", "is", "were", "looked", "felt", "sounded"):
                 subject = _phrase(text, tokens, words[:copula], rules)  # "your recap was perfect"
-                if subject and subject.split()[0].lower() in ("your", "the", "that", "this"):
+                first_word = subject.split()[0].lower() if subject else ""
+                if subject and (
+                    first_word in ("your", "the", "that", "this") or first_word in rules.events
+                ):  # "demo was sharp" too
                     found = _praise_form(subject, rules)
                     if found is not None:
                         return found
