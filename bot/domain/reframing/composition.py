@@ -127,6 +127,8 @@ def compose(
     )
     note = None
     focus = focus_for(competency, behaviour) if competency else _focus(kind)
+    if kind in ("coaching", "mixed") and competency is not None:
+        focus = _managers_own_focus(slots.get("alternative")) or focus
     if kind == "other_language":
         return _reframe((), None, _focus(kind), kind, _note(kind))
     if kind == "coaching" and facts.upcoming:
@@ -198,6 +200,38 @@ def _said_only_in(piece: str, praise_part: str, growth_part: str) -> bool:
         return False
     probe = " ".join(words)
     return probe in praise_part and probe not in growth_part
+
+
+def _managers_own_focus(alternative: str | None) -> str | None:
+    """The behaviour the manager asked for, in their words, as the focus: "Slow down and ask
+    more before you show anything." fits the message better than any line of the taxonomy.
+    Only a request of a few words that starts with a verb and names no one else."""
+    if not alternative:
+        return None
+    words = alternative.split()
+    lows = [w.lower().strip(",.") for w in words]
+    if not _FOCUS_WORDS[0] <= len(words) <= _FOCUS_WORDS[1] or lows[0] in _NEGATIVE_ASKS:
+        return None
+    if lows[0] not in _FOCUS_VERBS or {"it", "this", "that", "these", "those"} & set(lows):
+        return None  # "send the SOC2" is a task; "walk them through it" says not what
+    if {"we", "i", "me", "my", "us", "our"} & set(lows):
+        return None
+    if lows[0] == "have" and lows[1].endswith("ed"):
+        return None  # "(should) have mapped their paper process": hindsight, not a focus
+    focus = alternative.rstrip(" ,.;")
+    return focus[0].upper() + focus[1:] + "."
+
+
+# How long a request the manager made can be, to stand as the focus; and its first verbs.
+_FOCUS_WORDS = (5, 16)
+_FOCUS_VERBS = frozenset(
+    {"ask", "let", "slow", "pause", "listen", "wait", "lead", "open", "tie", "anchor", "hold",
+     "trade", "map", "meet", "book", "confirm", "agree", "answer", "acknowledge", "explore",
+     "quantify", "qualify", "multithread", "build", "arm", "tailor", "personalise",
+     "personalize", "research", "prepare", "prep", "practise", "practice", "rehearse", "cut",
+     "keep", "stay", "check", "cover", "bring", "follow", "dig", "find", "get", "have",
+     "start", "end", "close", "frame", "walk", "summarise", "summarize", "recap", "reframe"}
+)  # fmt: skip
 
 
 def with_tone_note(reframe: Reframe) -> Reframe:
