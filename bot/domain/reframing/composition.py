@@ -66,6 +66,7 @@ _REP_WATCHES = re.compile(
     r"\b(?:you|u)\s+(?:just\s+)?(?:take notes|shadow|listen|watch|sit in|observe)|"
     r"\bsit in and (?:watch|listen)|\bjoin and listen|\bwatch how i\b"
 )
+_NEGATED_COPULA = frozenset({"werent", "wasnt", "isnt", "arent"})
 _TIME_UNITS = frozenset({"min", "mins", "minutes", "hours", "hrs", "days", "weeks"})
 _NEGATIVE_ASKS = frozenset({"stop", "quit", "dont", "avoid", "never"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
@@ -229,7 +230,7 @@ _FOCUS_VERBS = frozenset(
      "trade", "map", "meet", "book", "confirm", "agree", "answer", "acknowledge", "explore",
      "quantify", "qualify", "multithread", "build", "arm", "tailor", "personalise",
      "personalize", "research", "prepare", "prep", "practise", "practice", "rehearse", "cut",
-     "keep", "stay", "check", "cover", "bring", "follow", "dig", "find", "get", "have",
+     "keep", "stay", "check", "cover", "bring", "follow", "dig", "find", "have",
      "start", "end", "close", "frame", "walk", "summarise", "summarize", "recap", "reframe"}
 )  # fmt: skip
 
@@ -260,6 +261,8 @@ def _name_the_account(questions: tuple[str, ...], reply: _Reply, facts: Facts) -
     who = reply.slots.get("who")
     if reply.slots.get("situation_kind") != "account" or not who or not_open(facts):
         return questions
+    if re.search(rf"\b(?:{_SPOKEN_TO})\s+{re.escape(who.lower())}\b", facts.text_lower):
+        return questions  # "if you'd asked Nadia…": a person, not an account to be "at"
     named = []
     for question in questions:
         for general, specific in _GENERAL_DEALS:
@@ -269,6 +272,7 @@ def _name_the_account(questions: tuple[str, ...], reply: _Reply, facts: Facts) -
     return tuple(named)
 
 
+_SPOKEN_TO = "asked|ask|told|tell|emailed|pinged|texted|called|messaged|cc'd|ccd"
 # The bank's general words for a deal, and how they read with the account named.
 _GENERAL_DEALS = (
     ("on your biggest deal", "at {who}"),
@@ -678,8 +682,9 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         value = getattr(facts, name)
         if value:
             slots[name] = value
-    if len(slots.get("behaviour", "").split()) <= 2:
-        slots.pop("behaviour", None)  # "you sent", once the proposal went to the situation
+    said = slots.get("behaviour", "").lower().replace("'", "").split()
+    if len(said) <= 2 or _NEGATED_COPULA & set(said[2:]):
+        slots.pop("behaviour", None)  # "you sent"; "you added weren't needed"
     for key in ("behaviour", "missed", "alternative", "moment"):
         piece = slots.get(key, "")
         said = piece.split()

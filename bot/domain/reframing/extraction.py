@@ -606,6 +606,8 @@ def _request(text: str, tokens: list[Token], clause: _Clause, rules: _Rules) -> 
 
 
 _TALK = frozenset({"talk", "chat", "discuss", "speak"})
+_NOT_PAST = frozenset({"need", "feed", "seed", "speed", "breed", "bed", "red", "shed"})
+_NOUN_PAIRS = frozenset({"trade show", "call notes", "demo environment", "follow up", "lead list"})
 _THIRD_PERSON_VERBS = frozenset(
     {"matters", "is", "was", "needs", "has", "makes", "looks", "seems", "goes", "counts",
      "helps", "works", "comes", "takes", "means", "isnt", "wasnt", "doesnt"}
@@ -619,8 +621,13 @@ def _reads_as_request(phrase: str) -> bool:
     if len(words) < 2 or (len(words) == 2 and words[1][:1].isupper()):
         return False
     verb_at = 2 if words[1].lower() in ("up", "out", "through") and len(words) > 2 else 1
-    if words[verb_at].lower() in _THIRD_PERSON_VERBS:
-        return False  # "prep matters as much as the booking": a noun and its verb
+    second = words[verb_at].lower()
+    if second in _THIRD_PERSON_VERBS or (second.endswith("ed") and second not in _NOT_PAST):
+        return False  # "prep matters…", "call ended with…": a noun and its verb
+    if " ".join(w.lower() for w in words[:2]) in _NOUN_PAIRS:
+        return False  # "trade show follow up": a noun, not "trade"
+    if words[-1].lower() == "out" and words[-2].lower() == "find" and len(words) <= 3:
+        return False  # "go find out": find out what?
     if words[0].lower() in _TALK and words[1].lower() in ("about", "through", "it", "this"):
         return False  # "we need to talk about this one": the manager's plan, not a behaviour
     if words[1].lower() in _SUBJECTS or '"' in words[0] or words[1].lower().endswith("'s"):

@@ -333,7 +333,7 @@ def _already_coaching(facts: Facts, tokens: list[Token]) -> bool:
     # "I have my own take but want to hear yours first": the manager's "but" about
     # themselves cancels nothing the rep did.
     judged = set(judging_words(" ".join(t.raw for t in said))) - {"but"}
-    if judged or facts.gap is not None:
+    if judged or (facts.gap is not None and not alone):  # a gap asked about is the question
         return False
     lows = [t.low for t in said]
     if _find(lows, rules.verdicts):
@@ -703,6 +703,12 @@ def _funnel(tokens: list[Token]) -> str | None:
     for a, b in itertools.pairwise(words):
         if a.raw.isdigit() and b.low in _FUNNEL_STEPS:
             steps.append(f"{a.raw} {b.raw}")
+    if len(steps) < _FUNNEL_MIN:  # "dials 412, connects 31, meetings 4"
+        steps = [
+            f"{b.raw} {a.raw}"
+            for a, b in itertools.pairwise(words)
+            if b.raw.isdigit() and a.low in _FUNNEL_STEPS
+        ]
     if len(steps) < _FUNNEL_MIN or len(steps) > _FUNNEL_MAX:
         return None
     return f"{', '.join(steps[:-1])} and {steps[-1]}"
@@ -711,7 +717,7 @@ def _funnel(tokens: list[Token]) -> str | None:
 _FUNNEL_STEPS = frozenset(
     {"dials", "calls", "conversations", "connects", "meetings", "meeting", "demos", "demo",
      "opps", "opp", "emails", "replies", "reply", "proposals", "proposal", "deals", "deal",
-     "wins", "win", "sqls", "mqls", "leads", "touches"}
+     "wins", "win", "sqls", "mqls", "leads", "touches", "convos"}
 )  # fmt: skip
 _FUNNEL_MIN, _FUNNEL_MAX = 3, 5
 
