@@ -66,8 +66,15 @@ _REP_WATCHES = re.compile(
     r"\b(?:you|u)\s+(?:just\s+)?(?:take notes|shadow|listen|watch|sit in|observe)|"
     r"\bsit in and (?:watch|listen)|\bjoin and listen|\bwatch how i\b"
 )
+_BROKEN = re.compile(r"\b(?:with|to|in|on|at|for|of|from) (?:of|to|with|at|for)\b")
 _NEGATED_COPULA = frozenset({"werent", "wasnt", "isnt", "arent"})
 _TIME_UNITS = frozenset({"min", "mins", "minutes", "hours", "hrs", "days", "weeks"})
+# The manager takes the deal or account over, not one call: "from here", "taking over the
+# Duval account".
+_TAKES_IT_OVER = re.compile(
+    r"\b(?:from here(?: on)?|take it from here|taking (?:it )?over|take over the \S+(?: \S+)? account|"
+    r"taking over the \S+(?: \S+)? account)\b"
+)
 _NEGATIVE_ASKS = frozenset({"stop", "quit", "dont", "avoid", "never"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
 
@@ -170,8 +177,12 @@ def compose(
     elif kind == "expectation":
         return _expectation(reading, facts, competency, text)
     elif kind == "team_selling":
-        lead = "lead_watching" if _REP_WATCHES.search(facts.text_lower) else "lead"
-        _plan(reply, "team_selling", (lead, "outcome", "prepare"), None, None)
+        if _TAKES_IT_OVER.search(facts.text_lower) and not _REP_WATCHES.search(facts.text_lower):
+            stages: tuple[str, ...] = ("lead_taken", "outcome_taken", "prepare_taken")
+        else:
+            lead = "lead_watching" if _REP_WATCHES.search(facts.text_lower) else "lead"
+            stages = (lead, "outcome", "prepare")
+        _plan(reply, "team_selling", stages, None, None)
         note, focus = _note(kind), _focus(kind)
     elif kind == "already_coaching":
         _already_coaching(reply, facts)
@@ -687,6 +698,9 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         slots.pop("behaviour", None)  # "you sent"; "you added weren't needed"
     for key in ("behaviour", "missed", "alternative", "moment"):
         piece = slots.get(key, "")
+        if _BROKEN.search(piece):
+            slots.pop(key)  # "with of patience": a word dropped from the middle
+            continue
         said = piece.split()
         cut_short = bool(said) and said[-1].lower() in _DANGLING | {"into", "onto", "of"}
         counted = (

@@ -1390,12 +1390,17 @@ def _tidy_question(sentence: str) -> str:
         if not asks and _ASKING_LEAD_IN.search(lead_in) and check_question(rest).open:
             question = rest
             break
+    heading = _QUESTION_HEADING.match(question)
+    if heading and check_question(question[heading.end() :]).open:
+        question = question[heading.end() :]  # "before the partner QBR: what does…?"
     tail = _CLOSED_TAIL.search(question)
     if tail and check_question(question[: tail.start()] + "?").open:
         question = question[: tail.start()] + "?"  # "…, and have you spoken to them yet?"
     return question[0].upper() + question[1:]
 
 
+# A heading before the question: a few words and a colon ("before the partner QBR:").
+_QUESTION_HEADING = re.compile(r"^(?:[\w'&-]+\s+){0,5}[\w'&-]+:\s+")
 # A yes/no question joined to an open one: cut, so the open one can be kept as it is.
 _CLOSED_TAIL = re.compile(
     r",?\s+(?:and|or)\s+(?:have|has|did|do|does|is|are|was|were|can|could|will|would)\s"
