@@ -72,8 +72,8 @@ _TIME_UNITS = frozenset({"min", "mins", "minutes", "hours", "hrs", "days", "week
 # The manager takes the deal or account over, not one call: "from here", "taking over the
 # Duval account".
 _TAKES_IT_OVER = re.compile(
-    r"\b(?:from here(?: on)?|take it from here|taking (?:it )?over|take over the \S+(?: \S+)? account|"
-    r"taking over the \S+(?: \S+)? account)\b"
+    r"\b(?:from here(?: on)?|take it from here|taking (?:it )?over|"
+    r"take over the \S+(?: \S+)? account|taking over the \S+(?: \S+)? account)\b"
 )
 _NEGATIVE_ASKS = frozenset({"stop", "quit", "dont", "avoid", "never"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
