@@ -177,12 +177,7 @@ def compose(
     elif kind == "expectation":
         return _expectation(reading, facts, competency, text)
     elif kind == "team_selling":
-        if _TAKES_IT_OVER.search(facts.text_lower) and not _REP_WATCHES.search(facts.text_lower):
-            stages: tuple[str, ...] = ("lead_taken", "outcome_taken", "prepare_taken")
-        else:
-            lead = "lead_watching" if _REP_WATCHES.search(facts.text_lower) else "lead"
-            stages = (lead, "outcome", "prepare")
-        _plan(reply, "team_selling", stages, None, None)
+        _plan(reply, "team_selling", _team_selling_stages(facts), None, None)
         note, focus = _note(kind), _focus(kind)
     elif kind == "already_coaching":
         _already_coaching(reply, facts)
@@ -309,6 +304,14 @@ def _on_the_live_deal(reply: _Reply, facts: Facts) -> None:
             ):
                 reply.questions[-1] = question
                 return
+
+
+def _team_selling_stages(facts: Facts) -> tuple[str, str, str]:
+    """The deal taken over, the rep watching the call, or the call shared."""
+    watches = bool(_REP_WATCHES.search(facts.text_lower))
+    if _TAKES_IT_OVER.search(facts.text_lower) and not watches:
+        return ("lead_taken", "outcome_taken", "prepare_taken")
+    return ("lead_watching" if watches else "lead", "outcome", "prepare")
 
 
 def _with_managers_question(questions: tuple[str, ...], facts: Facts) -> tuple[str, ...]:
