@@ -173,6 +173,8 @@ def triage(
     # strategic") is not enough.
     told = bool(facts.behaviour or facts.missed or facts.moment or facts.gap)
     concrete = told or quotes or _told_of_a_call(lows, facts, rules)
+    # What to do, about a named call or account: "…at the Halverson dealership. book the visit".
+    concrete = concrete or (facts.alternative is not None and facts.situation is not None)
     if facts.situation is not None and rules.observe.found_in(lows):
         concrete = True  # the manager will sit in on a named call: pre-call coaching
     if sarcastic and not (grounded or concrete) and evidence.weak_competency is None:
