@@ -701,6 +701,8 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
         slots.pop("behaviour", None)  # "you sent"; "you added weren't needed"
     for key in ("behaviour", "missed", "alternative", "moment"):
         piece = slots.get(key, "")
+        if not piece:
+            continue
         if _BROKEN.search(piece):
             slots.pop(key)  # "with of patience": a word dropped from the middle
             continue

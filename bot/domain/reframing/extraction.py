@@ -238,7 +238,7 @@ def extract(
     critical = directives = 0
     # The clauses with the most evidence first; a long message is read for its main points.
     ranked = sorted(range(len(clauses)), key=lambda k: -scores[k])[:_MAX_CLAUSES_READ]
-    asked = _asked_sentences(tokens, clauses)
+    asked = _asked_sentences(tokens, clauses) if "?" in text else frozenset()
     for k in ranked:
         clause = clauses[k]
         request = _request(text, tokens, clause, rules)  # "make sure you ask about budget"

@@ -120,7 +120,8 @@ def triage(
         if cleaned.emoji & rules.praise_emoji and not sarcastic:
             return Reading("praise", None)  # "🔥🔥"
         return Reading("too_vague", None)
-    said = _lows([t for t in tokens if not t.quoted])  # not the buyer's "let me run it by…"
+    quoted_any = any(t.quoted for t in tokens)
+    said = _lows([t for t in tokens if not t.quoted]) if quoted_any else lows  # not "let me run…"
     if _find(said, rules.team_selling) or _takes_over(said, rules):
         # "you just listen", "take notes" are the manager's plan, not a skill named: the
         # skill is read without them ("I'll handle the security objection" → objections).
