@@ -75,6 +75,10 @@ _TAKES_IT_OVER = re.compile(
     r"\b(?:from here(?: on)?|take it from here|taking (?:it )?over|"
     r"take over the \S+(?: \S+)? account|taking over the \S+(?: \S+)? account)\b"
 )
+# A too-vague message that speaks of a call or a day, or of nothing in particular.
+_A_CALL = re.compile(r"\b(?:call|calls|demo|meeting|today|yesterday|this morning|pitch|disco)\b")
+_GENERAL_VAGUE = ("open_general", "moment_general")
+_DEAL_SIZE = frozenset({"acv", "deal size", "deal sizes", "average deal", "avg deal", "arr"})
 _NEGATIVE_ASKS = frozenset({"stop", "quit", "dont", "avoid", "never"})
 _FUTURE = frozenset({"next", "upcoming", "tomorrow's", "tomorrows", "tmrw", "tomorrow"})
 
@@ -170,6 +174,8 @@ def compose(
         behaviour_stage = (
             f"behaviour_{competency}" if f"behaviour_{competency}" in tiers else ("behaviour")
         )
+        if metric is not None and metric.raw_name in _DEAL_SIZE:
+            behaviour_stage = "behaviour_deal_size"
         if metric is not None and ("conver" in metric.raw_name or metric.funnel):
             behaviour_stage = "behaviour_conversion"
         _plan(reply, "results", ("diagnose", behaviour_stage, "target"), None, None)
@@ -184,7 +190,9 @@ def compose(
         note = _note(kind)
         focus = focus if competency else _focus(kind)
     else:  # too_vague
-        _plan(reply, "too_vague", ("open", "moment"), None, None)
+        called = facts.situation is not None or _A_CALL.search(facts.text_lower)
+        stages = ("open", "moment") if called else _GENERAL_VAGUE
+        _plan(reply, "too_vague", stages, None, None)
         note, focus = _note(kind), _focus(kind)
     questions = _gated(reply, kind, competency, behaviour)
     if kind in ("coaching", "mixed"):

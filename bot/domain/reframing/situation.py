@@ -247,6 +247,7 @@ def _is_addressee(words: list[_Word], names: list[int], rules: _Rules) -> bool:
     return mark == "!" and before not in rules.name_prepositions
 
 
+_TAKING = frozenset({"take", "taking", "took", "takes", "taken"})
 _VOCATIVE_WITHIN = 3  # words: a name this early, then a comma, is the person spoken to
 
 
@@ -416,6 +417,8 @@ def _person(words: list[_Word], role: int, rules: _Rules) -> Iterator[Situation]
     n = len(words)
     if role > 0 and words[role - 1].low in rules.roles and words[role - 1].low != "of":
         return  # not the first word of the role; it was tried from there
+    if words[role].low == "lead" and role > 1 and words[role - 2].low in _TAKING:
+        return  # "taking the lead on the tender": leading, not a person
     end = role
     while end + 1 < n and end - role < 4:
         nxt = words[end + 1].low
