@@ -77,6 +77,7 @@ _TAKES_IT_OVER = re.compile(
 )
 # A too-vague message that speaks of a call or a day, or of nothing in particular.
 _A_CALL = re.compile(r"\b(?:call|calls|demo|meeting|today|yesterday|this morning|pitch|disco)\b")
+_CALL_VAGUE = ("open", "moment")
 _GENERAL_VAGUE = ("open_general", "moment_general")
 _DEAL_SIZE = frozenset({"acv", "deal size", "deal sizes", "average deal", "avg deal", "arr"})
 _NEGATIVE_ASKS = frozenset({"stop", "quit", "dont", "avoid", "never"})
@@ -191,8 +192,7 @@ def compose(
         focus = focus if competency else _focus(kind)
     else:  # too_vague
         called = facts.situation is not None or _A_CALL.search(facts.text_lower)
-        stages = ("open", "moment") if called else _GENERAL_VAGUE
-        _plan(reply, "too_vague", stages, None, None)
+        _plan(reply, "too_vague", _CALL_VAGUE if called else _GENERAL_VAGUE, None, None)
         note, focus = _note(kind), _focus(kind)
     questions = _gated(reply, kind, competency, behaviour)
     if kind in ("coaching", "mixed"):
