@@ -67,11 +67,12 @@ def reframe_with_rules(text: str) -> Reframe:
     if reading.kind == "mixed":
         # The growth area's skill, read in the growth part: "discovery was strong… but we've
         # got nothing on how they make decisions" is about the decision process.
-        part = triage.growth_part(tokens)
-        growth_from = part[0].start if part else None
-        growth = evidence.weigh(part, span)
-        if growth.competency is not None:
-            weighed, reading = growth, replace(reading, competency=growth.competency)
+        start = triage.growth_start(tokens)
+        if start is not None:
+            growth_from = tokens[start].start
+            growth = evidence.from_token(weighed, start)
+            if growth.competency is not None:
+                weighed, reading = growth, replace(reading, competency=growth.competency)
     metric = triage.find_metric(tokens, facts) if reading.kind == "results" else None
     reframe = composition.compose(text, reading, weighed, facts, metric, growth_from=growth_from)
     return composition.with_tone_note(reframe) if sarcastic else reframe

@@ -30,7 +30,6 @@ from bot.domain.reframing.result import Reframe
 from bot.domain.reframing.scoring import (
     carries_situation,
     check_question,
-    grounded,
     judging_words,
     question_range,
     stems,
@@ -273,7 +272,11 @@ def _name_the_account(questions: tuple[str, ...], reply: _Reply, facts: Facts) -
     """ "your biggest deal" in a reply about Oakmont is Oakmont: the bank's general words
     give way to the account the manager named, when the deal is not over."""
     who = reply.slots.get("who")
-    if reply.slots.get("situation_kind") != "account" or not who or not_open(facts):
+    if reply.slots.get("situation_kind") != "account" or not who:
+        return questions
+    if not any(general in q for q in questions for general, _ in _GENERAL_DEALS):
+        return questions  # the common case: nothing general to name
+    if not_open(facts):
         return questions
     if re.search(rf"\b(?:{_SPOKEN_TO})\s+{re.escape(who.lower())}\b", facts.text_lower):
         return questions  # "if you'd asked Nadia…": a person, not an account to be "at"
@@ -607,7 +610,8 @@ def _ask_bank(
     if grounded_only and not reply.sure:
         # A question of the skill that shares no word with the message reads as a template
         # ("tailor the demo" when the sandbox crashed): two grounded questions beat three.
-        candidates = [t for t in candidates if grounded(_fill(t, reply.slots), reply.stems())]
+        message_stems = reply.stems()
+        candidates = [t for t in candidates if t.grounded_in(message_stems)]
         if not candidates:
             return
     if _ask(reply, (tuple(candidates),), index):
@@ -792,6 +796,11 @@ _ALLOWED = frozenset(
 )  # fmt: skip
 
 
+# Slots that are no piece of the message ("your next call"), and placeholders in a template.
+_UNQUOTED = frozenset({"call"})
+_PLACEHOLDER = re.compile(r"\$\w+")
+
+
 class _Question(Template):
     """A question template that knows its placeholders (asked of it for every message)."""
 
@@ -799,6 +808,16 @@ class _Question(Template):
         super().__init__(template)
         self.names = frozenset(self.get_identifiers())
         self.situated = bool(self.names & _SITUATION_KEYS)
+        self._stems: frozenset[str] | None = None
+
+    def grounded_in(self, message_stems: frozenset[str]) -> bool:
+        """Whether the question is about the message: it quotes a piece of it, or its own
+        words share one with it (worked out once per template, not per message)."""
+        if self.names - _UNQUOTED:
+            return True
+        if self._stems is None:
+            self._stems = stems(_PLACEHOLDER.sub(" ", self.template))
+        return not self._stems.isdisjoint(message_stems)
 
 
 def _template(where: str, text: str) -> _Question:

@@ -217,6 +217,30 @@ def weigh(
     )
 
 
+def from_token(evidence: Evidence, start: int) -> Evidence:
+    """The evidence of the message from token ``start`` on (a mixed message's growth area),
+    from the matches already weighed: no second reading of the message."""
+    rules = _rules()
+    points: dict[str, float] = {}
+    behaviours: dict[tuple[str, str], float] = {}
+    matches = tuple(m for m in evidence.matches if m.first >= start)
+    for m in matches:
+        points[m.competency] = points.get(m.competency, 0.0) + m.points
+        key = (m.competency, m.behaviour)
+        behaviours[key] = behaviours.get(key, 0.0) + m.points
+    if not points:
+        return Evidence(None, None, MappingProxyType(points), matches, None)
+    competency = max(points, key=lambda c: points[c])
+    behaviour = max(
+        (b for (c, b) in behaviours if c == competency), key=lambda b: behaviours[competency, b]
+    )
+    if points[competency] < rules.min_points:
+        return Evidence(None, None, MappingProxyType(points), matches, None, competency, behaviour)
+    return Evidence(
+        competency, behaviour, MappingProxyType(points), matches, None, competency, behaviour
+    )
+
+
 def focus_for(competency: str | None, behaviour: str | None) -> str:
     """The one behaviour to work on, as a sentence (the taxonomy's focus)."""
     if competency is None or behaviour is None:

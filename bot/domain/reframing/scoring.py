@@ -470,8 +470,3 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(
         _stem(w) for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in ungrounding
     )
-
-
-def grounded(question: str, message_stems: frozenset[str]) -> bool:
-    """Whether ``question`` shares a content word with the message it answers."""
-    return not stems(question).isdisjoint(message_stems)

@@ -16,7 +16,7 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 
 import prompts
@@ -494,9 +494,9 @@ def _results_competency(
     return None  # an outcome (win rate, deal size, attainment) names no skill
 
 
-def growth_part(tokens: list[Token]) -> list[Token]:
-    """The tokens of a mixed message from where its growth area starts ("…but", "only
-    thing:", "still not…"): the skill to work on is read there, not in the praise."""
+def growth_start(tokens: list[Token]) -> int | None:
+    """The token where a mixed message's growth area starts ("…but", "only thing:",
+    "still not…"): the skill to work on is read from there, not in the praise."""
     rules = _rules()
     words = [(k, t) for k, t in enumerate(tokens) if t.kind == "word" and not t.quoted]
     lows = [t.low for _, t in words]
@@ -506,8 +506,8 @@ def growth_part(tokens: list[Token]) -> list[Token]:
             if lows[i] not in _OPENS_GROWTH:  # "…close dates in the past tho": its sentence
                 while start > 0 and tokens[start - 1].kind != "stop":
                     start -= 1
-            return tokens[start:]
-    return []
+            return start
+    return None
 
 
 # Words that open a growth area where they stand ("…, but you…", "Only thing: …").
@@ -526,7 +526,7 @@ def live_deal(facts: Facts) -> str | None:
     head = situation.phrase.lower().split()[-1]
     if situation.kind == "event" and head not in rules.deal_heads:
         return None  # "the Pinecrest call": a call, not the deal
-    lows = list(phrase_tokens(facts.text_lower))
+    lows = _words_of(facts.text_lower)
     if not _find(lows, rules.live) or _find(lows, rules.over):
         return None
     return situation.phrase
@@ -534,7 +534,12 @@ def live_deal(facts: Facts) -> str | None:
 
 def not_open(facts: Facts) -> bool:
     """The message says the deal is over: lost, signed elsewhere, gone to no decision."""
-    return _find(list(phrase_tokens(facts.text_lower)), _rules().over)
+    return _find(_words_of(facts.text_lower), _rules().over)
+
+
+@lru_cache(maxsize=64)
+def _words_of(text: str) -> list[str]:
+    return list(phrase_tokens(text))
 
 
 # --- matching -----------------------------------------------------------------------------
