@@ -30,6 +30,7 @@ from bot.domain.reframing.result import Reframe
 from bot.domain.reframing.scoring import (
     carries_situation,
     check_question,
+    hard_rules_hold,
     judging_words,
     question_range,
     stems,
@@ -379,8 +380,7 @@ def _gated(
 
 
 def _passes_hard_rules(question: str, kind: str) -> bool:
-    check = check_question(question)
-    return check.open and check.non_judging and check.well_formed
+    return hard_rules_hold(question)
 
 
 def _reframe(
@@ -646,9 +646,12 @@ def _acceptable(question: str, reply: _Reply) -> bool:
     if question in reply.questions:
         return False
     words = question.lower().replace("?", "").replace(",", "").split()
-    pairs = [(a, b) for a, b in itertools.pairwise(words) if len(a) > 3 or len(b) > 3]
-    if len(pairs) != len(set(pairs)):
-        return False  # "your follow-up after your follow-up email"
+    seen: set[tuple[str, str]] = set()
+    for pair in itertools.pairwise(words):
+        if len(pair[0]) > 3 or len(pair[1]) > 3:
+            if pair in seen:
+                return False  # "your follow-up after your follow-up email"
+            seen.add(pair)
     if words.count("next") > 1:
         return False  # "with the next meeting next time"
     if reply.situation is not None:

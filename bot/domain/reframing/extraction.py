@@ -1013,6 +1013,8 @@ def _praised_done(
     for before, clause in itertools.pairwise(clauses):
         if clause.after_contrast:
             return None
+        if not before.praises or not clause.lows or not inflection.is_past(clause.lows[0]):
+            continue  # the cheap checks first: a praise word before, a past verb to start
         if not _praises(tokens, before, rules) or _praises(tokens, clause, rules):
             continue
         first = clause.lows[0] if clause.lows else ""

@@ -235,6 +235,14 @@ def check_question(text: str) -> QuestionCheck:
     )
 
 
+@lru_cache(maxsize=8_192)
+def hard_rules_hold(text: str) -> bool:
+    """Open, free of judgement and well formed: the hard rules alone, without the soft
+    qualities ``check_question`` also measures (the offline reframer's own gate)."""
+    normal = _normalise(text)
+    return _well_formed(normal) and _is_open(normal, _lists()) and not judging_words(normal)
+
+
 def _check_other_language(text: str) -> QuestionCheck:
     normal = _normalise(text).strip()
     asks = normal.endswith("?") and normal.count("?") == 1 and "\n" not in normal
