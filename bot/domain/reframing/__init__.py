@@ -73,8 +73,7 @@ def reframe_with_rules(text: str) -> Reframe:
             growth = evidence.from_token(weighed, start)
             if growth.competency is not None:
                 weighed, reading = growth, replace(reading, competency=growth.competency)
-    metric = triage.find_metric(tokens, facts) if reading.kind == "results" else None
-    reframe = composition.compose(text, reading, weighed, facts, metric, growth_from=growth_from)
+    reframe = composition.compose(text, reading, weighed, facts, growth_from=growth_from)
     return composition.with_tone_note(reframe) if sarcastic else reframe
 
 

@@ -115,7 +115,6 @@ def compose(
     reading: Reading,
     evidence: Evidence,
     facts: Facts,
-    metric: Metric | None,
     *,
     growth_from: int | None = None,
 ) -> Reframe:
@@ -125,6 +124,7 @@ def compose(
     growth questions quote only what is said from there.
     """
     seed = zlib.crc32(text.encode("utf-8", "surrogatepass"))
+    metric = reading.metric
     slots = _slots(facts, metric)
     reply = _Reply(seed, slots, facts.situation.phrase if facts.situation else None)
     reply.text_lower = facts.text_lower
@@ -275,7 +275,7 @@ def _name_the_account(questions: tuple[str, ...], reply: _Reply, facts: Facts) -
     who = reply.slots.get("who")
     if reply.slots.get("situation_kind") != "account" or not who:
         return questions
-    if not any(general in q for q in questions for general, _ in _GENERAL_DEALS):
+    if not any(general in q for q in questions for general in _rules().general_deals):
         return questions  # the common case: nothing general to name
     if not_open(facts):
         return questions
@@ -283,37 +283,26 @@ def _name_the_account(questions: tuple[str, ...], reply: _Reply, facts: Facts) -
         return questions  # "if you'd asked Nadia…": a person, not an account to be "at"
     named = []
     for question in questions:
-        for general, specific in _GENERAL_DEALS:
+        for general, specific in _rules().general_deals.items():
             if general in question and who not in question:
-                question = question.replace(general, specific.format(who=who), 1)
+                question = question.replace(general, Template(specific).substitute(who=who), 1)
         named.append(question)
     return tuple(named)
 
 
 _SPOKEN_TO = "asked|ask|told|tell|emailed|pinged|texted|called|messaged|cc'd|ccd"
-# The bank's general words for a deal, and how they read with the account named.
-_GENERAL_DEALS = (
-    ("on your biggest deal", "at {who}"),
-    ("on your biggest deals", "at {who}"),
-    ("on your current deals", "at {who}"),
-    ("your next call,", "your next call with {who},"),
-    ("your next call?", "your next call with {who}?"),
-)
 
 
 def _on_the_live_deal(reply: _Reply, facts: Facts) -> None:
     """The last question of a reply about a deal still open asks what to do on it now."""
     deal = live_deal(facts)
-    if deal is None or len(reply.questions) < 2:
-        return
+    if deal is None or len(reply.questions) < 2 or carries_situation(reply.questions[-1:], deal):
+        return  # the last question already names the deal
     slots = {**reply.slots, "deal": deal}
-    tiers = _rules().kinds["live_deal"]["forward"]
-    for tier in tiers:
+    for tier in _rules().kinds["live_deal"]["forward"]:
         for template in tier:
             question = _fill(template, slots)
-            if question not in reply.questions and not carries_situation(
-                reply.questions[-1:], deal
-            ):
+            if question not in reply.questions:
                 reply.questions[-1] = question
                 return
 
@@ -684,6 +673,22 @@ def _clean_piece(piece: str) -> bool:
     return not judging_words(piece)
 
 
+def _cut_short(piece: str) -> bool:
+    """A piece that lost words once its judgement or situation went: "with of patience",
+    "when you moved to pricing 4 min into", "when you ran 15 min" (but "for 40 min" reads)."""
+    if _BROKEN.search(piece):
+        return True
+    said = [w.lower() for w in piece.split()]
+    if said and said[-1] in _DANGLING | {"into", "onto", "of"}:
+        return True
+    return (
+        len(said) > 2
+        and said[-2].isdigit()
+        and said[-1] in _TIME_UNITS
+        and said[-3] not in ("for", "in", "after", "within")
+    )
+
+
 def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
     slots: dict[str, str] = {}
     situation = facts.situation
@@ -715,22 +720,8 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
     if len(said) <= 2 or _NEGATED_COPULA & set(said[2:]):
         slots.pop("behaviour", None)  # "you sent"; "you added weren't needed"
     for key in ("behaviour", "missed", "alternative", "moment"):
-        piece = slots.get(key, "")
-        if not piece:
-            continue
-        if _BROKEN.search(piece):
-            slots.pop(key)  # "with of patience": a word dropped from the middle
-            continue
-        said = piece.split()
-        cut_short = bool(said) and said[-1].lower() in _DANGLING | {"into", "onto", "of"}
-        counted = (
-            len(said) > 2
-            and said[-2].isdigit()
-            and said[-1].lower() in _TIME_UNITS
-            and said[-3].lower() not in ("for", "in", "after", "within")  # "for 40 min" reads
-        )
-        if cut_short or counted:
-            slots.pop(key)  # "when you moved to pricing 4 min into", "when you ran 15 min"
+        if key in slots and _cut_short(slots[key]):
+            slots.pop(key)
     if facts.behaviour_off_call:
         slots["off_call"] = "yes"
     if facts.behaviour and "behaviour" in slots and not facts.behaviour_past:
@@ -788,6 +779,7 @@ class _Rules:
     places: Mapping[str, str]
     crms: Mapping[str, str]
     off_call: frozenset[str]
+    general_deals: Mapping[str, str]  # the bank's general words → with the account named
 
 
 _ALLOWED = frozenset(
@@ -842,6 +834,7 @@ def _rules() -> _Rules:
                     for tier in tiers
                 )
                 for stage, tiers in table.items()
+                if isinstance(tiers, list)
             }
         )
         for kind, table in questions.items()
@@ -871,4 +864,5 @@ def _rules() -> _Rules:
             for c, spec in prompts.load("reframe/taxonomy")["competency"].items()
             if spec.get("off_call")
         ),
+        general_deals=MappingProxyType(questions["account_named"]["general"]),
     )

@@ -41,6 +41,7 @@ class Reading:
     kind: str
     competency: str | None
     topic: str | None = None  # the expectation's topic ("lateness", "crm"…)
+    metric: Metric | None = None  # results: the number the message is about
 
 
 def is_sarcastic(cleaned: Cleaned, tokens: list[Token]) -> bool:
@@ -147,7 +148,7 @@ def triage(
     quotes = quoted[1] or any(" " in cleaned.text[a:b].strip() for a, b in quoted[0])
     if _is_results(lows, facts, evidence, grounded, quotes, praised, rules):
         metric = find_metric(tokens, facts)
-        return Reading("results", _results_competency(lows, evidence, rules, metric))
+        return Reading("results", _results_competency(lows, evidence, rules, metric), None, metric)
     if _already_coaching(facts, tokens):
         return Reading("already_coaching", evidence.competency)
     competency = evidence.competency
