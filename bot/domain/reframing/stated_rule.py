@@ -49,6 +49,8 @@ def stated_rule(text: str) -> str | None:
     """
     markers = _markers()
     best: tuple[int, str] | None = None
+    # The raw text, not the cleaned one: cleaning would turn "PTO needs to…" into "You
+    # need to…" and "in DM" into "in dm"; only apostrophes and shouting are put right here.
     for sentence in _SENTENCE.split(text.strip()):
         sentence = _HEADING.sub("", sentence.strip()).strip(" .!")
         words = _WORD.findall(sentence.lower())
