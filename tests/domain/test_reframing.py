@@ -829,6 +829,13 @@ def test_a_mixed_messages_growth_area_is_read_in_its_own_words_not_the_praises()
     assert "current process" not in " ".join(reframe.questions[1:])
 
 
+def test_a_name_inside_someones_quoted_words_is_not_the_account() -> None:
+    joined = _joined(
+        reframe_with_rules('your cold emails open with "My name is Sam and I work at". 3 lines max')
+    )
+    assert "about sam" not in joined and "with sam" not in joined
+
+
 # --- the templates ----------------------------------------------------------------------------
 
 SAMPLES = {

@@ -58,6 +58,8 @@ def reframe_with_rules(text: str) -> Reframe:
     english = language.is_english(cleaned.text)
     tokens = cleaning.tokenize(cleaned.text)
     situation = find_situation(cleaned.text) if english else None
+    if situation is not None and _quoted(tokens, situation.start, situation.end):
+        situation = None  # 'open with "My name is Sam and…"': someone's words, not the account
     span = (situation.start, situation.end) if situation and situation.kind == "event" else None
     weighed = evidence.weigh(tokens, span, praise_emoji=triage.has_praise_emoji(cleaned))
     sarcastic = triage.is_sarcastic(cleaned, tokens)
@@ -75,6 +77,12 @@ def reframe_with_rules(text: str) -> Reframe:
                 weighed, reading = growth, replace(reading, competency=growth.competency)
     reframe = composition.compose(text, reading, weighed, facts, growth_from=growth_from)
     return composition.with_tone_note(reframe) if sarcastic else reframe
+
+
+def _quoted(tokens: list[cleaning.Token], start: int, end: int) -> bool:
+    """Whether every word between ``start`` and ``end`` is inside quotation marks."""
+    inside = [t for t in tokens if t.kind == "word" and start <= t.start < end]
+    return bool(inside) and all(t.quoted for t in inside)
 
 
 def reads_english(text: str) -> bool:

@@ -66,7 +66,9 @@ _REP_WATCHES = re.compile(
     r"\b(?:you|u)\s+(?:just\s+)?(?:take notes|shadow|listen|watch|sit in|observe)|"
     r"\bsit in and (?:watch|listen)|\bjoin and listen|\bwatch how i\b"
 )
-_BROKEN = re.compile(r"\b(?:with|to|in|on|at|for|of|from) (?:of|to|with|at|for)\b")
+_BROKEN = re.compile(
+    r"\b(?:with|to|in|on|at|for|of|from) (?:of|to|with|at|for)\b|\babout (?:is|was|are)\b"
+)
 _NEGATED_COPULA = frozenset({"werent", "wasnt", "isnt", "arent"})
 _TIME_UNITS = frozenset({"min", "mins", "minutes", "hours", "hrs", "days", "weeks"})
 # The manager takes the deal or account over, not one call: "from here", "taking over the
@@ -719,7 +721,7 @@ def _slots(facts: Facts, metric: Metric | None) -> dict[str, str]:
     said = slots.get("behaviour", "").lower().replace("'", "").split()
     if len(said) <= 2 or _NEGATED_COPULA & set(said[2:]):
         slots.pop("behaviour", None)  # "you sent"; "you added weren't needed"
-    for key in ("behaviour", "missed", "alternative", "moment"):
+    for key in ("behaviour", "missed", "alternative", "moment", "next_moment"):
         if key in slots and _cut_short(slots[key]):
             slots.pop(key)
     if facts.behaviour_off_call:
